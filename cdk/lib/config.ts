@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Every setting a delivery guarantee rests on, in one typed place. Constructs read these instead of
+ * inlining numbers, and the tests assert the template against them (and against the fixed values where
+ * AWS imposes the number).
+ */
+export interface HoldlineConfig {
+  /** Receives before SQS moves a message to its DLQ. Default 5: rides out a short outage, parks a poison pill. */
+  maxReceiveCount: number;
+  /** Consumer Lambda timeout. Default 30 s: a payment call plus an idempotency write, with margin. */
+  consumerTimeout: Duration;
+  /** Queue visibility as a multiple of the consumer timeout. Default 6: AWS guidance for SQS→Lambda, so a batch
+   *  whose function is throttled and retried is not redelivered while an invocation still holds it. */
+  visibilityTimeoutFactor: number;
+  /** DLQ retention. Default 14 days (the SQS maximum): time for a human to look before messages vanish. */
+  dlqRetention: Duration;
+  /** SQS→Lambda batch size. Default 10: the maximum AWS allows for FIFO queues. */
+  sqsBatchSize: number;
+  /** Kinesis→Lambda batch size. Default 100: the AWS default; bisect narrows a failure in ≤7 halvings. */
+  kinesisBatchSize: number;
+  /** Retries of a failed Kinesis batch before its pointer goes to the on-failure queue. Default 10 (AWS default
+   *  is −1, retry until the record expires, which lets one bad record block its shard for the whole retention). */
+  kinesisRetryAttempts: number;
+  /** Split a failing Kinesis batch in two and retry each half. Default true: isolates the bad record. */
+  kinesisBisectOnError: boolean;
+  /** Concurrent batches per shard. Default 1: >1 keeps per-key order but reorders across keys; 1 is easiest to reason about. */
+  kinesisParallelizationFactor: number;
+  /** Kinesis shards per stream. Default 1: 1,000 records/s is far above the demo's load; raise for throughput. */
+  shardCount: number;
+  /** Stream retention. Default 7 days: on-failure queues only hold pointers, so the records must still be in
+   *  the stream when someone replays them. */
+  streamRetention: Duration;
+  /** Router Lambda timeout. Default 60 s: 100 records fanned out to three queues in batches of 10. */
+  routerTimeout: Duration;
+  /** Order-view Lambda timeout. Default 30 s. */
+  orderViewTimeout: Duration;
+  /** API Lambda timeout. Default 10 s: below API Gateway's 30 s integration limit so errors are ours, not a 503. */
+  apiTimeout: Duration;
+  /** How long a processed event id is remembered. Default 24 h: far longer than any redelivery path
+   *  (5 receives × 180 s visibility, 10 Kinesis retries), so a late duplicate still hits the record. */
+  idempotencyTtl: Duration;
+  /** PostgreSQL major version, matching the local server. Default 17. */
+  postgresMajorVersion: '17';
+  /** Pinned engine version for RDS and Aurora (both offer 17.9). */
+  postgresEngineVersion: string;
+  /** WAL a replication slot may pin before Postgres invalidates it instead of filling the disk. Default 1024 MB
+   *  (the local server uses the same cap): a stalled Debezium costs a re-snapshot, never a database outage. */
+  maxSlotWalKeepSizeMb: number;
+  /** Walsender drops a replication connection silent this long. Default 60 s: Debezium reports status every 10 s,
+   *  so only a dead consumer is cut, and its slot becomes inactive (and alarmable) quickly. */
+  walSenderTimeout: Duration;
+  /** Debezium heartbeat. Default 10 s: an idle slot confirms a fresh LSN at least this often. */
+  debeziumHeartbeatInterval: Duration;
+  /** Debezium offset flush. Default 1 s: fewer duplicates after a crash and a slot that advances promptly. */
+  debeziumOffsetFlushInterval: Duration;
+  /** Lambda and Debezium log retention. Default one month. */
+  logRetention: RetentionDays;
+  /** Postgres database name the API and Debezium use. Default `holdline`. */
+  databaseName: string;
+}
+
+export const config: HoldlineConfig = {
+  maxReceiveCount: 5,
+  consumerTimeout: Duration.seconds(30),
+  visibilityTimeoutFactor: 6,
+  dlqRetention: Duration.days(14),
+  sqsBatchSize: 10,
+  kinesisBatchSize: 100,
+  kinesisRetryAttempts: 10,
+  kinesisBisectOnError: true,
+  kinesisParallelizationFactor: 1,
+  shardCount: 1,
+  streamRetention: Duration.days(7),
+  routerTimeout: Duration.seconds(60),
+  orderViewTimeout: Duration.seconds(30),
+  apiTimeout: Duration.seconds(10),
+  idempotencyTtl: Duration.hours(24),
+  postgresMajorVersion: '17',
+  postgresEngineVersion: '17.9',
+  maxSlotWalKeepSizeMb: 1024,
+  walSenderTimeout: Duration.seconds(60),
+  debeziumHeartbeatInterval: Duration.seconds(10),
+  debeziumOffsetFlushInterval: Duration.seconds(1),
+  logRetention: RetentionDays.ONE_MONTH,
+  databaseName: 'holdline',
+};
+
+/** Queue visibility timeout for a consumer with the configured timeout (180 s by default). */
+export function consumerVisibilityTimeout(c: HoldlineConfig = config): Duration {
+  return Duration.seconds(c.consumerTimeout.toSeconds() * c.visibilityTimeoutFactor);
+}

@@ -1,0 +1,95 @@
+import { Stack } from 'aws-cdk-lib';
+import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { Construct } from 'constructs';
+import { config } from '../config.ts';
+import { type DebeziumConnectorInput, type DebeziumRouting, debeziumProperties } from '../debezium-config.ts';
+import type { HoldlineDatabase } from './database.ts';
+import { DebeziumTask } from './debezium-task.ts';
+import type { Network } from './network.ts';
+
+export interface DebeziumCaptureProps {
+  network: Network;
+  database: HoldlineDatabase;
+  /** Receives the outbox events (`holdline_outbox` slot). */
+  orderEvents: IStream;
+  /** Receives the `orders` table's change events (`holdline_orders` slot). */
+  orderChanges: IStream;
+}
+
+/** What differs between the two connectors. */
+interface ConnectorSpec {
+  /** Connector name; also the slot and publication name (the publications come from sql/migrations). */
+  name: string;
+  table: string;
+  stream: IStream;
+  offsetTable: string;
+  /** Row of `debezium_heartbeat` this connector upserts. */
+  heartbeatRow: number;
+  routing: DebeziumRouting;
+}
+
+/**
+ * Log-based CDC with Debezium Server: one ECS cluster, two connectors. Each connector is its own task
+ * definition and service, not a second container in one task, because Debezium Server runs one connector
+ * per process and exits when its sink gives up: separate services fail, restart, deploy and alarm on their
+ * own, so a stuck order-view feed never stops the outbox that payments depend on. Each has its own slot,
+ * publication, offset table and heartbeat row.
+ */
+export class DebeziumCapture extends Construct {
+  readonly outbox: DebeziumTask;
+  readonly orders: DebeziumTask;
+
+  constructor(scope: Construct, id: string, props: DebeziumCaptureProps) {
+    super(scope, id);
+    const cluster = new Cluster(this, 'Cluster', {
+      vpc: props.network.vpc,
+      containerInsightsV2: ContainerInsights.ENABLED,
+    });
+    const task = (taskId: string, spec: ConnectorSpec): DebeziumTask =>
+      new DebeziumTask(this, taskId, {
+        cluster,
+        properties: debeziumProperties(this.input(props.database, spec)),
+        stream: spec.stream,
+        secret: props.database.cdcSecret,
+        database: props.database.connections,
+        subnets: props.network.publicSubnets,
+      });
+    this.outbox = task('Outbox', {
+      name: 'holdline_outbox',
+      table: 'public.outbox',
+      stream: props.orderEvents,
+      offsetTable: 'debezium_offset_storage',
+      heartbeatRow: 1,
+      routing: { kind: 'outbox' },
+    });
+    this.orders = task('Orders', {
+      name: 'holdline_orders',
+      table: 'public.orders',
+      stream: props.orderChanges,
+      offsetTable: 'debezium_offset_storage_orders',
+      heartbeatRow: 2,
+      routing: { kind: 'table', keyColumn: 'id' },
+    });
+  }
+
+  private input(database: HoldlineDatabase, spec: ConnectorSpec): DebeziumConnectorInput {
+    return {
+      name: spec.name,
+      database: {
+        host: database.writerHost,
+        port: database.writerPort,
+        dbname: config.databaseName,
+        sslMode: 'require',
+      },
+      slotName: spec.name,
+      publicationName: spec.name,
+      table: spec.table,
+      sink: { streamName: spec.stream.streamName, region: Stack.of(this).region },
+      offsetTable: spec.offsetTable,
+      heartbeat: { intervalMs: config.debeziumHeartbeatInterval.toMilliseconds(), rowId: spec.heartbeatRow },
+      offsetFlushIntervalMs: config.debeziumOffsetFlushInterval.toMilliseconds(),
+      routing: spec.routing,
+    };
+  }
+}

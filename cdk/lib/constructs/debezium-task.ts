@@ -1,0 +1,117 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Connections, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import {
+  ContainerImage,
+  CpuArchitecture,
+  Secret as EcsSecret,
+  FargateService,
+  FargateTaskDefinition,
+  type ICluster,
+  LogDrivers,
+  OperatingSystemFamily,
+} from 'aws-cdk-lib/aws-ecs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { config } from '../config.ts';
+import { DEBEZIUM_SECRET_PROPERTIES, environmentName, toEnvironment } from '../debezium-config.ts';
+
+/** Debezium Server image. Default pinned release; configuration comes only from the environment. */
+export const DEBEZIUM_IMAGE = 'quay.io/debezium/server:3.6.0.Final';
+
+/** Container name the local cloud looks for in each Debezium task definition. */
+export const DEBEZIUM_CONTAINER = 'debezium';
+
+// What the Kinesis sink calls: PutRecords for data, the describe/list calls at start-up and on retries.
+const KINESIS_WRITE_ACTIONS = [
+  'kinesis:PutRecord',
+  'kinesis:PutRecords',
+  'kinesis:DescribeStream',
+  'kinesis:DescribeStreamSummary',
+  'kinesis:ListShards',
+];
+
+export interface DebeziumTaskProps {
+  cluster: ICluster;
+  /** Output of `debeziumProperties()`: becomes the container environment. */
+  properties: Record<string, string>;
+  /** The stream the connector writes; the task role may write nothing else. */
+  stream: IStream;
+  /** The CDC role's login, injected by ECS into the `DEBEZIUM_SECRET_PROPERTIES`. */
+  secret: ISecret;
+  /** The database the connector reads; it gains an ingress rule from the task. */
+  database: Connections;
+  subnets: SubnetSelection;
+}
+
+/**
+ * One Debezium Server connector as a Fargate service of exactly one task. One task, never two: a
+ * replication slot accepts one consumer, so deployments stop the old task before starting the new one.
+ */
+export class DebeziumTask extends Construct {
+  readonly taskDefinition: FargateTaskDefinition;
+  readonly service: FargateService;
+
+  constructor(scope: Construct, id: string, props: DebeziumTaskProps) {
+    super(scope, id);
+    this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
+      cpu: 512,
+      memoryLimitMiB: 1024,
+      runtimePlatform: {
+        cpuArchitecture: CpuArchitecture.X86_64,
+        operatingSystemFamily: OperatingSystemFamily.LINUX,
+      },
+    });
+    this.taskDefinition.addToTaskRolePolicy(
+      new PolicyStatement({ actions: KINESIS_WRITE_ACTIONS, resources: [props.stream.streamArn] }),
+    );
+
+    this.taskDefinition.addContainer(DEBEZIUM_CONTAINER, {
+      image: ContainerImage.fromRegistry(DEBEZIUM_IMAGE),
+      essential: true,
+      environment: {
+        ...toEnvironment(props.properties),
+        // Leave room for off-heap buffers in a 1 GiB task.
+        JAVA_OPTS: '-XX:MaxRAMPercentage=70',
+      },
+      secrets: Object.fromEntries(
+        Object.entries(DEBEZIUM_SECRET_PROPERTIES).map(([property, field]) => [
+          environmentName(property),
+          EcsSecret.fromSecretsManager(props.secret, field),
+        ]),
+      ),
+      portMappings: [{ containerPort: 8080 }],
+      logging: LogDrivers.awsLogs({
+        streamPrefix: 'debezium',
+        logGroup: new LogGroup(this, 'Logs', {
+          retention: config.logRetention,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      }),
+      healthCheck: {
+        // Quarkus health: DOWN when the connector has stopped (e.g. the sink gave up), so ECS replaces the task.
+        command: ['CMD-SHELL', 'curl -fsS http://localhost:8080/q/health || exit 1'],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        // Start-up includes connecting, validating the slot and possibly starting a snapshot.
+        startPeriod: Duration.seconds(120),
+      },
+    });
+
+    this.service = new FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: 1,
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      // Public subnet + public IP: reaches quay.io and Kinesis without a NAT gateway; no inbound rules.
+      assignPublicIp: true,
+      vpcSubnets: props.subnets,
+      circuitBreaker: { rollback: true },
+    });
+    props.database.allowDefaultPortFrom(this.service, `${id} (Debezium) to Postgres`);
+  }
+}

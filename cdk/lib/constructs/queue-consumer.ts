@@ -1,0 +1,48 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { config, consumerVisibilityTimeout } from '../config.ts';
+import { fifoQueueSource } from '../event-sources.ts';
+import type { HoldlineDatabase } from './database.ts';
+import { FifoQueueWithDlq } from './fifo-queue-with-dlq.ts';
+import { HoldlineFunction } from './holdline-function.ts';
+
+/** The three downstream consumers; also `CONSUMER_NAME` and the idempotency key prefix. */
+export type ConsumerName = 'payment' | 'inventory' | 'notification';
+
+export interface QueueConsumerProps {
+  name: ConsumerName;
+  /** Records processed event ids (Powertools idempotency). */
+  idempotencyTable: ITable;
+  /** Set for consumers that write Postgres: adds the `DB_*` environment, grants and VPC placement. */
+  database?: HoldlineDatabase;
+  environment?: Record<string, string>;
+}
+
+/**
+ * One consumer: its FIFO queue + DLQ and a Lambda reading it in order, deduplicating by event id. The queue's
+ * visibility is derived from the function's timeout, so the two cannot drift apart.
+ */
+export class QueueConsumer extends Construct {
+  readonly queues: FifoQueueWithDlq;
+  readonly handler: HoldlineFunction;
+
+  constructor(scope: Construct, id: string, props: QueueConsumerProps) {
+    super(scope, id);
+    this.queues = new FifoQueueWithDlq(this, 'Queue', { visibilityTimeout: consumerVisibilityTimeout() });
+    this.handler = new HoldlineFunction(this, 'Handler', {
+      entry: `lambdas/consumers/${props.name}/handler.ts`,
+      serviceName: `${props.name}-consumer`,
+      timeout: config.consumerTimeout,
+      ...props.database?.functionPlacement,
+      environment: {
+        CONSUMER_NAME: props.name,
+        IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
+        IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(config.idempotencyTtl.toSeconds()),
+        ...props.environment,
+      },
+    });
+    props.idempotencyTable.grantReadWriteData(this.handler);
+    props.database?.connectFunction(this.handler);
+    this.handler.addEventSource(fifoQueueSource(this.queues.queue));
+  }
+}

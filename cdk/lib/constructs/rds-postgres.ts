@@ -1,0 +1,95 @@
+import { Duration } from 'aws-cdk-lib';
+import { InstanceClass, InstanceSize, InstanceType, Port } from 'aws-cdk-lib/aws-ec2';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Credentials,
+  DatabaseInstance,
+  DatabaseInstanceEngine,
+  type DatabaseProxy,
+  DatabaseSecret,
+  ParameterGroup,
+  PostgresEngineVersion,
+  StorageType,
+} from 'aws-cdk-lib/aws-rds';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { config } from '../config.ts';
+import { APP_USER, CDC_USER, type HoldlineDatabase, replicationParameters } from './database.ts';
+import type { Network } from './network.ts';
+
+/**
+ * RDS for PostgreSQL with logical replication on and a capped slot, an RDS Proxy for the Lambdas, and one
+ * Secrets Manager secret per login role (admin, `holdline_app`, `holdline_cdc`).
+ */
+export class RdsPostgres extends Construct implements HoldlineDatabase {
+  readonly kind = 'rds' as const;
+  readonly instance: DatabaseInstance;
+  readonly proxy: DatabaseProxy;
+  readonly appSecret: ISecret;
+  readonly cdcSecret: ISecret;
+  readonly writerHost: string;
+  readonly writerPort: string;
+  readonly functionPlacement: HoldlineDatabase['functionPlacement'];
+
+  constructor(scope: Construct, id: string, network: Network) {
+    super(scope, id);
+    const engine = DatabaseInstanceEngine.postgres({
+      version: PostgresEngineVersion.of(config.postgresEngineVersion, config.postgresMajorVersion),
+    });
+    this.instance = new DatabaseInstance(this, 'Instance', {
+      engine,
+      instanceType: InstanceType.of(InstanceClass.T4G, InstanceSize.MICRO),
+      vpc: network.vpc,
+      vpcSubnets: network.isolatedSubnets,
+      credentials: Credentials.fromGeneratedSecret('holdline_admin'),
+      databaseName: config.databaseName,
+      parameterGroup: new ParameterGroup(this, 'Parameters', {
+        engine,
+        description: 'Holdline: logical replication with a capped slot',
+        parameters: replicationParameters(),
+      }),
+      allocatedStorage: 20,
+      storageType: StorageType.GP3,
+      // Headroom for WAL pinned by a slot up to max_slot_wal_keep_size, so the cap (not the disk) stops it.
+      maxAllocatedStorage: 100,
+      storageEncrypted: true,
+      backupRetention: Duration.days(7),
+      cloudwatchLogsExports: ['postgresql'],
+    });
+    this.writerHost = this.instance.dbInstanceEndpointAddress;
+    this.writerPort = this.instance.dbInstanceEndpointPort;
+
+    this.appSecret = new DatabaseSecret(this, 'AppSecret', {
+      username: APP_USER,
+      dbname: config.databaseName,
+    }).attach(this.instance);
+    this.cdcSecret = new DatabaseSecret(this, 'CdcSecret', {
+      username: CDC_USER,
+      dbname: config.databaseName,
+    }).attach(this.instance);
+
+    // Lambdas connect through the proxy: it pools connections, so a burst of cold starts cannot exhaust
+    // max_connections on a small instance and starve the replication connection.
+    this.proxy = this.instance.addProxy('Proxy', {
+      secrets: [this.appSecret],
+      vpc: network.vpc,
+      vpcSubnets: network.isolatedSubnets,
+      requireTLS: true,
+    });
+    this.functionPlacement = { vpc: network.vpc, vpcSubnets: network.isolatedSubnets };
+  }
+
+  get connections() {
+    return this.instance.connections;
+  }
+
+  connectFunction(fn: LambdaFunction): void {
+    fn.addEnvironment('DB_DRIVER', 'pg');
+    fn.addEnvironment('DB_SECRET_ARN', this.appSecret.secretArn);
+    fn.addEnvironment('DB_HOST', this.proxy.endpoint);
+    fn.addEnvironment('DB_NAME', config.databaseName);
+    this.appSecret.grantRead(fn);
+    // The proxy's security group has no default port; RDS Proxy for PostgreSQL listens on 5432.
+    this.proxy.connections.allowFrom(fn, Port.tcp(5432), 'Lambda to RDS Proxy');
+  }
+}

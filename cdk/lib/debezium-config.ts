@@ -1,0 +1,199 @@
+/**
+ * Debezium Server configuration as plain data: dotted property names → values. The Fargate task passes it as
+ * container environment (`toEnvironment`), and the local cloud turns that environment back into an
+ * `application.properties` (`fromEnvironment`), so both run the same configuration.
+ */
+
+/** How captured rows become Kinesis records. */
+export type DebeziumRouting =
+  /** Outbox Event Router: one record per outbox row, keyed by aggregate id, envelope carries the metadata. */
+  | { kind: 'outbox' }
+  /** Full change events (before/after/op/source) of a table, keyed by one primary-key column. */
+  | { kind: 'table'; keyColumn: string };
+
+export interface DebeziumConnectorInput {
+  /** `topic.prefix`: lowercase letters, digits and `_`; also names the heartbeat topic. */
+  name: string;
+  database: {
+    host: string;
+    port: string;
+    dbname: string;
+    /** `require` in AWS (RDS forces TLS from PostgreSQL 15 on); `disable` against a local server. */
+    sslMode: 'disable' | 'prefer' | 'require' | 'verify-full';
+  };
+  slotName: string;
+  /** Created by the SQL migrations (the outbox one with `publish_via_partition_root`), never by Debezium. */
+  publicationName: string;
+  /** Captured tables, schema-qualified. Exactly one for now: the routing predicates match it by topic name. */
+  table: string;
+  sink: { streamName: string; region: string };
+  /** Offset table, created by Debezium in schema `cdc`. One per connector: the store rewrites its whole table. */
+  offsetTable: string;
+  heartbeat: { intervalMs: number; rowId: number };
+  offsetFlushIntervalMs: number;
+  routing: DebeziumRouting;
+}
+
+/**
+ * Properties that carry credentials: never plain environment. Each maps to the JSON field of the CDC role's
+ * Secrets Manager secret that ECS injects (`secrets`), or that the local cloud fills in.
+ */
+export const DEBEZIUM_SECRET_PROPERTIES: Readonly<Record<string, 'username' | 'password'>> = {
+  'debezium.source.database.user': 'username',
+  'debezium.source.database.password': 'password',
+  'debezium.source.offset.storage.jdbc.connection.user': 'username',
+  'debezium.source.offset.storage.jdbc.connection.password': 'password',
+};
+
+const TOPIC_NAME_MATCHES = 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches';
+const REGEX_ROUTER = 'org.apache.kafka.connect.transforms.RegexRouter';
+
+// Regexes use `[.]`, not `\.`: the value may pass through a .properties file, where `\` is an escape.
+const literal = (text: string): string => text.replace(/\./g, '[.]');
+
+/** The Debezium Server properties for one connector, without credentials (see `DEBEZIUM_SECRET_PROPERTIES`). */
+export function debeziumProperties(input: DebeziumConnectorInput): Record<string, string> {
+  if (!/^[a-z][a-z0-9_]*$/.test(input.name))
+    throw new Error(`connector name "${input.name}" must be [a-z][a-z0-9_]*`);
+  const { database: db, sink } = input;
+  const tableTopic = `${input.name}.${input.table}`;
+  const heartbeatTopic = `__debezium-heartbeat.${input.name}`;
+  return {
+    'debezium.sink.type': 'kinesis',
+    'debezium.sink.kinesis.region': sink.region,
+    // JSON without the Connect schema: the key becomes a short partition key (≤256 chars), the value plain JSON.
+    'debezium.format.key': 'json',
+    'debezium.format.key.schemas.enable': 'false',
+    'debezium.format.value': 'json',
+    'debezium.format.value.schemas.enable': 'false',
+
+    'debezium.source.connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+    'debezium.source.topic.prefix': input.name,
+    'debezium.source.database.hostname': db.host,
+    'debezium.source.database.port': db.port,
+    'debezium.source.database.dbname': db.dbname,
+    'debezium.source.database.sslmode': db.sslMode,
+    'debezium.source.plugin.name': 'pgoutput',
+    'debezium.source.slot.name': input.slotName,
+    // The slot must survive restarts: dropping it would lose every change made while the task was down.
+    'debezium.source.slot.drop.on.stop': 'false',
+    'debezium.source.publication.name': input.publicationName,
+    'debezium.source.publication.autocreate.mode': 'disabled',
+    // The heartbeat table is in the publication but not listed here: its changes still move the connector's
+    // WAL position, and the heartbeat record below carries that position to the offset store and the slot.
+    'debezium.source.table.include.list': input.table,
+    // Snapshot when there is no usable offset (first start, or the slot was invalidated and recreated) instead
+    // of failing; downstream dedup absorbs the re-sent rows.
+    'debezium.source.snapshot.mode': 'when_needed',
+    // The Kinesis sink would write a tombstone as an empty record.
+    'debezium.source.tombstones.on.delete': 'false',
+
+    // Heartbeats: on a quiet database the action query writes to a published table, so the slot sees a change
+    // and confirms a fresh LSN instead of pinning WAL written by everything else.
+    'debezium.source.heartbeat.interval.ms': String(input.heartbeat.intervalMs),
+    'debezium.source.heartbeat.action.query':
+      `INSERT INTO public.debezium_heartbeat (id, beat_at) VALUES (${input.heartbeat.rowId}, now()) ` +
+      'ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at',
+
+    // Offsets in Postgres (the Fargate disk is ephemeral). currentSchema puts the table in `cdc`, which the
+    // CDC role owns; a schema-qualified table name would defeat the store's "does the table exist" check.
+    'debezium.source.offset.storage': 'io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore',
+    'debezium.source.offset.storage.jdbc.connection.url': `jdbc:postgresql://${db.host}:${db.port}/${db.dbname}?sslmode=${db.sslMode}&currentSchema=cdc`,
+    'debezium.source.offset.storage.jdbc.table.name': input.offsetTable,
+    'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
+
+    ...routingProperties(input.routing, tableTopic, heartbeatTopic, sink.streamName),
+  };
+}
+
+/**
+ * Transforms that name the Kinesis stream of every record. Heartbeat records go to the same stream as the
+ * data: an offset is only committed for a record the sink accepted, so a dropped heartbeat would never move
+ * the slot, and a heartbeat topic of its own would need a stream that does not exist. Consumers skip records
+ * without an event id (outbox) or without `op` (table changes).
+ */
+function routingProperties(
+  routing: DebeziumRouting,
+  tableTopic: string,
+  heartbeatTopic: string,
+  streamName: string,
+): Record<string, string> {
+  if (routing.kind === 'outbox') {
+    return {
+      // Names are lowercase letters only: environment variables map back to properties lowercased, `_` → `.`.
+      'debezium.transforms': 'outbox,heartbeat',
+      'debezium.transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
+      'debezium.transforms.outbox.predicate': 'outboxtable',
+      'debezium.transforms.outbox.route.by.field': 'aggregate_type',
+      // A constant replacement: every aggregate type goes to the one stream; ordering is per partition key.
+      'debezium.transforms.outbox.route.topic.replacement': streamName,
+      'debezium.transforms.outbox.table.field.event.id': 'event_id',
+      'debezium.transforms.outbox.table.field.event.key': 'aggregate_id',
+      'debezium.transforms.outbox.table.field.event.payload': 'payload',
+      // Kinesis records have no headers, so everything a consumer needs goes into the envelope (camelCase, as
+      // in lambdas/orders/order-events.ts). The payload stays JSON text: expanding it is schema inference.
+      'debezium.transforms.outbox.table.fields.additional.placement': [
+        'event_id:envelope:eventId',
+        'aggregate_type:envelope:aggregateType',
+        'aggregate_id:envelope:aggregateId',
+        'sequence:envelope:sequence',
+        'event_type:envelope:eventType',
+        'occurred_at:envelope:occurredAt',
+        'trace_context:envelope:traceContext',
+      ].join(','),
+      // Outbox rows are insert-only (the app role cannot update them); say so loudly if one ever changes.
+      'debezium.transforms.outbox.table.op.invalid.behavior': 'error',
+      'debezium.transforms.heartbeat.type': REGEX_ROUTER,
+      'debezium.transforms.heartbeat.predicate': 'heartbeattopic',
+      'debezium.transforms.heartbeat.regex': '.*',
+      'debezium.transforms.heartbeat.replacement': streamName,
+      'debezium.predicates': 'outboxtable,heartbeattopic',
+      'debezium.predicates.outboxtable.type': TOPIC_NAME_MATCHES,
+      'debezium.predicates.outboxtable.pattern': literal(tableTopic),
+      'debezium.predicates.heartbeattopic.type': TOPIC_NAME_MATCHES,
+      'debezium.predicates.heartbeattopic.pattern': literal(heartbeatTopic),
+    };
+  }
+  return {
+    'debezium.transforms': 'key,route',
+    // Partition key = the bare primary key (the order id), the same form as the outbox stream's key
+    // (aggregate_id), instead of a JSON object of every key column.
+    'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+    'debezium.transforms.key.field': routing.keyColumn,
+    'debezium.transforms.key.predicate': 'capturedtable',
+    // Data and heartbeats alike go to the one stream.
+    'debezium.transforms.route.type': REGEX_ROUTER,
+    'debezium.transforms.route.regex': '.*',
+    'debezium.transforms.route.replacement': streamName,
+    'debezium.predicates': 'capturedtable',
+    'debezium.predicates.capturedtable.type': TOPIC_NAME_MATCHES,
+    'debezium.predicates.capturedtable.pattern': literal(tableTopic),
+  };
+}
+
+const ENV_SAFE_PROPERTY = /^[a-z][a-z0-9]*(\.[a-z0-9]+)*$/;
+
+/** Environment variable name MicroProfile Config maps to a property: uppercase, dots → underscores. */
+export function environmentName(property: string): string {
+  // Debezium Server maps an environment name back by lowercasing and turning `_` into `.`; a property with
+  // uppercase, `_` or `-` would come back as a different name, so refuse it here.
+  if (!ENV_SAFE_PROPERTY.test(property))
+    throw new Error(`property "${property}" cannot round-trip through the environment`);
+  return property.toUpperCase().replace(/\./g, '_');
+}
+
+/** Properties → container environment. */
+export function toEnvironment(properties: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, value]) => [environmentName(name), value]),
+  );
+}
+
+/** Container environment → properties (entries not prefixed `DEBEZIUM_` or `QUARKUS_` are left out). */
+export function fromEnvironment(environment: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment)
+      .filter(([name]) => /^(DEBEZIUM|QUARKUS)_/.test(name))
+      .map(([name, value]) => [name.toLowerCase().replace(/_/g, '.'), value]),
+  );
+}

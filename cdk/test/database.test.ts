@@ -1,0 +1,163 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionByEntry, holdlineTemplate, only, referencedId } from './template.ts';
+
+const REPLICATION_PARAMETERS = {
+  'rds.logical_replication': '1',
+  max_slot_wal_keep_size: '1024',
+  wal_sender_timeout: '60000',
+};
+
+describe('RDS for PostgreSQL (default)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate();
+  });
+
+  it('runs PostgreSQL 17 with logical replication and a capped slot', () => {
+    const [, instance] = only(template, 'AWS::RDS::DBInstance', () => true);
+    expect(instance.Properties).toMatchObject({
+      Engine: 'postgres',
+      EngineVersion: '17.9',
+      StorageEncrypted: true,
+    });
+    const [, group] = only(
+      template,
+      'AWS::RDS::DBParameterGroup',
+      (g) => g.Properties.Family === 'postgres17',
+    );
+    expect(referencedId(instance.Properties.DBParameterGroupName)).toBe(
+      only(template, 'AWS::RDS::DBParameterGroup', () => true)[0],
+    );
+    expect(group.Properties.Parameters).toEqual(REPLICATION_PARAMETERS);
+  });
+
+  it('puts RDS Proxy with TLS in front of the database for the Lambdas', () => {
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+      Auth: [Match.objectLike({ SecretArn: Match.anyValue() })],
+    });
+    const [proxyId] = only(template, 'AWS::RDS::DBProxy', () => true);
+    expect(
+      functionByEntry(template, 'lambdas/api/handler.ts')[1].Properties.Environment.Variables.DB_HOST,
+    ).toEqual({
+      'Fn::GetAtt': [proxyId, 'Endpoint'],
+    });
+  });
+
+  it('gives the app and the CDC role their own generated secrets', () => {
+    for (const user of ['holdline_admin', 'holdline_app', 'holdline_cdc']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: Match.stringLikeRegexp(`"username":"${user}"`),
+        }),
+      });
+    }
+  });
+});
+
+describe('Aurora Serverless v2 variant', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate({ database: 'aurora' });
+  });
+
+  it('sets the replication parameters on a DB cluster parameter group', () => {
+    const [groupId, group] = only(template, 'AWS::RDS::DBClusterParameterGroup', () => true);
+    expect(group.Properties).toMatchObject({
+      Family: 'aurora-postgresql17',
+      Parameters: REPLICATION_PARAMETERS,
+    });
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EnableHttpEndpoint: true,
+      DBClusterParameterGroupName: { Ref: groupId },
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+    });
+    template.resourceCountIs('AWS::RDS::DBInstance', 1);
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+  });
+
+  it('points the SQL functions at the Data API and keeps them out of the VPC', () => {
+    const [clusterId] = only(template, 'AWS::RDS::DBCluster', () => true);
+    for (const entry of ['lambdas/api/handler.ts', 'lambdas/consumers/payment/handler.ts']) {
+      const [, fn] = functionByEntry(template, entry);
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        DB_DRIVER: 'data-api',
+        DB_NAME: 'holdline',
+        DB_CLUSTER_ARN: expect.anything(),
+        DB_SECRET_ARN: expect.anything(),
+      });
+      expect(JSON.stringify(fn.Properties.Environment.Variables.DB_CLUSTER_ARN)).toContain(clusterId);
+      expect(fn.Properties.Environment.Variables.DB_HOST).toBeUndefined();
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+    }
+  });
+
+  it('grants the Data API statements on the cluster and reads only the app secret, not the admin secret', () => {
+    const [clusterId] = only(template, 'AWS::RDS::DBCluster', () => true);
+    const [, api] = functionByEntry(template, 'lambdas/api/handler.ts');
+    const roleId = referencedId(api.Properties.Role);
+    const [, policy] = only(template, 'AWS::IAM::Policy', (p) => p.Properties.Roles[0].Ref === roleId);
+    const statements: { Action: string | string[]; Resource: unknown }[] =
+      policy.Properties.PolicyDocument.Statement;
+    const dataApi = statements.find((s) => [s.Action].flat().includes('rds-data:ExecuteStatement'));
+    expect(JSON.stringify(dataApi?.Resource)).toContain(clusterId);
+    const secretReads = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secretReads.map((s) => referencedId(s.Resource))).toEqual([
+      referencedId(api.Properties.Environment.Variables.DB_SECRET_ARN),
+    ]);
+    expect(referencedId(api.Properties.Environment.Variables.DB_SECRET_ARN)).toMatch(
+      /^DatabaseAppSecretAttachment/,
+    );
+  });
+
+  it('still captures with Debezium, from the cluster endpoint', () => {
+    const [clusterId] = only(template, 'AWS::RDS::DBCluster', () => true);
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 2);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            {
+              Name: 'DEBEZIUM_SOURCE_DATABASE_HOSTNAME',
+              Value: { 'Fn::GetAtt': [clusterId, 'Endpoint.Address'] },
+            },
+          ]),
+        }),
+      ],
+    });
+  });
+});
+
+describe('DMS variant', () => {
+  it.each([[{ cdc: 'dms' }], [{ cdc: 'dms', database: 'aurora' }]])('synthesizes with %j', (context) => {
+    const template = holdlineTemplate(context);
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 0);
+    template.resourceCountIs('AWS::DMS::ReplicationConfig', 2);
+    template.hasResourceProperties('AWS::DMS::Endpoint', {
+      EndpointType: 'source',
+      EngineName: 'postgres',
+      PostgreSqlSettings: Match.objectLike({ HeartbeatEnable: true }),
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::DMS::Endpoint',
+      { EndpointType: 'target', EngineName: 'kinesis' },
+      2,
+    );
+  });
+});
+
+describe('context', () => {
+  it('rejects an unknown database or cdc variant', () => {
+    expect(() => holdlineTemplate({ database: 'mysql' })).toThrow(/database=mysql/);
+    expect(() => holdlineTemplate({ cdc: 'kafka' })).toThrow(/cdc=kafka/);
+  });
+
+  it('takes the payment gateway URL from context', () => {
+    const template = holdlineTemplate({ paymentGatewayUrl: 'https://psp.test' });
+    const [, fn] = functionByEntry(template, 'lambdas/consumers/payment/handler.ts');
+    expect(fn.Properties.Environment.Variables.PAYMENT_GATEWAY_URL).toBe('https://psp.test');
+  });
+});

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEBEZIUM_SECRET_PROPERTIES,
+  type DebeziumConnectorInput,
+  debeziumProperties,
+  environmentName,
+  fromEnvironment,
+  toEnvironment,
+} from '../lib/debezium-config.ts';
+
+const outbox: DebeziumConnectorInput = {
+  name: 'holdline_outbox',
+  database: { host: 'db.example', port: '5432', dbname: 'holdline', sslMode: 'require' },
+  slotName: 'holdline_outbox',
+  publicationName: 'holdline_outbox',
+  table: 'public.outbox',
+  sink: { streamName: 'order-events', region: 'eu-west-1' },
+  offsetTable: 'debezium_offset_storage',
+  heartbeat: { intervalMs: 10_000, rowId: 1 },
+  offsetFlushIntervalMs: 1000,
+  routing: { kind: 'outbox' },
+};
+const orders: DebeziumConnectorInput = {
+  ...outbox,
+  name: 'holdline_orders',
+  slotName: 'holdline_orders',
+  publicationName: 'holdline_orders',
+  table: 'public.orders',
+  sink: { streamName: 'order-changes', region: 'eu-west-1' },
+  offsetTable: 'debezium_offset_storage_orders',
+  heartbeat: { intervalMs: 10_000, rowId: 2 },
+  routing: { kind: 'table', keyColumn: 'id' },
+};
+
+describe('debeziumProperties', () => {
+  it('streams with pgoutput from the pre-created slot and publication', () => {
+    expect(debeziumProperties(outbox)).toMatchObject({
+      'debezium.source.connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+      'debezium.source.plugin.name': 'pgoutput',
+      'debezium.source.slot.name': 'holdline_outbox',
+      'debezium.source.slot.drop.on.stop': 'false',
+      'debezium.source.publication.name': 'holdline_outbox',
+      'debezium.source.publication.autocreate.mode': 'disabled',
+      'debezium.source.table.include.list': 'public.outbox',
+      'debezium.source.snapshot.mode': 'when_needed',
+    });
+  });
+
+  it('routes outbox rows to the stream keyed by aggregate id, with the event metadata in the envelope', () => {
+    const props = debeziumProperties(outbox);
+    expect(props).toMatchObject({
+      'debezium.transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
+      'debezium.transforms.outbox.route.by.field': 'aggregate_type',
+      'debezium.transforms.outbox.route.topic.replacement': 'order-events',
+      'debezium.transforms.outbox.table.field.event.key': 'aggregate_id',
+      'debezium.transforms.outbox.table.field.event.id': 'event_id',
+      'debezium.transforms.outbox.table.field.event.payload': 'payload',
+    });
+    const placement = props['debezium.transforms.outbox.table.fields.additional.placement']!.split(',');
+    for (const column of ['event_id', 'event_type', 'sequence', 'trace_context']) {
+      expect(placement.find((p) => p.startsWith(`${column}:`))).toMatch(new RegExp(`^${column}:envelope:`));
+    }
+  });
+
+  it('applies the outbox router only to the outbox topic', () => {
+    const props = debeziumProperties(outbox);
+    expect(props['debezium.transforms.outbox.predicate']).toBe('outboxtable');
+    expect(
+      new RegExp(`^${props['debezium.predicates.outboxtable.pattern']}$`).test(
+        'holdline_outbox.public.outbox',
+      ),
+    ).toBe(true);
+    expect(
+      new RegExp(`^${props['debezium.predicates.outboxtable.pattern']}$`).test(
+        'holdline_outboxXpublicXoutbox',
+      ),
+    ).toBe(false);
+  });
+
+  it('upserts its own heartbeat row so an idle slot still confirms a fresh LSN', () => {
+    const props = debeziumProperties(outbox);
+    expect(props['debezium.source.heartbeat.interval.ms']).toBe('10000');
+    expect(props['debezium.source.heartbeat.action.query']).toMatch(
+      /^INSERT INTO public\.debezium_heartbeat \(id, beat_at\) VALUES \(1, now\(\)\) ON CONFLICT \(id\) DO UPDATE/,
+    );
+    expect(debeziumProperties(orders)['debezium.source.heartbeat.action.query']).toContain(
+      'VALUES (2, now())',
+    );
+  });
+
+  it('sends heartbeat records to the connector stream, since only delivered records commit offsets', () => {
+    for (const [input, transform] of [
+      [outbox, 'heartbeat'],
+      [orders, 'route'],
+    ] as const) {
+      const props = debeziumProperties(input);
+      expect(props[`debezium.transforms.${transform}.type`]).toBe(
+        'org.apache.kafka.connect.transforms.RegexRouter',
+      );
+      expect(props[`debezium.transforms.${transform}.replacement`]).toBe(input.sink.streamName);
+    }
+    const heartbeatPattern = new RegExp(
+      `^${debeziumProperties(outbox)['debezium.predicates.heartbeattopic.pattern']}$`,
+    );
+    expect(heartbeatPattern.test('__debezium-heartbeat.holdline_outbox')).toBe(true);
+  });
+
+  it('keeps offsets in its own JDBC table in schema cdc', () => {
+    expect(debeziumProperties(outbox)).toMatchObject({
+      'debezium.source.offset.storage': 'io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore',
+      'debezium.source.offset.storage.jdbc.connection.url':
+        'jdbc:postgresql://db.example:5432/holdline?sslmode=require&currentSchema=cdc',
+      'debezium.source.offset.storage.jdbc.table.name': 'debezium_offset_storage',
+    });
+    expect(debeziumProperties(orders)['debezium.source.offset.storage.jdbc.table.name']).not.toBe(
+      debeziumProperties(outbox)['debezium.source.offset.storage.jdbc.table.name'],
+    );
+  });
+
+  it('writes schemaless JSON to the Kinesis sink in the given region', () => {
+    expect(debeziumProperties(outbox)).toMatchObject({
+      'debezium.sink.type': 'kinesis',
+      'debezium.sink.kinesis.region': 'eu-west-1',
+      'debezium.format.key.schemas.enable': 'false',
+      'debezium.format.value.schemas.enable': 'false',
+    });
+  });
+
+  it('captures orders as full change events keyed by the bare order id, without the outbox router', () => {
+    const props = debeziumProperties(orders);
+    expect(props).toMatchObject({
+      'debezium.source.slot.name': 'holdline_orders',
+      'debezium.source.publication.name': 'holdline_orders',
+      'debezium.source.table.include.list': 'public.orders',
+      'debezium.transforms': 'key,route',
+      'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+      'debezium.transforms.key.field': 'id',
+      'debezium.transforms.route.replacement': 'order-changes',
+    });
+    expect(Object.values(props)).not.toContain('io.debezium.transforms.outbox.EventRouter');
+  });
+
+  it('never carries credentials', () => {
+    for (const input of [outbox, orders]) {
+      const props = debeziumProperties(input);
+      for (const secret of Object.keys(DEBEZIUM_SECRET_PROPERTIES)) expect(props).not.toHaveProperty(secret);
+    }
+  });
+
+  it('rejects a connector name that cannot be a topic prefix', () => {
+    expect(() => debeziumProperties({ ...outbox, name: 'Holdline-Outbox' })).toThrow(/connector name/);
+  });
+});
+
+describe('toEnvironment / fromEnvironment', () => {
+  it('round-trips every property of both connectors through the container environment', () => {
+    for (const input of [outbox, orders]) {
+      const props = debeziumProperties(input);
+      expect(fromEnvironment(toEnvironment(props))).toEqual(props);
+    }
+  });
+
+  it('maps dotted names the way MicroProfile Config reads them', () => {
+    expect(toEnvironment({ 'debezium.source.database.hostname': 'h' })).toEqual({
+      DEBEZIUM_SOURCE_DATABASE_HOSTNAME: 'h',
+    });
+    expect(environmentName('debezium.source.database.password')).toBe('DEBEZIUM_SOURCE_DATABASE_PASSWORD');
+  });
+
+  it('refuses a property that would come back under another name', () => {
+    expect(() => toEnvironment({ 'debezium.transforms.myRouter.type': 'x' })).toThrow(/round-trip/);
+    expect(() => toEnvironment({ 'debezium.source.offset_table_name': 'x' })).toThrow(/round-trip/);
+  });
+
+  it('ignores environment that is not Debezium or Quarkus configuration', () => {
+    expect(fromEnvironment({ JAVA_OPTS: '-Xmx1g', DEBEZIUM_SINK_TYPE: 'kinesis' })).toEqual({
+      'debezium.sink.type': 'kinesis',
+    });
+  });
+});

@@ -1,0 +1,186 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ENTRY_METADATA, HANDLER_METADATA, HoldlineFunction } from '../lib/constructs/holdline-function.ts';
+import { repoRoot } from '../lib/paths.ts';
+import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
+
+const ENTRIES = [
+  'lambdas/api/handler.ts',
+  'lambdas/router/handler.ts',
+  'lambdas/consumers/payment/handler.ts',
+  'lambdas/consumers/inventory/handler.ts',
+  'lambdas/consumers/notification/handler.ts',
+  'lambdas/order-view/handler.ts',
+];
+
+/** The environment contract the handlers read; values that are tokens are checked elsewhere. */
+const ENVIRONMENT: Record<string, string[]> = {
+  'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME'],
+  'lambdas/router/handler.ts': ['QUEUE_URL_PAYMENT', 'QUEUE_URL_INVENTORY', 'QUEUE_URL_NOTIFICATION'],
+  'lambdas/consumers/payment/handler.ts': [
+    'CONSUMER_NAME',
+    'IDEMPOTENCY_TABLE',
+    'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
+    'PAYMENT_GATEWAY_URL',
+    'DB_DRIVER',
+    'DB_SECRET_ARN',
+    'DB_HOST',
+    'DB_NAME',
+  ],
+  'lambdas/consumers/inventory/handler.ts': [
+    'CONSUMER_NAME',
+    'IDEMPOTENCY_TABLE',
+    'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
+  ],
+  'lambdas/consumers/notification/handler.ts': [
+    'CONSUMER_NAME',
+    'IDEMPOTENCY_TABLE',
+    'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
+  ],
+  'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
+};
+
+describe('Lambda functions', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate();
+  });
+
+  const variables = (entry: string): Record<string, unknown> =>
+    functionByEntry(template, entry)[1].Properties.Environment.Variables;
+
+  it('names its source module and export on every function, for the local runtime', () => {
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    expect(functions.map((f) => f.Metadata?.[ENTRY_METADATA]).sort()).toEqual([...ENTRIES].sort());
+    for (const fn of functions) expect(fn.Metadata?.[HANDLER_METADATA]).toBe('handler');
+  });
+
+  it.each(ENTRIES)('points %s at a file that exists and exports the handler', (entry) => {
+    const path = join(repoRoot, entry);
+    expect(existsSync(path)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toMatch(/export (const|async function|function) handler\b/);
+  });
+
+  it('runs every function on Node 22, arm64, with active tracing', () => {
+    for (const entry of ENTRIES) {
+      expect(functionByEntry(template, entry)[1].Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+
+  it('sends every function log to a log group kept 30 days', () => {
+    for (const entry of ENTRIES) {
+      const logGroupId = referencedId(functionByEntry(template, entry)[1].Properties.LoggingConfig.LogGroup);
+      expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId!]?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it.each(ENTRIES)('gives %s exactly its environment contract', (entry) => {
+    const expected = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', ...(ENVIRONMENT[entry] ?? [])];
+    expect(Object.keys(variables(entry)).sort()).toEqual(expected.sort());
+  });
+
+  it('tells each consumer its name and the payment consumer its gateway', () => {
+    for (const name of ['payment', 'inventory', 'notification']) {
+      expect(variables(`lambdas/consumers/${name}/handler.ts`).CONSUMER_NAME).toBe(name);
+    }
+    expect(variables('lambdas/consumers/payment/handler.ts').PAYMENT_GATEWAY_URL).toBe(
+      'https://payments.example.invalid',
+    );
+    expect(variables('lambdas/api/handler.ts')).toMatchObject({ DB_DRIVER: 'pg', DB_NAME: 'holdline' });
+  });
+
+  it('points the router at the three FIFO queues and lets it send to them', () => {
+    const vars = variables('lambdas/router/handler.ts');
+    const outputs = template.toJSON().Outputs;
+    for (const [variable, output] of [
+      ['QUEUE_URL_PAYMENT', 'PaymentQueueUrl'],
+      ['QUEUE_URL_INVENTORY', 'InventoryQueueUrl'],
+      ['QUEUE_URL_NOTIFICATION', 'NotificationQueueUrl'],
+    ] as const) {
+      const queueId = referencedId(outputs[output].Value);
+      expect(referencedId(vars[variable])).toBe(queueId);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: Match.arrayWith(['sqs:SendMessage']),
+              Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('lets the consumers read and write the idempotency table they are told about', () => {
+    const tableId = referencedId(template.toJSON().Outputs.IdempotencyTableName.Value);
+    for (const name of ['payment', 'inventory', 'notification']) {
+      expect(referencedId(variables(`lambdas/consumers/${name}/handler.ts`).IDEMPOTENCY_TABLE)).toBe(tableId);
+    }
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith([
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+            ]),
+            Resource: Match.arrayWith([{ 'Fn::GetAtt': [tableId, 'Arn'] }]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps out of the VPC the functions that never reach Postgres', () => {
+    for (const entry of ENTRIES) {
+      const inVpc = functionByEntry(template, entry)[1].Properties.VpcConfig !== undefined;
+      expect([entry, inVpc]).toEqual([entry, 'DB_HOST' in variables(entry)]);
+    }
+  });
+});
+
+describe('HoldlineFunction bundling', () => {
+  it('bundles an ESM module with a require shim and a source map', () => {
+    // prepare: one function, bundled for real with the local esbuild
+    const outdir = mkdtempSync(join(tmpdir(), 'holdline-bundle-'));
+    onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Bundle');
+    new HoldlineFunction(stack, 'Fn', {
+      entry: 'lambdas/router/handler.ts',
+      serviceName: 'test',
+      timeout: Duration.seconds(3),
+    });
+    // act
+    const assembly = app.synth();
+    const [, fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]!;
+    // The staged asset directory is named after the asset hash, which is also the S3 key.
+    const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    // assert
+    expect(fn.Properties.Handler).toBe('index.handler');
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+  });
+
+  it('refuses an entry that is absolute, climbs out of the repo or does not exist', () => {
+    const stack = new Stack(new App(), 'Bad');
+    const make = (entry: string) => () =>
+      new HoldlineFunction(stack, entry, { entry, serviceName: 'x', timeout: Duration.seconds(3) });
+    expect(make(join(repoRoot, 'lambdas/router/handler.ts'))).toThrow(/repo-relative/);
+    expect(make('../outside.ts')).toThrow(/leaves the repository/);
+    expect(make('lambdas/nope/handler.ts')).toThrow(/does not exist/);
+  });
+});
