@@ -1,0 +1,80 @@
+import type { CfnTemplate, Provisioned } from '../provision/index.ts';
+import type { InvokeResult } from './invoke-result.ts';
+import type { MappingStats } from './mapping-stats.ts';
+import type { FunctionStats } from './pool.ts';
+import type { ScheduleStats } from './scheduler.ts';
+
+export interface RuntimeOptions {
+  template: CfnTemplate;
+  provisioned: Provisioned;
+  /** Overlaid on each function's template environment: AWS_ENDPOINT_URL, credentials, DATABASE_URL, ... */
+  localEnv: Record<string, string>;
+  /** Where Kinesis checkpoints persist (`kinesis-checkpoints.json`). */
+  stateDir: string;
+  /** Where `lambda-<LogicalId>.log` (worker output) and `lambda-runtime.log` (pollers, schedules) go. */
+  logDir: string;
+  /** Schedule logical id → interval in ms, replacing the template's rate locally. Default: none. */
+  scheduleOverrides?: Record<string, number>;
+  /** Base for `holdline:entry` paths and the workers' cwd. Default: the repository root. */
+  rootDir?: string;
+  /** Containers per function when the template sets no ReservedConcurrentExecutions. Default 2. */
+  defaultConcurrency?: number;
+  /** Receive loops per SQS mapping. Default 2 for standard queues, 1 for FIFO (see sqsPollersFifo). */
+  sqsPollers?: number;
+  /**
+   * Receive loops per FIFO mapping. Default 1: moto's ReceiveMessage checks group locks without a lock of its own,
+   * so two concurrent receives can both take messages of one group.
+   */
+  sqsPollersFifo?: number;
+  /**
+   * SQS long-poll WaitTimeSeconds. Default 2 (stop() waits at most this long for a receive). Against moto, a long
+   * poll on a FIFO queue whose visible messages all sit in locked groups busy-waits a CPU core for the whole wait;
+   * 0 switches to short polls with a 200 ms pause when empty.
+   */
+  sqsWaitTimeSeconds?: number;
+  /** Pause after an empty GetRecords. Default 250 ms (AWS polls each shard about once a second). */
+  kinesisIdlePollMs?: number;
+  /** Limit for a worker to import its entry module. Default 10 000 ms (Lambda's init limit). */
+  initTimeoutMs?: number;
+  /** How long stop() waits for in-flight invocations before killing workers. Default 5 000 ms. */
+  stopGraceMs?: number;
+}
+
+export interface RuntimeStats {
+  functions: Record<string, FunctionStats>;
+  mappings: Record<string, MappingStats>;
+  schedules: Record<string, ScheduleStats>;
+}
+
+export interface Runtime {
+  /** Logical ids of the functions the runtime runs. */
+  readonly functions: readonly string[];
+  /** What the runtime does not do for this template (unsupported settings, functions without entry, ...). */
+  readonly warnings: readonly string[];
+  /** Invokes a function directly (RequestResponse), by logical id or function name. */
+  invoke(functionId: string, event: unknown): Promise<InvokeResult>;
+  stats(): RuntimeStats;
+  /** Starts or stops an event-source mapping's pollers, like UpdateEventSourceMapping's Enabled. */
+  setMappingEnabled(mappingId: string, enabled: boolean): Promise<void>;
+  /** Pids of live worker processes. */
+  workerPids(): number[];
+  /** Stops schedules and pollers, waits for in-flight invocations (bounded), kills every worker. */
+  stop(): Promise<void>;
+}
+
+export const knownOptions = [
+  'template',
+  'provisioned',
+  'localEnv',
+  'stateDir',
+  'logDir',
+  'scheduleOverrides',
+  'rootDir',
+  'defaultConcurrency',
+  'sqsPollers',
+  'sqsPollersFifo',
+  'sqsWaitTimeSeconds',
+  'kinesisIdlePollMs',
+  'initTimeoutMs',
+  'stopGraceMs',
+] as const satisfies readonly (keyof RuntimeOptions)[];
