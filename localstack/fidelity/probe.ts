@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  candidates as allCandidates,
+  type Candidate,
+  type StartedEmulator,
+} from '../emulators/candidates.ts';
 import { freePort } from '../lib/process.ts';
-import { candidates as allCandidates, type Candidate, type StartedEmulator } from './candidates.ts';
 import { cloudwatchChecks } from './checks/cloudwatch.ts';
 import { dynamodbChecks } from './checks/dynamodb.ts';
 import { kinesisChecks } from './checks/kinesis.ts';
@@ -113,7 +117,7 @@ export async function runFidelityProbe(opts: ProbeOptions = {}): Promise<Fidelit
         installedFresh = installed.fresh;
         const port = await freePort();
         const t0 = Date.now();
-        running = await candidate.start(port);
+        running = await candidate.start(port, { logName: `fidelity-${candidate.name}` });
         startMs = Date.now() - t0;
         progress(`${candidate.name}: ready in ${startMs} ms at ${running.url}`);
       } catch (error) {

@@ -1,7 +1,9 @@
 /** Shared shapes of the fidelity probe: what a check is, what it returns, what the report holds. */
 
-export type Service = 'sqs' | 'sns' | 'kinesis' | 'dynamodb' | 'cloudwatch';
-export const allServices: readonly Service[] = ['sqs', 'sns', 'kinesis', 'dynamodb', 'cloudwatch'];
+import type { Service } from '../emulators/services.ts';
+
+export { allServices } from '../emulators/services.ts';
+export type { Service };
 
 export type Outcome = 'pass' | 'fail' | 'error' | 'unsupported';
 

@@ -4,7 +4,7 @@ import { startMoto } from '../emulators/moto.ts';
 import { venvDir } from '../lib/paths.ts';
 import { freePort, type ManagedProcess, spawnLogged, waitUntil } from '../lib/process.ts';
 import { type InstallOutcome, installDir, mavenInstall, npmInstall } from './install.ts';
-import type { Service } from './types.ts';
+import type { Service } from './services.ts';
 
 export interface StartedEmulator {
   url: string;
@@ -21,8 +21,17 @@ export interface Candidate {
   /** The command a set-up script would run; reported so the lead can wire the winners in verbatim. */
   installCommand: string;
   install(): Promise<InstallOutcome>;
-  start(port: number): Promise<StartedEmulator>;
+  start(port: number, options?: StartOptions): Promise<StartedEmulator>;
 }
+
+export interface StartOptions {
+  /** Log file name under the log folder. Default `emulator-<name>`. */
+  logName?: string;
+  /** Port clients reach it on when a gateway fronts it: SQS queue URLs are built from it. Default: `port`. */
+  advertisedPort?: number;
+}
+
+const logName = (name: string, options?: StartOptions) => options?.logName ?? `emulator-${name}`;
 
 /** Any HTTP answer means the listener is up; a dead child fails fast instead of burning the whole timeout. */
 async function ready(proc: ManagedProcess, url: string, timeoutMs = 60_000): Promise<StartedEmulator> {
@@ -76,8 +85,8 @@ const moto: Candidate = {
     if (moto.version === 'missing') throw new Error(`moto not found in ${venvDir}; run npm run setup`);
     return { dir: venvDir, ms: 0, fresh: false };
   },
-  async start(port) {
-    const started = await startMoto(port, 'fidelity-moto');
+  async start(port, options) {
+    const started = await startMoto(port, logName('moto', options));
     const proc = started.process;
     return { url: started.url, pid: proc.child.pid, logFile: proc.logFile, stop: () => proc.stop(5000) };
   },
@@ -90,9 +99,9 @@ const fauxqs: Candidate = {
   services: ['sqs', 'sns'],
   installCommand: 'npm install --prefix ~/.cache/holdline/emulators/fauxqs@1.9.2 fauxqs@1.9.2',
   install: () => npmInstall('fauxqs', '1.9.2'),
-  async start(port) {
+  async start(port, options) {
     const cli = join(installDir('fauxqs', '1.9.2'), 'node_modules', 'fauxqs', 'dist', 'cli.js');
-    const proc = spawnLogged('fidelity-fauxqs', process.execPath, [cli], {
+    const proc = spawnLogged(logName('fauxqs', options), process.execPath, [cli], {
       env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1' },
     });
     return ready(proc, `http://127.0.0.1:${port}/`);
@@ -111,13 +120,13 @@ const elasticmq: Candidate = {
       artifactId: 'elasticmq-server_2.13',
       version: '1.7.1',
     }),
-  async start(port) {
+  async start(port, options) {
     const dir = installDir('elasticmq', '1.7.1');
     // System properties override its bundled application.conf; the stats UI is off so it doesn't grab 9325.
     const props = [
       `-Drest-sqs.bind-port=${port}`,
       '-Drest-sqs.bind-hostname=127.0.0.1',
-      `-Dnode-address.port=${port}`,
+      `-Dnode-address.port=${options?.advertisedPort ?? port}`,
       '-Dnode-address.host=127.0.0.1',
       '-Drest-stats.enabled=false',
       // Otherwise ARNs say region "elasticmq"; AWS-shaped ARNs keep redrive policies and IAM wiring realistic.
@@ -125,7 +134,7 @@ const elasticmq: Candidate = {
       '-Daws.accountId=000000000000',
     ];
     const proc = spawnLogged(
-      'fidelity-elasticmq',
+      logName('elasticmq', options),
       'java',
       [...jvmFlags, ...props, '-cp', 'lib/*', 'org.elasticmq.server.Main'],
       { cwd: dir },
@@ -140,11 +149,11 @@ const kinesisLocal: Candidate = {
   services: ['kinesis'],
   installCommand: 'npm install --prefix ~/.cache/holdline/emulators/kinesis-local@0.6.2 kinesis-local@0.6.2',
   install: () => npmInstall('kinesis-local', '0.6.2'),
-  async start(port) {
+  async start(port, options) {
     const pkg = join(installDir('kinesis-local', '0.6.2'), 'node_modules', 'kinesis-local');
     // It always opens a TLS listener too (default 4567, dynalite's default): give it a free port of its own,
     // and run it from its package folder, where its self-signed server.json lives.
-    const proc = spawnLogged('fidelity-kinesis-local', process.execPath, [join(pkg, 'main.js')], {
+    const proc = spawnLogged(logName('kinesis-local', options), process.execPath, [join(pkg, 'main.js')], {
       cwd: pkg,
       env: {
         ...process.env,
@@ -164,10 +173,10 @@ const dynalite: Candidate = {
   services: ['dynamodb'],
   installCommand: 'npm install --prefix ~/.cache/holdline/emulators/dynalite@4.0.0 dynalite@4.0.0',
   install: () => npmInstall('dynalite', '4.0.0'),
-  async start(port) {
+  async start(port, options) {
     const cli = join(installDir('dynalite', '4.0.0'), 'node_modules', 'dynalite', 'cli.js');
     // --createTableMs 0: the 500 ms CREATING phase only slows checks; table status is not what we measure here.
-    const proc = spawnLogged('fidelity-dynalite', process.execPath, [
+    const proc = spawnLogged(logName('dynalite', options), process.execPath, [
       cli,
       '--port',
       String(port),
@@ -192,11 +201,11 @@ const dynamodbLocal: Candidate = {
       artifactId: 'DynamoDBLocal',
       version: '3.3.1',
     }),
-  async start(port) {
+  async start(port, options) {
     const dir = installDir('dynamodb-local', '3.3.1');
     // copy-dependencies puts sqlite4java's native .so next to the jars; -sharedDb ignores region/access key.
     const proc = spawnLogged(
-      'fidelity-dynamodb-local',
+      logName('dynamodb-local', options),
       'java',
       [
         ...jvmFlags,

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
+import { startLocalCloud } from './cloud.ts';
+import { cloudFile, cloudSettings } from './config.ts';
+import { logDir, repoRoot } from './lib/paths.ts';
+import { killGroup } from './lib/process.ts';
+
+interface CloudRecord {
+  pid: number;
+  children: number[];
+  endpoints: Record<string, string>;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function readRecord(): CloudRecord | undefined {
+  if (!existsSync(cloudFile)) return undefined;
+  const record = JSON.parse(readFileSync(cloudFile, 'utf8')) as CloudRecord;
+  return alive(record.pid) ? record : undefined;
+}
+
+export const curlExample = (api: string) =>
+  `curl -s -X POST ${api}/orders -H 'content-type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
+  -d '{"customerId":"c-42","currency":"USD","items":[{"sku":"BOOK-1","quantity":2,"unitPriceCents":1250}]}'`;
+
+const program = new Command('holdline-local').description(
+  'The local Holdline pipeline: emulators, Postgres, Lambdas',
+);
+
+program
+  .command('up')
+  .description('start in the background; prints one JSON line of endpoints when ready')
+  .option('--fresh', 'wipe the local Postgres data first')
+  .option('--timeout <seconds>', 'give up after this long', '180')
+  .action(async (opts: { fresh?: boolean; timeout: string }) => {
+    const running = readRecord();
+    if (running) {
+      console.log(JSON.stringify(running.endpoints));
+      return;
+    }
+    rmSync(cloudFile, { force: true });
+    mkdirSync(logDir, { recursive: true });
+    const logFile = join(logDir, 'cloud.log');
+    const out = openSync(logFile, 'a');
+    const daemon = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'localstack', 'daemon.ts'), ...(opts.fresh ? ['--fresh'] : [])],
+      { detached: true, stdio: ['ignore', out, out], cwd: repoRoot },
+    );
+    daemon.unref();
+    const deadline = Date.now() + Number(opts.timeout) * 1000;
+    while (Date.now() < deadline) {
+      const record = readRecord();
+      if (record && record.pid === daemon.pid) {
+        console.log(JSON.stringify(record.endpoints));
+        return;
+      }
+      if (daemon.exitCode !== null || !alive(daemon.pid ?? 0)) break;
+      await sleep(250);
+    }
+    killGroup(daemon.pid, 'SIGTERM');
+    const tail = readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n');
+    console.error(`local cloud failed to start; last lines of ${logFile}:\n${tail}`);
+    process.exitCode = 1;
+  });
+
+program
+  .command('down')
+  .description('stop everything `up` started and check that no process is left')
+  .action(async () => {
+    const record = readRecord();
+    if (!record) {
+      rmSync(cloudFile, { force: true });
+      console.log('local cloud is not running');
+      return;
+    }
+    process.kill(record.pid, 'SIGTERM');
+    const deadline = Date.now() + 60_000;
+    while (alive(record.pid) && Date.now() < deadline) await sleep(200);
+    const left = [record.pid, ...record.children].filter(alive);
+    for (const pid of left) killGroup(pid, 'SIGKILL');
+    rmSync(cloudFile, { force: true });
+    console.log(
+      left.length ? `stopped (force-killed ${left.length} stragglers)` : 'stopped; no process left',
+    );
+  });
+
+program
+  .command('demo')
+  .description('run the local pipeline in the foreground; Ctrl-C stops everything')
+  .option('--fresh', 'wipe the local Postgres data first')
+  .action(async (opts: { fresh?: boolean }) => {
+    if (readRecord()) throw new Error('a local cloud is already running (npm run local:down first)');
+    const cloud = await startLocalCloud({
+      ...cloudSettings(),
+      fresh: Boolean(opts.fresh),
+      progress: console.log,
+    });
+    const { api, aws, postgres } = cloud.endpoints;
+    console.log(`
+Holdline is running.
+  order API   ${api}      (POST /orders, GET /orders/{id})
+  AWS         ${aws}      (AWS_ENDPOINT_URL=${aws}, region us-east-1, any credentials)
+  Postgres    ${postgres}
+  logs        ${logDir}
+
+Place an order:
+  ${curlExample(api)}
+
+Ctrl-C stops everything.`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('\nstopping …');
+      await cloud.stop();
+      console.log('stopped');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
+
+await program.parseAsync();

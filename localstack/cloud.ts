@@ -1,0 +1,178 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { synthTemplate } from '../cdk/lib/synth.ts';
+import type { StartedEmulator } from './emulators/candidates.ts';
+import { startGateway } from './emulators/gateway.ts';
+import { candidateNamed, fallback, selectedCandidates, selection } from './emulators/selection.ts';
+import { httpRoutes } from './http-api/routes.ts';
+import { startHttpApi } from './http-api/server.ts';
+import { freePort } from './lib/process.ts';
+import { type DatabaseUrls, prepareDatabase } from './postgres/database.ts';
+import { startPostgres } from './postgres/server.ts';
+import { defaultPostgresSettings } from './postgres/settings.ts';
+import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
+import { type Runtime, startRuntime } from './runtime/index.ts';
+
+export interface Endpoints {
+  /** The order API (the template's HTTP API, served locally). */
+  api: string;
+  /** One AWS-compatible endpoint for every service: set it as AWS_ENDPOINT_URL. */
+  aws: string;
+  /** The application role's URL; `postgresAdmin` is the owner's. */
+  postgres: string;
+  postgresAdmin: string;
+  logs: string;
+}
+
+export interface LocalCloudOptions {
+  stateDir: string;
+  logDir: string;
+  /** 0 = any free port. */
+  ports: { aws: number; postgres: number; api: number };
+  /** Use these instead of starting our own (LocalStack or real AWS; an existing Postgres). */
+  external?: { awsEndpoint?: string | undefined; databaseUrl?: string | undefined };
+  /** Wipe the local Postgres data first. */
+  fresh?: boolean;
+  progress?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  endpoints: Endpoints;
+  template: CfnTemplate;
+  provisioned: Provisioned;
+  runtime: Runtime;
+  database: DatabaseUrls;
+  /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+export const localCredentials = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+};
+
+const port = async (wanted: number) => (wanted === 0 ? freePort() : wanted);
+
+/** Starts the whole local pipeline; if any step fails, stops what had started and rethrows. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const progress = options.progress ?? (() => {});
+  const stops: Array<() => Promise<unknown>> = [];
+  const pids: Array<() => number[]> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    stops.length = 0;
+  };
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    progress(`${label} …`);
+    const result = await work();
+    progress(`${label} ✓ ${Date.now() - started} ms`);
+    return result;
+  };
+
+  try {
+    mkdirSync(options.logDir, { recursive: true });
+    Object.assign(process.env, { ...localCredentials, ...process.env });
+
+    let awsEndpoint = options.external?.awsEndpoint;
+    if (!awsEndpoint) {
+      const gatewayPort = await port(options.ports.aws);
+      awsEndpoint = await step('AWS emulators', async () => {
+        const started = new Map<string, StartedEmulator>();
+        await Promise.all(
+          selectedCandidates().map(async (candidate) => {
+            const emulator = await candidate.start(await freePort(), { advertisedPort: gatewayPort });
+            started.set(candidate.name, emulator);
+            stops.push(() => emulator.stop());
+            pids.push(() => (emulator.pid ? [emulator.pid] : []));
+          }),
+        );
+        const backends = Object.fromEntries(
+          Object.entries(selection).map(([service, name]) => [service, started.get(name)!.url]),
+        );
+        const gateway = await startGateway(
+          gatewayPort,
+          backends,
+          started.get(candidateNamed(fallback).name)!.url,
+        );
+        stops.push(() => gateway.close());
+        progress(
+          `  ${Object.entries(selection)
+            .map(([s, n]) => `${s}→${n}`)
+            .join(', ')}, others→${fallback}`,
+        );
+        return gateway.url;
+      });
+    }
+    process.env.AWS_ENDPOINT_URL = awsEndpoint;
+
+    let serverAdminUrl = options.external?.databaseUrl;
+    if (!serverAdminUrl) {
+      const dataDir = join(options.stateDir, 'pg', 'data');
+      if (options.fresh) rmSync(join(options.stateDir, 'pg'), { recursive: true, force: true });
+      const postgres = await step('Postgres 17', async () =>
+        startPostgres(dataDir, await port(options.ports.postgres), defaultPostgresSettings),
+      );
+      stops.push(() => postgres.stop());
+      pids.push(() => (postgres.process.child.pid ? [postgres.process.child.pid] : []));
+      serverAdminUrl = postgres.adminUrl;
+    }
+    const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
+
+    const template = await step('synth CDK app', async () => synthTemplate() as CfnTemplate);
+    const provisioned = await step('provision from template', () => provisionFromTemplate(template));
+    for (const warning of provisioned.warnings) progress(`  note: ${warning}`);
+
+    // The emulators start empty, so checkpoints from an earlier run point at records that no longer exist.
+    const runtimeState = join(options.stateDir, 'runtime');
+    rmSync(runtimeState, { recursive: true, force: true });
+    const runtime = await step('Lambda runtime', () =>
+      startRuntime({
+        template,
+        provisioned,
+        localEnv: {
+          ...localCredentials,
+          AWS_ENDPOINT_URL: awsEndpoint,
+          DATABASE_URL: database.app,
+          HOLDLINE_LOCAL: '1',
+        },
+        stateDir: runtimeState,
+        logDir: options.logDir,
+      }),
+    );
+    stops.push(() => runtime.stop());
+    pids.push(() => runtime.workerPids());
+    for (const warning of runtime.warnings) progress(`  note: ${warning}`);
+
+    const api = await step('HTTP API', async () =>
+      startHttpApi(
+        await port(options.ports.api),
+        httpRoutes(template),
+        (id, event) => runtime.invoke(id, event),
+        (m) => progress(`api error: ${m}`),
+      ),
+    );
+    stops.push(() => api.close());
+
+    return {
+      endpoints: {
+        api: api.url,
+        aws: awsEndpoint,
+        postgres: database.app,
+        postgresAdmin: database.admin,
+        logs: options.logDir,
+      },
+      template,
+      provisioned,
+      runtime,
+      database,
+      pids: () => pids.flatMap((p) => p()),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
