@@ -1,9 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthTemplate } from '../cdk/lib/synth.ts';
-import type { StartedEmulator } from './emulators/candidates.ts';
-import { startGateway } from './emulators/gateway.ts';
-import { candidateNamed, fallback, selectedCandidates, selection } from './emulators/selection.ts';
+import { fallback, selection } from './emulators/selection.ts';
+import { startEmulators } from './emulators/start.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
 import { freePort } from './lib/process.ts';
@@ -79,32 +78,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     let awsEndpoint = options.external?.awsEndpoint;
     if (!awsEndpoint) {
       const gatewayPort = await port(options.ports.aws);
-      awsEndpoint = await step('AWS emulators', async () => {
-        const started = new Map<string, StartedEmulator>();
-        await Promise.all(
-          selectedCandidates().map(async (candidate) => {
-            const emulator = await candidate.start(await freePort(), { advertisedPort: gatewayPort });
-            started.set(candidate.name, emulator);
-            stops.push(() => emulator.stop());
-            pids.push(() => (emulator.pid ? [emulator.pid] : []));
-          }),
-        );
-        const backends = Object.fromEntries(
-          Object.entries(selection).map(([service, name]) => [service, started.get(name)!.url]),
-        );
-        const gateway = await startGateway(
-          gatewayPort,
-          backends,
-          started.get(candidateNamed(fallback).name)!.url,
-        );
-        stops.push(() => gateway.close());
-        progress(
-          `  ${Object.entries(selection)
-            .map(([s, n]) => `${s}→${n}`)
-            .join(', ')}, others→${fallback}`,
-        );
-        return gateway.url;
-      });
+      const emulators = await step('AWS emulators', () => startEmulators(gatewayPort));
+      stops.push(() => emulators.stop());
+      pids.push(() => emulators.pids());
+      progress(
+        `  ${Object.entries(selection)
+          .map(([s, n]) => `${s}→${n}`)
+          .join(', ')}, others→${fallback}`,
+      );
+      awsEndpoint = emulators.url;
     }
     process.env.AWS_ENDPOINT_URL = awsEndpoint;
 

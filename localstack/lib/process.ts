@@ -42,8 +42,10 @@ export function spawnLogged(
     ...(options.uid === undefined ? {} : { uid: options.uid }),
     ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  // 'close' fires once both pipes are drained: only then is the log complete and its handle free.
+  child.once('close', () => log.end());
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
@@ -55,7 +57,10 @@ export function spawnLogged(
     async stop(graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       killGroup(child.pid, 'SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        sleep(graceMs, undefined, { ref: false }).then(() => true),
+      ]);
       if (timedOut) {
         killGroup(child.pid, 'SIGKILL');
         await exited;

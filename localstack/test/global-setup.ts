@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto } from '../emulators/moto.ts';
+import { localCredentials } from '../cloud.ts';
+import { startEmulators } from '../emulators/start.ts';
 import { stateDir } from '../lib/paths.ts';
 import { freePort } from '../lib/process.ts';
 import { prepareDatabase } from '../postgres/database.ts';
@@ -8,36 +9,37 @@ import { startPostgres } from '../postgres/server.ts';
 import { defaultPostgresSettings } from '../postgres/settings.ts';
 
 /**
- * Starts what integration tests (`*.it.test.ts`) talk to — a real Postgres and the AWS emulator — once for the
- * run, on free ports, in a throwaway data directory, and passes their addresses through the environment.
+ * Starts what integration tests (`*.it.test.ts`) talk to — a real Postgres and the same emulators behind the same
+ * gateway as `npm run demo` — once for the run, on free ports, in a throwaway data directory, and passes their
+ * addresses through the environment. Tests that need the Lambdas start the rest with `startLocalCloud({ external })`.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(stateDir, 'test-'));
-  const [pgPort, awsPort] = [await freePort(), await freePort()];
-  const started = await Promise.allSettled([
-    startPostgres(join(dir, 'pg', 'data'), pgPort, defaultPostgresSettings, { name: 'postgres-test' }),
-    startMoto(awsPort, 'moto-test'),
+  chmodSync(dir, 0o755);
+  const [pgResult, awsResult] = await Promise.allSettled([
+    freePort().then((port) =>
+      startPostgres(join(dir, 'pg', 'data'), port, defaultPostgresSettings, { name: 'test-postgres' }),
+    ),
+    freePort().then((port) => startEmulators(port, 'test-emulator')),
   ]);
-  const [pgResult, motoResult] = started;
-  if (pgResult.status === 'rejected' || motoResult.status === 'rejected') {
+  if (pgResult.status === 'rejected' || awsResult.status === 'rejected') {
     // Stop whichever did start, so a failed start leaves no process behind.
     if (pgResult.status === 'fulfilled') await pgResult.value.stop();
-    if (motoResult.status === 'fulfilled') await motoResult.value.process.stop();
-    throw pgResult.status === 'rejected' ? pgResult.reason : (motoResult as PromiseRejectedResult).reason;
+    if (awsResult.status === 'fulfilled') await awsResult.value.stop();
+    throw pgResult.status === 'rejected' ? pgResult.reason : (awsResult as PromiseRejectedResult).reason;
   }
-  const [postgres, moto] = [pgResult.value, motoResult.value];
+  const [postgres, aws] = [pgResult.value, awsResult.value];
   const urls = await prepareDatabase(postgres.adminUrl);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.url,
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    ...localCredentials,
+    AWS_ENDPOINT_URL: aws.url,
     DATABASE_URL: urls.app,
+    HOLDLINE_SERVER_ADMIN_URL: postgres.adminUrl,
     HOLDLINE_ADMIN_DATABASE_URL: urls.admin,
     HOLDLINE_CDC_DATABASE_URL: urls.cdc,
   });
   return async () => {
-    await Promise.all([postgres.stop(), moto.process.stop()]);
+    await Promise.all([postgres.stop(), aws.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

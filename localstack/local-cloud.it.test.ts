@@ -1,0 +1,86 @@
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countRows } from '../lambdas/test/db.ts';
+import { type LocalCloud, startLocalCloud } from './cloud.ts';
+import { httpRoutes } from './http-api/routes.ts';
+import { logDir, stateDir } from './lib/paths.ts';
+
+// The whole local cloud as `npm run demo` builds it, on the emulators and Postgres the global setup started.
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    stateDir: `${stateDir}/test-cloud`,
+    logDir,
+    ports: { aws: 0, postgres: 0, api: 0 },
+    external: {
+      awsEndpoint: process.env.AWS_ENDPOINT_URL,
+      databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
+    },
+  });
+});
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('local cloud', () => {
+  it('provisions the FIFO queues and their redrive from the synthesized template', async () => {
+    const sqs = new SQSClient({});
+    for (const consumer of ['Payment', 'Inventory', 'Notification']) {
+      const queueUrl = cloud.provisioned.outputs[`${consumer}QueueUrl`]!;
+      const dlqUrl = cloud.provisioned.outputs[`${consumer}DlqUrl`]!;
+      const { Attributes: queue } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+      );
+      const { Attributes: dlq } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['All'] }),
+      );
+      expect(queue?.FifoQueue).toBe('true');
+      expect(queue?.ContentBasedDeduplication).toBe('false');
+      expect(dlq?.FifoQueue).toBe('true');
+      const template = cloud.template.Resources as Record<
+        string,
+        { Type: string; Properties?: { RedrivePolicy?: { maxReceiveCount: number } } }
+      >;
+      const declared = Object.values(template).find(
+        (r) => r.Type === 'AWS::SQS::Queue' && r.Properties?.RedrivePolicy,
+      )?.Properties?.RedrivePolicy?.maxReceiveCount;
+      expect(JSON.parse(queue!.RedrivePolicy!)).toEqual({
+        deadLetterTargetArn: dlq?.QueueArn,
+        maxReceiveCount: declared,
+      });
+    }
+  });
+
+  it('serves the order API through the local Lambda runtime', async () => {
+    const post = await fetch(`${cloud.endpoints.api}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customerId: 'c-cloud',
+        currency: 'USD',
+        items: [{ sku: 'A-1', quantity: 1, unitPriceCents: 500 }],
+      }),
+    });
+    expect(post.status).toBe(201);
+    const order = (await post.json()) as { id: string };
+    const get = await fetch(`${cloud.endpoints.api}/orders/${order.id}`);
+    expect(((await get.json()) as { id: string }).id).toBe(order.id);
+    expect(
+      cloud.runtime.stats().functions.OrderApi16AEB104 ?? Object.values(cloud.runtime.stats().functions)[0],
+    ).toBeDefined();
+  });
+
+  it('answers a bad body with a 4xx reason and writes nothing, and an unknown route with 404', async () => {
+    const before = await countRows();
+    const bad = await fetch(`${cloud.endpoints.api}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"customerId":"c","currency":"USD","items":[]}',
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    expect(await countRows()).toEqual(before);
+    expect((await fetch(`${cloud.endpoints.api}/nope`)).status).toBe(404);
+  });
+});
