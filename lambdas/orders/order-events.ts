@@ -14,7 +14,10 @@ export interface OutboxEvent {
   traceContext: string | null;
 }
 
-export function orderPlacedEvent(order: Order, traceContext: string | null): OutboxEvent {
+export function orderPlacedEvent(
+  order: Pick<Order, 'id' | 'customerId' | 'currency' | 'totalCents' | 'items' | 'version'>,
+  traceContext: string | null,
+): OutboxEvent {
   return {
     eventId: uuidv7(),
     aggregateType: 'order',

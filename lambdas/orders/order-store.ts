@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { SqlClient, SqlExecutor } from '../shared/db/sql-client.ts';
+import type { SqlExecutor } from '../shared/db/sql-client.ts';
 import { IdempotencyKeyReusedError } from './errors.ts';
 import { type Order, type OrderItem, type OrderStatus, orderTotalCents, type PlaceOrder } from './order.ts';
 import { type OutboxEvent, orderPlacedEvent } from './order-events.ts';
@@ -40,22 +40,6 @@ export function requestHash(request: PlaceOrder): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
-export async function insertOutboxEvent(tx: SqlExecutor, event: OutboxEvent): Promise<void> {
-  await tx.query(
-    `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, sequence, event_type, payload, trace_context)
-     VALUES (:eventId::uuid, :aggregateType, :aggregateId, :sequence, :eventType, :payload::jsonb, :traceContext)`,
-    {
-      eventId: event.eventId,
-      aggregateType: event.aggregateType,
-      aggregateId: event.aggregateId,
-      sequence: event.sequence,
-      eventType: event.eventType,
-      payload: JSON.stringify(event.payload),
-      traceContext: event.traceContext,
-    },
-  );
-}
-
 export interface PlaceOrderOptions {
   idempotencyKey?: string | undefined;
   traceContext?: string | null | undefined;
@@ -67,48 +51,90 @@ export interface PlacedOrder {
   replayed: boolean;
 }
 
+// The order row, unless the customer's idempotency key already has one. ON CONFLICT waits for a request with
+// the same key that is still committing, so two concurrent retries cannot both insert.
+const insertOrderSql = `INSERT INTO orders (id, customer_id, currency, total_cents, items, idempotency_key, request_hash)
+  VALUES (:id::uuid, :customerId, :currency, :totalCents, :items::jsonb, :idempotencyKey, :requestHash)
+  ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+  RETURNING ${orderColumns}`;
+
+// The order and its OrderPlaced outbox row in ONE statement — so in one transaction, atomically, and in one
+// round trip (the outbox then costs one more row, not one more round trip; see the write-path bench). The
+// event row is only written if the order row was.
+const placeOrderSql = `WITH new_order AS (${insertOrderSql}),
+  event AS (
+    INSERT INTO outbox (event_id, aggregate_type, aggregate_id, sequence, event_type, payload, trace_context)
+    SELECT :eventId::uuid, :aggregateType, id::text, version, :eventType, :payload::jsonb, :traceContext FROM new_order
+  )
+  SELECT * FROM new_order`;
+
+function insertOrderParams(
+  id: string,
+  request: PlaceOrder,
+  idempotencyKey: string | undefined,
+  hash: string,
+) {
+  return {
+    id,
+    customerId: request.customerId,
+    currency: request.currency,
+    totalCents: orderTotalCents(request.items),
+    items: JSON.stringify(request.items),
+    idempotencyKey: idempotencyKey ?? null,
+    requestHash: hash,
+  };
+}
+
+/** The order row alone, no event: the write-path bench's baseline. Never use it to place real orders. */
+export async function insertOrderWithoutEvent(
+  db: SqlExecutor,
+  request: PlaceOrder,
+): Promise<Order | undefined> {
+  const params = insertOrderParams(uuidv7(), request, undefined, requestHash(request));
+  const [row] = await db.query<OrderRow>(insertOrderSql, params);
+  return row ? toOrder(row) : undefined;
+}
+
 /**
- * Writes the order and its `OrderPlaced` outbox row in ONE transaction: both commit or neither does, so an
- * order never exists without its event. A repeated idempotency key returns the first order instead.
+ * Writes the order and its `OrderPlaced` outbox row atomically: both commit or neither does, so an order never
+ * exists without its event. A repeated idempotency key returns the first order instead.
  */
 export async function placeOrder(
-  db: SqlClient,
+  db: SqlExecutor,
   request: PlaceOrder,
   options: PlaceOrderOptions = {},
 ): Promise<PlacedOrder> {
   const hash = requestHash(request);
-  return db.transaction(async (tx) => {
-    const inserted = await tx.query<OrderRow>(
-      `INSERT INTO orders (id, customer_id, currency, total_cents, items, idempotency_key, request_hash)
-       VALUES (:id::uuid, :customerId, :currency, :totalCents, :items::jsonb, :idempotencyKey, :requestHash)
-       ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-       RETURNING ${orderColumns}`,
-      {
-        id: uuidv7(),
-        customerId: request.customerId,
-        currency: request.currency,
-        totalCents: orderTotalCents(request.items),
-        items: JSON.stringify(request.items),
-        idempotencyKey: options.idempotencyKey ?? null,
-        requestHash: hash,
-      },
-    );
-    const row = inserted[0];
-    if (row) {
-      const order = toOrder(row);
-      await insertOutboxEvent(tx, orderPlacedEvent(order, options.traceContext ?? null));
-      return { order, replayed: false };
-    }
-    // The key was used before (possibly by a request still committing: ON CONFLICT waited for it).
-    const [existing] = await tx.query<OrderRow>(
-      `SELECT ${orderColumns} FROM orders WHERE customer_id = :customerId AND idempotency_key = :idempotencyKey`,
-      { customerId: request.customerId, idempotencyKey: options.idempotencyKey ?? null },
-    );
-    if (!existing) throw new Error('idempotency conflict without a matching order');
-    if (existing.request_hash !== hash)
-      throw new IdempotencyKeyReusedError(options.idempotencyKey ?? '', existing.id);
-    return { order: toOrder(existing), replayed: true };
+  const id = uuidv7();
+  const params = insertOrderParams(id, request, options.idempotencyKey, hash);
+  const event = orderPlacedEvent(
+    {
+      id,
+      customerId: request.customerId,
+      currency: request.currency,
+      totalCents: params.totalCents,
+      items: request.items,
+      version: 1,
+    },
+    options.traceContext ?? null,
+  );
+  const [row] = await db.query<OrderRow>(placeOrderSql, {
+    ...params,
+    eventId: event.eventId,
+    aggregateType: event.aggregateType,
+    eventType: event.eventType,
+    payload: JSON.stringify(event.payload),
+    traceContext: event.traceContext,
   });
+  if (row) return { order: toOrder(row), replayed: false };
+  const [existing] = await db.query<OrderRow>(
+    `SELECT ${orderColumns} FROM orders WHERE customer_id = :customerId AND idempotency_key = :idempotencyKey`,
+    { customerId: request.customerId, idempotencyKey: options.idempotencyKey ?? null },
+  );
+  if (!existing) throw new Error('idempotency conflict without a matching order');
+  if (existing.request_hash !== hash)
+    throw new IdempotencyKeyReusedError(options.idempotencyKey ?? '', existing.id);
+  return { order: toOrder(existing), replayed: true };
 }
 
 export async function getOrder(db: SqlExecutor, id: string): Promise<Order | undefined> {

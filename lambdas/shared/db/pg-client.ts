@@ -26,6 +26,9 @@ function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
 /** `pg` driver: a small pool per Lambda container (RDS Proxy multiplexes in AWS). */
 export function createPgClient(config: pg.PoolConfig): SqlClient {
   const pool = new pg.Pool({ max: 5, idleTimeoutMillis: 30_000, ...config });
+  // An idle connection the server (or RDS Proxy) closes is an 'error' on the pool; without a listener Node
+  // would crash the container. The pool already discards that client; the next query opens a fresh one.
+  pool.on('error', (error) => console.warn('postgres: idle connection closed', (error as Error).message));
   return {
     ...executor(pool),
     async transaction(work) {

@@ -1,0 +1,43 @@
+import { SingleBar } from 'cli-progress';
+
+/** What the CLI hands a drill or bench. */
+export interface RunContext {
+  /** Small N for `npm test`; the full run otherwise. */
+  quick: boolean;
+  log(line: string): void;
+  /** A progress bar for long loops (plain lines when not a terminal). */
+  progress(label: string, total: number): { tick(by?: number): void; done(): void };
+}
+
+export function consoleContext(quick: boolean): RunContext {
+  return {
+    quick,
+    log: (line) => console.log(line),
+    progress(label, total) {
+      if (!process.stdout.isTTY) {
+        console.log(`${label}: 0/${total}`);
+        let count = 0;
+        let lastPrinted = 0;
+        return {
+          tick(by = 1) {
+            count += by;
+            if (count - lastPrinted >= total / 10) {
+              lastPrinted = count;
+              console.log(`${label}: ${count}/${total}`);
+            }
+          },
+          done: () => console.log(`${label}: done`),
+        };
+      }
+      const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted}` });
+      bar.start(total, 0);
+      return { tick: (by = 1) => bar.increment(by), done: () => bar.stop() };
+    },
+  };
+}
+
+/** For tests: collects log lines, no bars. */
+export function silentContext(quick = true): RunContext & { lines: string[] } {
+  const lines: string[] = [];
+  return { quick, lines, log: (line) => lines.push(line), progress: () => ({ tick() {}, done() {} }) };
+}

