@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 240_000,
     fileParallelism: false,
     pool: 'forks',
+    reporters: ['default', './scripts/plain-summary-reporter.ts'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

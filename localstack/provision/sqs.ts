@@ -39,6 +39,33 @@ export function queueAttributes(props: Record<string, unknown>): Record<string, 
   return attributes;
 }
 
+/** "The attribute X is invalid": how ElasticMQ refuses attributes it does not implement (e.g. DeduplicationScope). */
+function rejectedAttribute(error: unknown): string | undefined {
+  return /attribute (\w+) is invalid/i.exec(error instanceof Error ? error.message : '')?.[1];
+}
+
+/**
+ * Sends attributes; an attribute the emulator refuses is dropped with a warning and the call retried, so a gap in
+ * the emulator is reported instead of failing the whole cloud. FifoQueue is never dropped.
+ */
+async function withoutRejected<T>(
+  attributes: Record<string, string>,
+  warn: (message: string) => void,
+  send: (attributes: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const remaining = { ...attributes };
+  for (;;) {
+    try {
+      return await send(remaining);
+    } catch (error) {
+      const name = rejectedAttribute(error);
+      if (!name || name === 'FifoQueue' || !(name in remaining)) throw error;
+      warn(`the SQS emulator refuses the queue attribute ${name}=${remaining[name]}; not applied locally`);
+      delete remaining[name];
+    }
+  }
+}
+
 /** Creates the queue, or updates the attributes of the one already there. Ref = URL; attrs Arn, QueueName, QueueUrl. */
 export async function provisionQueue(sqs: SQSClient, input: ProvisionInput): Promise<ProvisionOutput> {
   const attributes = queueAttributes(input.props);
@@ -47,19 +74,40 @@ export async function provisionQueue(sqs: SQSClient, input: ProvisionInput): Pro
   let url = await existingQueueUrl(sqs, input.name);
   const status = url === undefined ? 'created' : 'updated';
   if (url === undefined) {
-    url = (await sqs.send(new CreateQueueCommand({ QueueName: input.name, Attributes: attributes })))
-      .QueueUrl;
+    url = (
+      await withoutRejected(attributes, input.warn, (Attributes) =>
+        sqs.send(new CreateQueueCommand({ QueueName: input.name, Attributes })),
+      )
+    ).QueueUrl;
   } else {
-    // FifoQueue cannot change after creation; everything else is settable.
-    const { FifoQueue: _fifo, ...mutable } = attributes;
-    if (Object.keys(mutable).length > 0) {
-      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: mutable }));
+    // Only what differs: FifoQueue cannot change, and some emulators refuse to "set" an unchanged attribute.
+    const current =
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })))
+        .Attributes ?? {};
+    const changed = Object.fromEntries(
+      Object.entries(attributes).filter(
+        ([name, value]) =>
+          name !== 'FifoQueue' && !sameAttribute((current as Record<string, string>)[name], value),
+      ),
+    );
+    if (Object.keys(changed).length > 0) {
+      const queueUrl = url;
+      await withoutRejected(changed, input.warn, (Attributes) =>
+        sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes })),
+      );
     }
   }
   if (url === undefined) throw new Error(`CreateQueue returned no URL for ${input.name}`);
   const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'FifoQueue'] }),
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
   );
+  // Some emulators accept an attribute and drop it silently: say which, instead of trusting the request.
+  const actual = (Attributes ?? {}) as Record<string, string>;
+  for (const [name, value] of Object.entries(attributes))
+    if (!sameAttribute(actual[name], value))
+      input.warn(
+        `${input.logicalId}: asked for ${name}=${value}, the SQS emulator reports ${actual[name] ?? 'nothing'}`,
+      );
   const arn = Attributes?.QueueArn;
   if (arn === undefined) throw new Error(`GetQueueAttributes returned no QueueArn for ${input.name}`);
   if ((Attributes?.FifoQueue === 'true') !== isFifoQueue(input.props)) {
@@ -74,5 +122,16 @@ async function existingQueueUrl(sqs: SQSClient, name: string): Promise<string | 
   } catch (error) {
     if (error instanceof Error && /QueueDoesNotExist|NonExistentQueue/.test(error.name)) return undefined;
     throw error;
+  }
+}
+
+/** Policies come back as JSON with their own formatting and number types; compare them parsed. */
+function sameAttribute(current: string | undefined, wanted: string): boolean {
+  if (current === wanted) return true;
+  if (current === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(current)) === JSON.stringify(JSON.parse(wanted));
+  } catch {
+    return false;
   }
 }
