@@ -1,3 +1,4 @@
+import { installDebezium } from './debezium/index.ts';
 import { selectedCandidates } from './emulators/selection.ts';
 
 /**
@@ -10,3 +11,6 @@ for (const candidate of selectedCandidates()) {
   const outcome = await candidate.install();
   console.log(outcome.fresh ? `installed (${((Date.now() - started) / 1000).toFixed(1)} s)` : 'cached');
 }
+
+// Debezium Server, the real distribution from Maven Central (the version the CDK task definition's image names).
+await installDebezium((line) => console.log(`[setup]   ${line}`));

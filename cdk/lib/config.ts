@@ -53,7 +53,10 @@ export interface HoldlineConfig {
   walSenderTimeout: Duration;
   /** Debezium heartbeat. Default 10 s: an idle slot confirms a fresh LSN at least this often. */
   debeziumHeartbeatInterval: Duration;
-  /** Debezium offset flush. Default 1 s: fewer duplicates after a crash and a slot that advances promptly. */
+  /**
+   * Debezium offset flush. Default 1 s, so the slot advances promptly. An offset is committed when a later batch
+   * arrives, so after a SIGKILL up to one heartbeat interval of records is sent again (at-least-once).
+   */
   debeziumOffsetFlushInterval: Duration;
   /** Lambda and Debezium log retention. Default one month. */
   logRetention: RetentionDays;

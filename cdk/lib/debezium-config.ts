@@ -1,7 +1,7 @@
 /**
  * Debezium Server configuration as plain data: dotted property names → values. The Fargate task passes it as
- * container environment (`toEnvironment`), and the local cloud turns that environment back into an
- * `application.properties` (`fromEnvironment`), so both run the same configuration.
+ * container environment (`toEnvironment`); the local cloud passes the template's container environment to a plain
+ * Java process the same way, so both run the same configuration (`fromEnvironment` reads it back, for tests).
  */
 
 /** How captured rows become Kinesis records. */
@@ -61,9 +61,9 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
   return {
     'debezium.sink.type': 'kinesis',
     'debezium.sink.kinesis.region': sink.region,
-    // JSON without the Connect schema: the key becomes a short partition key (≤256 chars), the value plain JSON.
-    'debezium.format.key': 'json',
-    'debezium.format.key.schemas.enable': 'false',
+    // The key as a bare string (the order id, not `"…"` JSON): a short Kinesis partition key (≤256 chars).
+    // The value is plain JSON without the Connect schema.
+    'debezium.format.key': 'simplestring',
     'debezium.format.value': 'json',
     'debezium.format.value.schemas.enable': 'false',
 

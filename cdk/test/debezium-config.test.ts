@@ -117,11 +117,11 @@ describe('debeziumProperties', () => {
     );
   });
 
-  it('writes schemaless JSON to the Kinesis sink in the given region', () => {
+  it('writes schemaless JSON keyed by a bare string to the Kinesis sink in the given region', () => {
     expect(debeziumProperties(outbox)).toMatchObject({
       'debezium.sink.type': 'kinesis',
       'debezium.sink.kinesis.region': 'eu-west-1',
-      'debezium.format.key.schemas.enable': 'false',
+      'debezium.format.key': 'simplestring',
       'debezium.format.value.schemas.enable': 'false',
     });
   });
