@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthTemplate } from '../cdk/lib/synth.ts';
+import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { fallback, selection } from './emulators/selection.ts';
 import { startEmulators } from './emulators/start.ts';
 import { httpRoutes } from './http-api/routes.ts';
@@ -32,6 +33,8 @@ export interface LocalCloudOptions {
   external?: { awsEndpoint?: string | undefined; databaseUrl?: string | undefined };
   /** Wipe the local Postgres data first. */
   fresh?: boolean;
+  /** Start Debezium Server (outbox → Kinesis). Default true. */
+  cdc?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -41,6 +44,8 @@ export interface LocalCloud {
   provisioned: Provisioned;
   runtime: Runtime;
   database: DatabaseUrls;
+  /** The outbox connector, when `cdc` is on: drills kill and restart it. */
+  debezium: DebeziumServer | undefined;
   /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
   pids(): number[];
   stop(): Promise<void>;
@@ -105,7 +110,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const template = await step('synth CDK app', async () => synthTemplate() as CfnTemplate);
     const provisioned = await step('provision from template', () => provisionFromTemplate(template));
-    for (const warning of provisioned.warnings) progress(`  note: ${warning}`);
+    for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);
+
+    let debezium: DebeziumServer | undefined;
+    if (options.cdc !== false) {
+      const server = await step('Debezium Server (outbox → Kinesis)', () =>
+        startDebezium({
+          template,
+          provisioned,
+          connector: 'outbox',
+          databaseUrl: database.cdc,
+          awsEndpoint,
+          dataDir: join(options.stateDir, 'debezium', 'outbox'),
+        }),
+      );
+      debezium = server;
+      stops.push(() => server.stop());
+      pids.push(() => (server.process.child.pid ? [server.process.child.pid] : []));
+    }
 
     // The emulators start empty, so checkpoints from an earlier run point at records that no longer exist.
     const runtimeState = join(options.stateDir, 'runtime');
@@ -150,6 +172,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       provisioned,
       runtime,
       database,
+      debezium,
       pids: () => pids.flatMap((p) => p()),
       stop: stopAll,
     };
@@ -157,4 +180,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+/** One line per emulator gap instead of one per queue: "SqsManagedSseEnabled=true not kept (9 queues)". */
+export function summarize(warnings: readonly string[]): string[] {
+  const dropped = new Map<string, number>();
+  const other: string[] = [];
+  for (const warning of warnings) {
+    const attribute = /asked for (\w+=\S+), the SQS emulator reports/.exec(warning)?.[1];
+    if (attribute) dropped.set(attribute, (dropped.get(attribute) ?? 0) + 1);
+    else other.push(warning);
+  }
+  return [
+    ...[...dropped].map(
+      ([attribute, count]) => `the SQS emulator does not keep ${attribute} (${count} queues)`,
+    ),
+    ...other,
+  ];
 }
