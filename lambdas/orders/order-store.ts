@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { SqlExecutor } from '../shared/db/sql-client.ts';
 import { IdempotencyKeyReusedError } from './errors.ts';
 import { type Order, type OrderItem, type OrderStatus, orderTotalCents, type PlaceOrder } from './order.ts';
-import { type OutboxEvent, orderPlacedEvent } from './order-events.ts';
+import { orderPlacedEvent } from './order-events.ts';
 
 interface OrderRow {
   id: string;
