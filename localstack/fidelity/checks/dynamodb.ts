@@ -8,31 +8,21 @@ import {
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Check, CheckContext, CheckOutcome } from '../types.ts';
+import type { Check, } from '../types.ts';
 import { ddbClient, N, S, table, tryPowertoolsPut } from './dynamodb-helpers.ts';
 import { powertoolsChecks } from './powertools.ts';
-import { describeError, fail, isUnsupported, pass, rejection, sleep, unsupported } from './util.ts';
+import {
+  describeError,
+  fail,
+  isUnsupported,
+  pass,
+  rejection,
+  sleep,
+  unsupported,
+  withClient,
+} from './util.ts';
 
-function ddbCheck(
-  id: string,
-  title: string,
-  body: (ddb: DynamoDBClient, ctx: CheckContext) => Promise<CheckOutcome>,
-  critical = false,
-): Check {
-  return {
-    id,
-    title,
-    critical,
-    async run(ctx) {
-      const ddb = ddbClient(ctx);
-      try {
-        return await body(ddb, ctx);
-      } finally {
-        ddb.destroy();
-      }
-    },
-  };
-}
+const ddbCheck = withClient(ddbClient);
 
 const code = (error: unknown): string =>
   error === undefined ? 'accepted' : (describeError(error).split(':')[0] ?? '?');

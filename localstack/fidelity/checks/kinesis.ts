@@ -15,8 +15,8 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Check, CheckContext, CheckOutcome } from '../types.ts';
-import { clientConfig, describeError, eventually, fail, pass, rejection, sleep } from './util.ts';
+import type { Check, CheckContext, } from '../types.ts';
+import { clientConfig, describeError, eventually, fail, pass, rejection, sleep, withClient } from './util.ts';
 
 interface StreamInfo {
   name: string;
@@ -120,31 +120,11 @@ async function readAll(kinesis: KinesisClient, start: string): Promise<_Record[]
   return all;
 }
 
-function kinesisCheck(
-  id: string,
-  title: string,
-  body: (k: KinesisClient, ctx: CheckContext) => Promise<CheckOutcome>,
-  critical = false,
-): Check {
-  return {
-    id,
-    title,
-    critical,
-    async run(ctx) {
-      // The Kinesis client speaks HTTP/2 by default, which some emulators refuse; the data-plane checks use
-      // HTTP/1.1 so they measure semantics, and 'sdk-default-transport' reports the transport separately.
-      const kinesis = new KinesisClient({
-        ...clientConfig(ctx.endpoint),
-        requestHandler: new NodeHttpHandler(),
-      });
-      try {
-        return await body(kinesis, ctx);
-      } finally {
-        kinesis.destroy();
-      }
-    },
-  };
-}
+// The Kinesis client speaks HTTP/2 by default, which some emulators refuse; the data-plane checks use
+// HTTP/1.1 so they measure semantics, and 'sdk-default-transport' reports the transport separately.
+const kinesisCheck = withClient(
+  (ctx) => new KinesisClient({ ...clientConfig(ctx.endpoint), requestHandler: new NodeHttpHandler() }),
+);
 
 export const kinesisChecks: Check[] = [
   {

@@ -5,10 +5,9 @@ import {
   ListMessageMoveTasksCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import type { Check, CheckContext, CheckOutcome } from '../types.ts';
+import type { Check, } from '../types.ts';
 import {
   bodies,
   drain,
@@ -20,29 +19,10 @@ import {
   sendFifo,
   sqsClient,
 } from './sqs-helpers.ts';
-import { describeError, eventually, fail, pass, rejection, sleep } from './util.ts';
+import { describeError, eventually, fail, pass, rejection, sleep, withClient } from './util.ts';
 
 /** Each check gets its own client and queues, so one emulator bug cannot cascade into the next check. */
-function sqsCheck(
-  id: string,
-  title: string,
-  body: (sqs: SQSClient, ctx: CheckContext) => Promise<CheckOutcome>,
-  critical = false,
-): Check {
-  return {
-    id,
-    title,
-    critical,
-    async run(ctx) {
-      const sqs = sqsClient(ctx);
-      try {
-        return await body(sqs, ctx);
-      } finally {
-        sqs.destroy();
-      }
-    },
-  };
-}
+const sqsCheck = withClient(sqsClient);
 
 const redrive = (arn: string, maxReceiveCount = 2) => ({
   RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount }),

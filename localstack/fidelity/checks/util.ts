@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CheckOutcome } from '../types.ts';
+import type { Check, CheckContext, CheckOutcome } from '../types.ts';
 
 export { sleep };
 
@@ -81,4 +81,29 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs:
     if (Date.now() >= deadline) return undefined;
     await sleep(everyMs);
   }
+}
+
+/**
+ * A factory of checks that each get their own client(s), destroyed after the check, so one emulator bug cannot
+ * cascade into the next check.
+ */
+export function withClient<C extends { destroy(): void }>(makeClient: (ctx: CheckContext) => C) {
+  return (
+    id: string,
+    title: string,
+    body: (client: C, ctx: CheckContext) => Promise<CheckOutcome>,
+    critical = false,
+  ): Check => ({
+    id,
+    title,
+    critical,
+    async run(ctx) {
+      const client = makeClient(ctx);
+      try {
+        return await body(client, ctx);
+      } finally {
+        client.destroy();
+      }
+    },
+  });
 }
