@@ -1,4 +1,72 @@
-// Placeholder entry point so the CDK app can name it; replaced by the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { queueUrlsFromEnv } from './config.ts';
+import { deliver } from './deliver.ts';
+import { HeldBehindFailureError } from './errors.ts';
+import { holdBehindFailures } from './key-order.ts';
+import { planRecord } from './plan.ts';
+
+// Module scope: read once per cold start; a missing queue URL fails the cold start (ConfigError).
+const queueUrls = queueUrlsFromEnv();
+// Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
+const sqs = new SQSClient({});
+const logger = new Logger();
+// The CDK function sets POWERTOOLS_SERVICE_NAME (the `service` dimension) but no metrics namespace.
+const metrics = new Metrics({ namespace: 'Holdline' });
+const processor = new BatchProcessor(EventType.KinesisDataStreams);
+
+async function routeRecord(record: KinesisStreamRecord): Promise<void> {
+  const plan = planRecord(record);
+  if (plan.kind === 'heartbeat') {
+    metrics.addMetric('HeartbeatsSkipped', MetricUnit.Count, 1);
+    return;
+  }
+  await deliver(sqs, queueUrls, plan);
+  metrics.addMetric('EventsRouted', MetricUnit.Count, 1);
+}
+
+/** The one place a failed record is logged: its position, then the typed error with its own fields. */
+function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
+  return async (record: KinesisStreamRecord): Promise<void> => {
+    try {
+      await handle(record);
+    } catch (error) {
+      const { sequenceNumber, partitionKey } = record.kinesis;
+      if (error instanceof HeldBehindFailureError) {
+        metrics.addMetric('RecordsHeldBack', MetricUnit.Count, 1);
+        logger.warn('record held back behind a failed record of its order', { sequenceNumber, partitionKey });
+      } else {
+        metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
+        // The typed error's own fields (reason, eventId, eventType, consumers) and its cause are logged with it.
+        logger.error('record failed; reported as a batch item failure', {
+          sequenceNumber,
+          partitionKey,
+          error,
+        });
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * Kinesis `OrderEvents` → the consumers' FIFO queues. Failed records become batch item failures; the mapping
+ * (ReportBatchItemFailures, bisect, retries, on-failure queue) does the rest.
+ */
+export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event, context) =>
+    processPartialResponse(event, logFailures(holdBehindFailures(routeRecord)), processor, {
+      context,
+      // Powertools defaults to Promise.all over the batch. Records must go one at a time, in shard order: that
+      // is what keeps an order's events in order on their way into SQS (and what holdBehindFailures relies on).
+      processInParallel: false,
+    }),
+  );

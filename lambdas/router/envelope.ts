@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
+
+/**
+ * The data of one `OrderEvents` Kinesis record, as Debezium Server's outbox EventRouter writes it with
+ * `cdk/lib/debezium-config.ts`: the envelope fields in camelCase and `payload` as JSON text (the outbox column
+ * is jsonb and the router config does not expand it).
+ */
+export type OutboxRecord =
+  | { kind: 'event'; event: OrderEventMessage }
+  /** A Debezium heartbeat (`{"ts_ms":…}`): routed into the stream so the slot advances; nothing to deliver. */
+  | { kind: 'heartbeat' }
+  /** `eventId` when the data has a readable one, so the log line can name the event. */
+  | { kind: 'invalid'; reason: string; eventId?: string };
+
+const jsonText = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    ctx.issues.push({ code: 'custom', message: 'is not JSON text', input: text });
+    return z.NEVER;
+  }
+});
+
+const outboxRecordSchema = orderEventMessageSchema.extend({
+  payload: jsonText.pipe(orderEventMessageSchema.shape.payload),
+});
+
+// Exactly Debezium's heartbeat value and nothing else: a record that merely lacks `eventId` (say, after an
+// envelope config change) must fail loudly, not be acknowledged as a heartbeat and silently dropped.
+const heartbeatSchema = z.strictObject({ ts_ms: z.number().int() });
+
+/** At most this many zod issues go into a reason: enough to fix the producer, short enough for a log line. */
+const maxIssues = 5;
+
+/** Classifies a record's data. Never throws: what it cannot read is `invalid`, with the reason. */
+export function parseOutboxRecord(data: string): OutboxRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { kind: 'invalid', reason: 'data is not JSON' };
+  }
+  if (heartbeatSchema.safeParse(json).success) return { kind: 'heartbeat' };
+  const result = outboxRecordSchema.safeParse(json);
+  if (result.success) return { kind: 'event', event: result.data };
+  const eventId = readableEventId(json);
+  return {
+    kind: 'invalid',
+    reason: describeIssues(result.error),
+    ...(eventId === undefined ? {} : { eventId }),
+  };
+}
+
+/**
+ * The record data Debezium writes for `event`: payload back to text, keys in Debezium's order (payload first,
+ * then the envelope fields in placement order). For tests and tools that replay events into the stream.
+ */
+export function serializeOutboxRecord(event: OrderEventMessage): string {
+  const { payload, eventId, aggregateType, aggregateId, sequence, eventType, occurredAt, traceContext } =
+    event;
+  return JSON.stringify({
+    payload: JSON.stringify(payload),
+    eventId,
+    aggregateType,
+    aggregateId,
+    sequence,
+    eventType,
+    occurredAt,
+    traceContext,
+  });
+}
+
+function readableEventId(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || !('eventId' in json)) return undefined;
+  return typeof json.eventId === 'string' ? json.eventId : undefined;
+}
+
+function describeIssues(error: z.ZodError): string {
+  const issues = error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'data'}: ${issue.message}`,
+  );
+  const more = issues.length > maxIssues ? `; …${issues.length - maxIssues} more` : '';
+  return issues.slice(0, maxIssues).join('; ') + more;
+}
