@@ -8,7 +8,7 @@ import {
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Check, } from '../types.ts';
+import type { Check } from '../types.ts';
 import { ddbClient, N, S, table, tryPowertoolsPut } from './dynamodb-helpers.ts';
 import { powertoolsChecks } from './powertools.ts';
 import {

@@ -15,7 +15,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Check, CheckContext, } from '../types.ts';
+import type { Check, CheckContext } from '../types.ts';
 import { clientConfig, describeError, eventually, fail, pass, rejection, sleep, withClient } from './util.ts';
 
 interface StreamInfo {

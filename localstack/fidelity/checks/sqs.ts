@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import type { Check, } from '../types.ts';
+import type { Check } from '../types.ts';
 import {
   bodies,
   drain,
