@@ -7,6 +7,7 @@ import { startEmulators } from './emulators/start.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
 import { freePort } from './lib/process.ts';
+import { type PaymentGateway, startPaymentGateway } from './payment-gateway/server.ts';
 import { type DatabaseUrls, prepareDatabase } from './postgres/database.ts';
 import { startPostgres } from './postgres/server.ts';
 import { defaultPostgresSettings } from './postgres/settings.ts';
@@ -33,7 +34,7 @@ export interface LocalCloudOptions {
   external?: { awsEndpoint?: string | undefined; databaseUrl?: string | undefined };
   /** Wipe the local Postgres data first. */
   fresh?: boolean;
-  /** Start Debezium Server (outbox → Kinesis). Default true. */
+  /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
   progress?: (line: string) => void;
 }
@@ -44,8 +45,12 @@ export interface LocalCloud {
   provisioned: Provisioned;
   runtime: Runtime;
   database: DatabaseUrls;
+  /** The payment gateway stand-in the payment consumer charges (its request log is drill evidence). */
+  paymentGateway: PaymentGateway;
   /** The outbox connector, when `cdc` is on: drills kill and restart it. */
   debezium: DebeziumServer | undefined;
+  /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
+  debeziumOrders: DebeziumServer | undefined;
   /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
   pids(): number[];
   stop(): Promise<void>;
@@ -113,6 +118,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);
 
     let debezium: DebeziumServer | undefined;
+    let debeziumOrders: DebeziumServer | undefined;
     if (options.cdc !== false) {
       const server = await step('Debezium Server (outbox → Kinesis)', () =>
         startDebezium({
@@ -127,7 +133,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       debezium = server;
       stops.push(() => server.stop());
       pids.push(() => (server.process.child.pid ? [server.process.child.pid] : []));
+
+      const orders = await step('Debezium Server (orders changes → Kinesis)', () =>
+        startDebezium({
+          template,
+          provisioned,
+          connector: 'orders',
+          databaseUrl: database.cdc,
+          awsEndpoint,
+          dataDir: join(options.stateDir, 'debezium', 'orders'),
+        }),
+      );
+      debeziumOrders = orders;
+      stops.push(() => orders.stop());
+      pids.push(() => (orders.process.child.pid ? [orders.process.child.pid] : []));
     }
+
+    const paymentGateway = await step('payment gateway stand-in', async () =>
+      startPaymentGateway(await freePort(), join(options.logDir, 'payment-gateway-requests.jsonl')),
+    );
+    stops.push(() => paymentGateway.close());
 
     // The emulators start empty, so checkpoints from an earlier run point at records that no longer exist.
     const runtimeState = join(options.stateDir, 'runtime');
@@ -136,10 +161,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       startRuntime({
         template,
         provisioned,
+        // Local stand-ins for what AWS provides: endpoint, credentials, the database, the payment gateway.
         localEnv: {
           ...localCredentials,
           AWS_ENDPOINT_URL: awsEndpoint,
           DATABASE_URL: database.app,
+          PAYMENT_GATEWAY_URL: paymentGateway.url,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           HOLDLINE_LOCAL: '1',
         },
         stateDir: runtimeState,
@@ -172,7 +200,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       provisioned,
       runtime,
       database,
+      paymentGateway,
       debezium,
+      debeziumOrders,
       pids: () => pids.flatMap((p) => p()),
       stop: stopAll,
     };

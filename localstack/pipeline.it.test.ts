@@ -109,4 +109,49 @@ describe('publish and route', () => {
       }
     }
   }, 90_000);
+
+  it('pays for each order once and moves it to confirmed, or payment_failed when declined', async () => {
+    for (const id of queueMappings(cloud.template)) await cloud.runtime.setMappingEnabled(id, true);
+    const place = async (i: number) => {
+      const response = await fetch(`${cloud.endpoints.api}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          customerId: 'c-pay',
+          currency: 'USD',
+          items: [{ sku: 'P-2', quantity: 1, unitPriceCents: 100 + i }],
+        }),
+      });
+      return ((await response.json()) as { id: string }).id;
+    };
+    // 666 cents is the stand-in's "declined" amount for this test, set before any order exists.
+    await fetch(`${cloud.paymentGateway.url}/_faults`, {
+      method: 'POST',
+      body: JSON.stringify({ declineAmountsCents: [666] }),
+    });
+    const declined = await place(566);
+    const paid = [await place(1), await place(2), await place(3)];
+
+    const statusOf = async (id: string) =>
+      (await (await fetch(`${cloud.endpoints.api}/orders/${id}`)).json()) as {
+        status: string;
+        version: number;
+      };
+    const deadline = Date.now() + 45_000;
+    let statuses: Array<{ status: string; version: number }> = [];
+    while (Date.now() < deadline) {
+      statuses = await Promise.all([declined, ...paid].map(statusOf));
+      if (statuses.every((s) => s.status !== 'pending')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(statuses.map((s) => s.status)).toEqual(['payment_failed', 'confirmed', 'confirmed', 'confirmed']);
+    expect(statuses.every((s) => s.version === 2)).toBe(true);
+
+    const created = cloud.paymentGateway.log().filter((e) => e.result === 'created');
+    for (const id of [declined, ...paid])
+      expect(
+        created.filter((e) => e.orderId === id),
+        id,
+      ).toHaveLength(1);
+  }, 90_000);
 });

@@ -137,6 +137,46 @@ export async function placeOrder(
   return { order: toOrder(existing), replayed: true };
 }
 
+// A guarded change and its outbox event in one statement: the UPDATE only matches while the order is still in
+// the expected state, and the event (sequence = the new version) is only written if the row changed.
+const transitionSql = `WITH changed AS (
+    UPDATE orders SET status = :to, version = version + 1, updated_at = now()
+    WHERE id = :id::uuid AND status = :from
+    RETURNING ${orderColumns}
+  ),
+  event AS (
+    INSERT INTO outbox (event_id, aggregate_type, aggregate_id, sequence, event_type, payload, trace_context)
+    SELECT :eventId::uuid, 'order', id::text, version, :eventType, :payload::jsonb, :traceContext FROM changed
+  )
+  SELECT * FROM changed`;
+
+/**
+ * Moves an order `from` → `to` and writes `eventType` to the outbox, atomically. Undefined when the order was not
+ * in `from` any more (someone else moved it first): the caller reads the order to see where it stands.
+ */
+export async function transitionOrder(
+  db: SqlExecutor,
+  change: {
+    orderId: string;
+    from: OrderStatus;
+    to: OrderStatus;
+    eventType: string;
+    payload: Record<string, unknown>;
+    traceContext: string | null;
+  },
+): Promise<Order | undefined> {
+  const [row] = await db.query<OrderRow>(transitionSql, {
+    id: change.orderId,
+    from: change.from,
+    to: change.to,
+    eventId: uuidv7(),
+    eventType: change.eventType,
+    payload: JSON.stringify({ orderId: change.orderId, status: change.to, ...change.payload }),
+    traceContext: change.traceContext,
+  });
+  return row ? toOrder(row) : undefined;
+}
+
 export async function getOrder(db: SqlExecutor, id: string): Promise<Order | undefined> {
   const [row] = await db.query<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE id = :id::uuid`, { id });
   return row ? toOrder(row) : undefined;

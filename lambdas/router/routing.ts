@@ -13,6 +13,9 @@ export type Consumer = (typeof consumers)[number];
  */
 export const routes: ReadonlyMap<string, readonly Consumer[]> = new Map([
   ['OrderPlaced', ['payment', 'inventory', 'notification']],
+  // Results of payment: the customer hears about them; nothing else acts on them yet.
+  ['OrderConfirmed', ['notification']],
+  ['OrderPaymentFailed', ['notification']],
 ]);
 
 /** The consumers `event` goes to; throws UnroutableEventError for a type without a route. */

@@ -1,4 +1,10 @@
-// Placeholder entry point so the CDK app can name it; replaced by the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { fifoConsumer, logger } from '../fifo-consumer.ts';
+
+// Simple for now: acknowledges placed orders after logging them; stock reservation comes with its own service.
+export const handler = fifoConsumer(async (message) => {
+  logger.info('inventory noted', {
+    eventId: message.eventId,
+    orderId: message.aggregateId,
+    eventType: message.eventType,
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { orderStatuses } from './order.ts';
+import { paymentTransition } from './order-state.ts';
+
+describe('paymentTransition', () => {
+  it('confirms a pending order whose payment succeeded', () => {
+    expect(paymentTransition('pending', 'succeeded')).toEqual({
+      from: 'pending',
+      to: 'confirmed',
+      eventType: 'OrderConfirmed',
+    });
+  });
+
+  it('fails a pending order whose payment was declined', () => {
+    expect(paymentTransition('pending', 'declined')?.to).toBe('payment_failed');
+  });
+
+  it.each(orderStatuses.filter((s) => s !== 'pending'))(
+    'never moves an order that is already %s',
+    (status) => {
+      expect(paymentTransition(status, 'succeeded')).toBeUndefined();
+      expect(paymentTransition(status, 'declined')).toBeUndefined();
+    },
+  );
+});
