@@ -1,4 +1,4 @@
-import { installDebezium } from './debezium/index.ts';
+import { findJava, installDebezium } from './debezium/index.ts';
 import { selectedCandidates } from './emulators/selection.ts';
 
 /**
@@ -14,3 +14,6 @@ for (const candidate of selectedCandidates()) {
 
 // Debezium Server, the real distribution from Maven Central (the version the CDK task definition's image names).
 await installDebezium((line) => console.log(`[setup]   ${line}`));
+// Debezium Server needs Java 21+; say so now rather than when the pipeline starts.
+const java = findJava();
+console.log(`[setup]   Java ${java.version} for Debezium Server: ${java.home}`);
