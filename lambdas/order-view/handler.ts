@@ -1,4 +1,65 @@
-// Placeholder entry point so the CDK app can name it; replaced by the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { requireEnv } from '../shared/env.ts';
+import { dynamoViewStore } from './dynamo-store.ts';
+import { InvalidChangeError } from './errors.ts';
+import { parseViewChange } from './view-change.ts';
+import { applyChange } from './view-item.ts';
+
+// Module scope: read once per cold start; a missing table name fails the cold start (ConfigError).
+const tableName = requireEnv('ORDER_VIEW_TABLE');
+// Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
+const store = dynamoViewStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName);
+const logger = new Logger();
+const metrics = new Metrics({ namespace: 'Holdline' });
+const processor = new BatchProcessor(EventType.KinesisDataStreams);
+
+async function projectRecord(record: KinesisStreamRecord): Promise<void> {
+  const { sequenceNumber, partitionKey, data } = record.kinesis;
+  const change = parseViewChange(Buffer.from(data, 'base64').toString('utf8'));
+  if (change.kind === 'heartbeat') {
+    metrics.addMetric('HeartbeatsSkipped', MetricUnit.Count, 1);
+    return;
+  }
+  if (change.kind === 'invalid') throw new InvalidChangeError(sequenceNumber, change.reason, change.orderId);
+  const { applied, superseded } = await applyChange(store, change);
+  metrics.addMetric('ViewWritesApplied', MetricUnit.Count, applied);
+  // A replay, a retried batch, or a change older than what the view holds: nothing to do, by design.
+  if (superseded > 0) metrics.addMetric('ViewWritesSuperseded', MetricUnit.Count, superseded);
+  logger.debug('change applied', { sequenceNumber, partitionKey, op: change.op, applied, superseded });
+}
+
+/** The one place a failed record is logged, with its position and the typed error's own fields. */
+async function logFailures(record: KinesisStreamRecord): Promise<void> {
+  try {
+    await projectRecord(record);
+  } catch (error) {
+    const { sequenceNumber, partitionKey } = record.kinesis;
+    metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
+    logger.error('record failed; reported as a batch item failure', { sequenceNumber, partitionKey, error });
+    throw error;
+  }
+}
+
+/**
+ * Kinesis `OrderChanges` → the DynamoDB order view. Every write is guarded by the change's WAL position, so
+ * retries and replays are no-ops; failed records become batch item failures and the mapping does the rest.
+ */
+export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event, context) =>
+    processPartialResponse(event, logFailures, processor, {
+      context,
+      // One at a time in shard order: an order's changes reach the view oldest first, so the guard only ever
+      // holds back true replays, never a change that arrived early.
+      processInParallel: false,
+    }),
+  );

@@ -1,0 +1,75 @@
+import { DynamoDBDocumentClient, type PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { kinesisRecord } from '../router/fixtures/records.ts';
+import { heartbeat, insert, remove, update } from './fixtures/debezium-changes.ts';
+
+// The handler reads its environment at import: set it first, then import.
+vi.stubEnv('ORDER_VIEW_TABLE', 'OrderView');
+vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'order-view');
+vi.stubEnv('POWERTOOLS_DEV', 'true');
+const { handler } = await import('./handler.ts');
+
+const context = {
+  functionName: 'order-view',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:order-view',
+  memoryLimitInMB: '512',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as Context;
+
+const record = (r: { data: string; partitionKey: string }) => kinesisRecord(r.data, r.partitionKey);
+const invoke = (records: KinesisStreamRecord[]) =>
+  handler({ Records: records } satisfies KinesisStreamEvent, context);
+
+describe('order-view handler (DynamoDB stubbed)', () => {
+  let send: MockInstance;
+  const writtenKeys = () =>
+    send.mock.calls.map(([command]) => {
+      const { Item } = (command as PutCommand).input;
+      return `${Item?.pk}|${Item?.sk}`;
+    });
+
+  beforeAll(() => {
+    send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+  });
+  beforeEach(() => send.mockReset().mockResolvedValue({ $metadata: {} }));
+  afterAll(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('applies changes in shard order and skips heartbeats', async () => {
+    const response = await invoke([record(insert), record(heartbeat), record(update), record(remove)]);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const pk = `ORDER#${insert.partitionKey}`;
+    expect(writtenKeys()).toEqual([
+      `${pk}|CURRENT`,
+      `${pk}|CURRENT`,
+      `${pk}|DELETED#00000000000026502392`,
+      `${pk}|CURRENT`,
+    ]);
+  });
+
+  it('reports an unreadable record and a failed write as batch item failures', async () => {
+    const garbage = kinesisRecord('{"op":"c"}', 'x');
+    const good = record(insert);
+    const throttled = record(update);
+    send
+      .mockResolvedValueOnce({ $metadata: {} })
+      .mockRejectedValueOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+
+    const response = await invoke([garbage, good, throttled]);
+
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: garbage.kinesis.sequenceNumber },
+        { itemIdentifier: throttled.kinesis.sequenceNumber },
+      ],
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  changeData,
+  confirmed,
+  created,
+  heartbeat,
+  insert,
+  remove,
+  row,
+  update,
+} from './fixtures/debezium-changes.ts';
+import { parseViewChange } from './view-change.ts';
+
+describe('parseViewChange', () => {
+  it('reads an insert as an upsert of the after-image at its LSN and commit time', () => {
+    expect(parseViewChange(insert.data)).toEqual({
+      kind: 'upsert',
+      op: 'c',
+      orderId: created.id,
+      after: created,
+      before: null,
+      position: { lsn: 26501176, commitTsMs: 1795529781692 },
+    });
+  });
+
+  it('keeps the full before-image of an update', () => {
+    const change = parseViewChange(update.data);
+    expect(change).toMatchObject({ kind: 'upsert', op: 'u', before: created, after: confirmed });
+  });
+
+  it('reads a delete with its full before-image and no after-image', () => {
+    expect(parseViewChange(remove.data)).toEqual({
+      kind: 'delete',
+      op: 'd',
+      orderId: confirmed.id,
+      before: confirmed,
+      position: { lsn: 26502392, commitTsMs: 1795529781694 },
+    });
+  });
+
+  it('reads a snapshot read like an insert', () => {
+    expect(parseViewChange(changeData('r', { after: created }, 10))).toMatchObject({
+      kind: 'upsert',
+      op: 'r',
+    });
+  });
+
+  it("recognises Debezium's heartbeat and nothing that merely looks like one", () => {
+    expect(parseViewChange(heartbeat.data)).toEqual({ kind: 'heartbeat' });
+    expect(parseViewChange('{"ts_ms":1,"extra":true}')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('calls data that is not JSON invalid instead of throwing', () => {
+    expect(parseViewChange('not json')).toEqual({ kind: 'invalid', reason: 'data is not JSON' });
+  });
+
+  it('names the order of a change it cannot use', () => {
+    const parsed = JSON.parse(update.data);
+    delete parsed.source.lsn;
+    expect(parseViewChange(JSON.stringify(parsed))).toMatchObject({
+      kind: 'invalid',
+      orderId: confirmed.id,
+      reason: expect.stringContaining('source.lsn'),
+    });
+  });
+
+  it('refuses an unknown op, a delete without a before-image, and another table', () => {
+    const truncate = JSON.parse(insert.data);
+    truncate.op = 't';
+    const otherTable = JSON.parse(insert.data);
+    otherTable.source.table = 'outbox';
+    for (const data of [
+      JSON.stringify(truncate),
+      changeData('d', { before: null }, 5),
+      JSON.stringify(otherTable),
+      changeData('c', { after: row({ id: 42 as unknown as string }) }, 5),
+    ])
+      expect(parseViewChange(data)).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('refuses an LSN JSON could not carry exactly', () => {
+    expect(parseViewChange(changeData('c', { after: created }, 2 ** 53 + 2))).toMatchObject({
+      kind: 'invalid',
+    });
+  });
+});

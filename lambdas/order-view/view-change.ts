@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** A captured `orders` row as Debezium writes it (JSON values: jsonb as text, timestamps as ISO strings). */
+export type OrderRow = Readonly<Record<string, unknown>> & { readonly id: string };
+
+/** Where a change sits in the WAL: `lsn` orders every change of one row; `commitTsMs` is the commit time. */
+export interface ChangePosition {
+  /** `source.lsn`: the change's own WAL position; strictly increasing across the changes of one row. */
+  lsn: number;
+  /** `source.ts_ms`: when the change was committed in Postgres. */
+  commitTsMs: number;
+}
+
+/**
+ * One `OrderChanges` Kinesis record, as the `orders` connector of `cdk/lib/debezium-config.ts` writes it:
+ * `{before, after, source: {lsn, ts_ms, table, …}, op, ts_ms}` (JSON, no Connect schema), keyed by the bare order
+ * id (`ExtractField$Key`); or a heartbeat `{"ts_ms":…}` keyed `Struct{serverName=…}`.
+ */
+export type ViewChange =
+  /** `c` insert, `u` update, `r` snapshot read: the after-image is the order's whole current state. */
+  | {
+      kind: 'upsert';
+      op: 'c' | 'u' | 'r';
+      orderId: string;
+      after: OrderRow;
+      /** The full before-image of an update (REPLICA IDENTITY FULL); null for `c` and `r`. */
+      before: OrderRow | null;
+      position: ChangePosition;
+    }
+  /** `d` delete: the full before-image (REPLICA IDENTITY FULL), no after-image. */
+  | { kind: 'delete'; op: 'd'; orderId: string; before: OrderRow; position: ChangePosition }
+  /** Routed into the stream so the slot advances; nothing to apply. */
+  | { kind: 'heartbeat' }
+  /** `orderId` when the data has a readable one, so the log line can name the order. */
+  | { kind: 'invalid'; reason: string; orderId?: string };
+
+const rowSchema = z.looseObject({ id: z.string().min(1) });
+const positionSchema = z.looseObject({
+  // A JSON number above 2^53 would already have lost digits in JSON.parse: refuse it rather than misorder.
+  lsn: z.number().int().nonnegative().refine(Number.isSafeInteger, 'is beyond 2^53'),
+  ts_ms: z.number().int(),
+  table: z.literal('orders'),
+});
+const changeSchema = z.discriminatedUnion('op', [
+  z.looseObject({
+    op: z.enum(['c', 'r']),
+    before: z.null().optional(),
+    after: rowSchema,
+    source: positionSchema,
+  }),
+  z.looseObject({ op: z.literal('u'), before: rowSchema, after: rowSchema, source: positionSchema }),
+  z.looseObject({ op: z.literal('d'), before: rowSchema, after: z.null(), source: positionSchema }),
+]);
+
+// Exactly Debezium's heartbeat value: a change that merely lost its `op` must fail loudly, not be skipped.
+const heartbeatSchema = z.strictObject({ ts_ms: z.number().int() });
+
+/** At most this many zod issues go into a reason. */
+const maxIssues = 5;
+
+/** Classifies a record's data. Never throws: what it cannot read is `invalid`, with the reason. */
+export function parseViewChange(data: string): ViewChange {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { kind: 'invalid', reason: 'data is not JSON' };
+  }
+  if (heartbeatSchema.safeParse(json).success) return { kind: 'heartbeat' };
+  const result = changeSchema.safeParse(json);
+  if (!result.success) {
+    const orderId = readableOrderId(json);
+    return {
+      kind: 'invalid',
+      reason: describeIssues(result.error),
+      ...(orderId === undefined ? {} : { orderId }),
+    };
+  }
+  const change = result.data;
+  const position = { lsn: change.source.lsn, commitTsMs: change.source.ts_ms };
+  if (change.op === 'd')
+    return { kind: 'delete', op: 'd', orderId: change.before.id, before: change.before, position };
+  return {
+    kind: 'upsert',
+    op: change.op,
+    orderId: change.after.id,
+    after: change.after,
+    before: change.op === 'u' ? change.before : null,
+    position,
+  };
+}
+
+function readableOrderId(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  for (const image of ['after', 'before'] as const) {
+    const row = (json as Record<string, unknown>)[image];
+    if (typeof row === 'object' && row !== null && typeof (row as { id?: unknown }).id === 'string')
+      return (row as { id: string }).id;
+  }
+  return undefined;
+}
+
+function describeIssues(error: z.ZodError): string {
+  const issues = error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'data'}: ${issue.message}`,
+  );
+  const more = issues.length > maxIssues ? `; …${issues.length - maxIssues} more` : '';
+  return issues.slice(0, maxIssues).join('; ') + more;
+}
