@@ -7,6 +7,9 @@ export type Runnable = (ctx: RunContext) => Promise<{ report: Report; readable: 
 export const benches: Record<string, () => Promise<Runnable>> = {
   'write-path': async () => (await import('./benches/write-path.ts')).run,
   'emulator-fidelity': async () => (await import('./benches/emulator-fidelity.ts')).run,
+  'cdc-latency': async () => (await import('./benches/cdc-latency.ts')).run,
 };
 
-export const drills: Record<string, () => Promise<Runnable>> = {};
+export const drills: Record<string, () => Promise<Runnable>> = {
+  'cdc-view': async () => (await import('./drills/cdc-view.ts')).run,
+};
