@@ -58,6 +58,12 @@ export interface HoldlineConfig {
    * arrives, so after a SIGKILL up to one heartbeat interval of records is sent again (at-least-once).
    */
   debeziumOffsetFlushInterval: Duration;
+  /**
+   * How long Debezium waits when the WAL has nothing new, and how often it hands a batch to the Kinesis sink.
+   * Default 50 ms (Debezium's own default is 500 ms): the cdc-latency bench measured commit → Kinesis p99 at
+   * 50 orders/s fall from 980 ms to 174 ms; the cost is at most 20 PutRecords calls a second per connector.
+   */
+  debeziumPollInterval: Duration;
   /** Lambda and Debezium log retention. Default one month. */
   logRetention: RetentionDays;
   /** Postgres database name the API and Debezium use. Default `holdline`. */
@@ -86,6 +92,7 @@ export const config: HoldlineConfig = {
   walSenderTimeout: Duration.seconds(60),
   debeziumHeartbeatInterval: Duration.seconds(10),
   debeziumOffsetFlushInterval: Duration.seconds(1),
+  debeziumPollInterval: Duration.millis(50),
   logRetention: RetentionDays.ONE_MONTH,
   databaseName: 'holdline',
 };

@@ -31,6 +31,8 @@ export interface DebeziumConnectorInput {
   offsetTable: string;
   heartbeat: { intervalMs: number; rowId: number };
   offsetFlushIntervalMs: number;
+  /** `poll.interval.ms`: the wait on an idle WAL and between sink batches. */
+  pollIntervalMs: number;
   routing: DebeziumRouting;
 }
 
@@ -101,6 +103,7 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.offset.storage.jdbc.connection.url': `jdbc:postgresql://${db.host}:${db.port}/${db.dbname}?sslmode=${db.sslMode}&currentSchema=cdc`,
     'debezium.source.offset.storage.jdbc.table.name': input.offsetTable,
     'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
+    'debezium.source.poll.interval.ms': String(input.pollIntervalMs),
 
     ...routingProperties(input.routing, tableTopic, heartbeatTopic, sink.streamName),
   };

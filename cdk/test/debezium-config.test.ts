@@ -18,6 +18,7 @@ const outbox: DebeziumConnectorInput = {
   offsetTable: 'debezium_offset_storage',
   heartbeat: { intervalMs: 10_000, rowId: 1 },
   offsetFlushIntervalMs: 1000,
+  pollIntervalMs: 50,
   routing: { kind: 'outbox' },
 };
 const orders: DebeziumConnectorInput = {

@@ -148,6 +148,7 @@ describe('environment → properties, the way Debezium Server 3.6 reads it', () 
         offsetTable: 'debezium_offset_storage',
         heartbeat: { intervalMs: 10_000, rowId: 1 },
         offsetFlushIntervalMs: 1000,
+        pollIntervalMs: 50,
         routing,
       });
 

@@ -89,6 +89,7 @@ export class DebeziumCapture extends Construct {
       offsetTable: spec.offsetTable,
       heartbeat: { intervalMs: config.debeziumHeartbeatInterval.toMilliseconds(), rowId: spec.heartbeatRow },
       offsetFlushIntervalMs: config.debeziumOffsetFlushInterval.toMilliseconds(),
+      pollIntervalMs: config.debeziumPollInterval.toMilliseconds(),
       routing: spec.routing,
     };
   }
