@@ -51,6 +51,8 @@ export interface LocalCloud {
   debezium: DebeziumServer | undefined;
   /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
   debeziumOrders: DebeziumServer | undefined;
+  /** Starts or pauses every event-source mapping that reads an SQS queue (the consumers), e.g. to inspect queues. */
+  setQueueConsumersEnabled(enabled: boolean): Promise<void>;
   /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
   pids(): number[];
   stop(): Promise<void>;
@@ -203,6 +205,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       paymentGateway,
       debezium,
       debeziumOrders,
+      setQueueConsumersEnabled: async (enabled) => {
+        for (const id of queueMappingIds(template)) await runtime.setMappingEnabled(id, enabled);
+      },
       pids: () => pids.flatMap((p) => p()),
       stop: stopAll,
     };
@@ -227,4 +232,18 @@ export function summarize(warnings: readonly string[]): string[] {
     ),
     ...other,
   ];
+}
+
+/** Event-source mappings whose source is an SQS queue of the template, by logical id. */
+export function queueMappingIds(template: CfnTemplate): string[] {
+  const resources = template.Resources ?? {};
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .filter(([, r]) => {
+      const source = (r.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] })?.[
+        'Fn::GetAtt'
+      ]?.[0];
+      return source !== undefined && resources[source]?.Type === 'AWS::SQS::Queue';
+    })
+    .map(([id]) => id);
 }

@@ -3,27 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEventMessageSchema } from '../lambdas/shared/order-event-message.ts';
 import { type LocalCloud, startLocalCloud } from './cloud.ts';
 import { logDir, stateDir } from './lib/paths.ts';
-import type { CfnTemplate } from './provision/index.ts';
 
 // The publish-and-route path end to end: API → one Postgres statement → Debezium Server (WAL) → Kinesis →
 // router Lambda → the three consumer FIFO queues. Consumer mappings are paused so the queues can be read here.
 let cloud: LocalCloud;
 const sqs = new SQSClient({});
 const consumers = ['Payment', 'Inventory', 'Notification'] as const;
-
-/** Event-source mappings that read an SQS queue (the consumers'), by logical id. */
-function queueMappings(template: CfnTemplate): string[] {
-  const resources = template.Resources ?? {};
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
-    .filter(([, r]) => {
-      const source = (r.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] })?.[
-        'Fn::GetAtt'
-      ]?.[0];
-      return source !== undefined && resources[source]?.Type === 'AWS::SQS::Queue';
-    })
-    .map(([id]) => id);
-}
 
 interface Received {
   body: string;
@@ -68,7 +53,7 @@ beforeAll(async () => {
       databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
     },
   });
-  for (const id of queueMappings(cloud.template)) await cloud.runtime.setMappingEnabled(id, false);
+  await cloud.setQueueConsumersEnabled(false);
 });
 afterAll(async () => {
   await cloud?.stop();
@@ -111,7 +96,7 @@ describe('publish and route', () => {
   }, 90_000);
 
   it('pays for each order once and moves it to confirmed, or payment_failed when declined', async () => {
-    for (const id of queueMappings(cloud.template)) await cloud.runtime.setMappingEnabled(id, true);
+    await cloud.setQueueConsumersEnabled(true);
     const place = async (i: number) => {
       const response = await fetch(`${cloud.endpoints.api}/orders`, {
         method: 'POST',

@@ -12,7 +12,6 @@ import { type LocalCloud, startLocalCloud } from '../../localstack/cloud.ts';
 import { type DebeziumServer, startDebezium } from '../../localstack/debezium/index.ts';
 import { logDir, stateDir } from '../../localstack/lib/paths.ts';
 import { kinesisClient } from '../../localstack/provision/clients.ts';
-import type { CfnTemplate } from '../../localstack/provision/index.ts';
 import type { RunContext } from '../lib/context.ts';
 import type { ReadableReport, Report } from '../lib/report.ts';
 import { percentile, round } from '../lib/stats.ts';
@@ -49,20 +48,6 @@ interface Sample {
   queueSentAt?: number;
   /** When this bench's ReceiveMessage returned it. */
   queueReceivedAt?: number;
-}
-
-/** Event-source mappings that read an SQS queue (the consumers'), by logical id. */
-function queueMappings(template: CfnTemplate): string[] {
-  const resources = template.Resources ?? {};
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
-    .filter(([, r]) => {
-      const source = (r.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] })?.[
-        'Fn::GetAtt'
-      ]?.[0];
-      return source !== undefined && resources[source]?.Type === 'AWS::SQS::Queue';
-    })
-    .map(([id]) => id);
 }
 
 /** Tails every shard of a stream from TRIM_HORIZON, polling every 20 ms when idle, until stopped. */
@@ -428,7 +413,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   let whatIf: (RateResult & { pollIntervalMs: number }) | undefined;
   try {
     tuning = knobs(cloud);
-    for (const id of queueMappings(cloud.template)) await cloud.runtime.setMappingEnabled(id, false);
+    await cloud.setQueueConsumersEnabled(false);
     const stream = tailStream(cloud.provisioned.outputs.OrderEventsStreamName!, (data, arrivalAt) => {
       const seenAt = now();
       let event: { aggregateId?: string; eventId?: string };

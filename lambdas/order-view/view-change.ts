@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues, readDebeziumRecord } from '../shared/debezium-record.ts';
 
 /** A captured `orders` row as Debezium writes it (JSON values: jsonb as text, timestamps as ISO strings). */
 export type OrderRow = Readonly<Record<string, unknown>> & { readonly id: string };
@@ -52,21 +53,11 @@ const changeSchema = z.discriminatedUnion('op', [
   z.looseObject({ op: z.literal('d'), before: rowSchema, after: z.null(), source: positionSchema }),
 ]);
 
-// Exactly Debezium's heartbeat value: a change that merely lost its `op` must fail loudly, not be skipped.
-const heartbeatSchema = z.strictObject({ ts_ms: z.number().int() });
-
-/** At most this many zod issues go into a reason. */
-const maxIssues = 5;
-
 /** Classifies a record's data. Never throws: what it cannot read is `invalid`, with the reason. */
 export function parseViewChange(data: string): ViewChange {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return { kind: 'invalid', reason: 'data is not JSON' };
-  }
-  if (heartbeatSchema.safeParse(json).success) return { kind: 'heartbeat' };
+  const raw = readDebeziumRecord(data);
+  if (raw.kind !== 'json') return raw;
+  const json = raw.json;
   const result = changeSchema.safeParse(json);
   if (!result.success) {
     const orderId = readableOrderId(json);
@@ -98,12 +89,4 @@ function readableOrderId(json: unknown): string | undefined {
       return (row as { id: string }).id;
   }
   return undefined;
-}
-
-function describeIssues(error: z.ZodError): string {
-  const issues = error.issues.map(
-    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'data'}: ${issue.message}`,
-  );
-  const more = issues.length > maxIssues ? `; …${issues.length - maxIssues} more` : '';
-  return issues.slice(0, maxIssues).join('; ') + more;
 }

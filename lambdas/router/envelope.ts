@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues, readDebeziumRecord } from '../shared/debezium-record.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
 
 /**
@@ -26,22 +27,11 @@ const outboxRecordSchema = orderEventMessageSchema.extend({
   payload: jsonText.pipe(orderEventMessageSchema.shape.payload),
 });
 
-// Exactly Debezium's heartbeat value and nothing else: a record that merely lacks `eventId` (say, after an
-// envelope config change) must fail loudly, not be acknowledged as a heartbeat and silently dropped.
-const heartbeatSchema = z.strictObject({ ts_ms: z.number().int() });
-
-/** At most this many zod issues go into a reason: enough to fix the producer, short enough for a log line. */
-const maxIssues = 5;
-
 /** Classifies a record's data. Never throws: what it cannot read is `invalid`, with the reason. */
 export function parseOutboxRecord(data: string): OutboxRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return { kind: 'invalid', reason: 'data is not JSON' };
-  }
-  if (heartbeatSchema.safeParse(json).success) return { kind: 'heartbeat' };
+  const raw = readDebeziumRecord(data);
+  if (raw.kind !== 'json') return raw;
+  const json = raw.json;
   const result = outboxRecordSchema.safeParse(json);
   if (result.success) return { kind: 'event', event: result.data };
   const eventId = readableEventId(json);
@@ -74,12 +64,4 @@ export function serializeOutboxRecord(event: OrderEventMessage): string {
 function readableEventId(json: unknown): string | undefined {
   if (typeof json !== 'object' || json === null || !('eventId' in json)) return undefined;
   return typeof json.eventId === 'string' ? json.eventId : undefined;
-}
-
-function describeIssues(error: z.ZodError): string {
-  const issues = error.issues.map(
-    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'data'}: ${issue.message}`,
-  );
-  const more = issues.length > maxIssues ? `; …${issues.length - maxIssues} more` : '';
-  return issues.slice(0, maxIssues).join('; ') + more;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import pg from 'pg';
 import { toPositional } from '../../lambdas/shared/db/named-params.ts';
+import { closeNow, listen } from '../lib/http.ts';
 
 /**
  * TEST DOUBLE of the Aurora Data API (restJson1: POST /Execute, /BeginTransaction, /CommitTransaction,
@@ -155,14 +156,12 @@ export async function startDataApiDouble(databaseUrl: string, port = 0): Promise
         .end(JSON.stringify({ message }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  const url = await listen(server, port);
   return {
     url,
     close: async () => {
       for (const client of transactions.values()) client.release(true);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeNow(server);
       await pool.end();
     },
   };

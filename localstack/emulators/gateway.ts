@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { closeNow, listen } from '../lib/http.ts';
 
 /** Reads the AWS service a request is for: SigV4's credential scope, else the JSON protocol's target prefix. */
 export function serviceOf(headers: IncomingMessage['headers']): string | undefined {
@@ -44,16 +45,8 @@ export async function startGateway(
     req.pipe(upstream);
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: await listen(server, port),
+    close: () => closeNow(server),
   };
 }

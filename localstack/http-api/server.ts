@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { closeNow, listen } from '../lib/http.ts';
 import type { InvokeResult } from '../runtime/index.ts';
 import { httpApiEvent } from './event.ts';
 import { type HttpRoute, matchRoute } from './routes.ts';
@@ -67,16 +68,8 @@ export async function startHttpApi(
       .writeHead(payload?.statusCode ?? 200, payload?.headers as Record<string, string>)
       .end(payload?.isBase64Encoded ? Buffer.from(body, 'base64') : body);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: await listen(server, port),
+    close: () => closeNow(server),
   };
 }

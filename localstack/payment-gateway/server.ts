@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeNow, listen } from '../lib/http.ts';
 
 /**
  * STAND-IN for a payment provider (not a real gateway): `POST /charges` with an `Idempotency-Key` header creates a
@@ -138,20 +139,11 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
       return send(res, 400, { error: 'bad_request', message: (error as Error).message });
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  const address = server.address();
   return {
-    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`,
+    url: await listen(server, port),
     logFile,
     log: () => readLog(logFile),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }
 
