@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { config } from '../cdk/lib/config.ts';
 import { adminQuery } from '../lambdas/test/db.ts';
 
 describe('migrations', () => {
@@ -77,7 +78,8 @@ describe('migrations', () => {
       "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_slot_wal_keep_size') ORDER BY 1",
     );
     expect(settings).toEqual([
-      { name: 'max_slot_wal_keep_size', setting: '1024' },
+      // The same cap the RDS parameter group gets.
+      { name: 'max_slot_wal_keep_size', setting: String(config.maxSlotWalKeepSizeMb) },
       { name: 'wal_level', setting: 'logical' },
     ]);
   });

@@ -7,20 +7,9 @@ import {
   fromEnvironment,
   toEnvironment,
 } from '../lib/debezium-config.ts';
+import { outboxConnectorInput } from './debezium-inputs.ts';
 
-const outbox: DebeziumConnectorInput = {
-  name: 'holdline_outbox',
-  database: { host: 'db.example', port: '5432', dbname: 'holdline', sslMode: 'require' },
-  slotName: 'holdline_outbox',
-  publicationName: 'holdline_outbox',
-  table: 'public.outbox',
-  sink: { streamName: 'order-events', region: 'eu-west-1' },
-  offsetTable: 'debezium_offset_storage',
-  heartbeat: { intervalMs: 10_000, rowId: 1 },
-  offsetFlushIntervalMs: 1000,
-  pollIntervalMs: 50,
-  routing: { kind: 'outbox' },
-};
+const outbox = outboxConnectorInput;
 const orders: DebeziumConnectorInput = {
   ...outbox,
   name: 'holdline_orders',

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { debeziumProperties, fromEnvironment, toEnvironment } from '../../cdk/lib/debezium-config.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
+import { outboxConnectorInput } from '../../cdk/test/debezium-inputs.ts';
 import type { CfnTemplate } from '../provision/template.ts';
 import { DebeziumTemplateError } from './errors.ts';
 import { asDebeziumServerReadsIt, LOCAL_JAVA_OPTIONS, localDebeziumConfig } from './properties.ts';
@@ -138,19 +139,7 @@ describe('Debezium task container from the synthesized template', () => {
 describe('environment → properties, the way Debezium Server 3.6 reads it', () => {
   it('round-trips every property the CDK helper emits, for both routings', () => {
     for (const routing of [{ kind: 'outbox' }, { kind: 'table', keyColumn: 'id' }] as const) {
-      const properties = debeziumProperties({
-        name: 'holdline_outbox',
-        database: { host: 'db.example', port: '5432', dbname: 'holdline', sslMode: 'require' },
-        slotName: 'holdline_outbox',
-        publicationName: 'holdline_outbox',
-        table: 'public.outbox',
-        sink: { streamName: 'order-events', region: 'eu-west-1' },
-        offsetTable: 'debezium_offset_storage',
-        heartbeat: { intervalMs: 10_000, rowId: 1 },
-        offsetFlushIntervalMs: 1000,
-        pollIntervalMs: 50,
-        routing,
-      });
+      const properties = debeziumProperties({ ...outboxConnectorInput, routing });
 
       expect(asDebeziumServerReadsIt(toEnvironment(properties))).toEqual(properties);
     }

@@ -1,25 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type KinesisClient, ListShardsCommand, type Shard } from '@aws-sdk/client-kinesis';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { CheckpointStore } from './checkpoints.ts';
-import type { FunctionSpec } from './functions.ts';
-import type { InvokeResult } from './invoke-result.ts';
-import { consumeShard } from './kinesis-shard.ts';
-import type { MappingStats } from './mapping-stats.ts';
-import type { KinesisMapping } from './mappings.ts';
+import { ListShardsCommand, type Shard } from '@aws-sdk/client-kinesis';
+import { consumeShard, type ShardConsumerOptions } from './kinesis-shard.ts';
 
-export interface KinesisPollerOptions {
-  mapping: KinesisMapping;
-  fn: FunctionSpec;
-  region: string;
-  clients: { kinesis: KinesisClient; sqs: SQSClient; sns: SNSClient };
-  invoke(event: unknown): Promise<InvokeResult>;
-  checkpoints: CheckpointStore;
-  stats: MappingStats;
-  idlePollMs: number;
-  log(line: string): void;
-}
+/** What a shard consumer needs, less what the poller decides per shard (which shard, whether to go on). */
+export type KinesisPollerOptions = Omit<ShardConsumerOptions, 'shardId' | 'running'>;
 
 /**
  * One Kinesis mapping: a consumer per shard (ParallelizationFactor 1), all shards in parallel. Shards are listed
