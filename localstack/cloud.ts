@@ -13,6 +13,7 @@ import { startPostgres } from './postgres/server.ts';
 import { defaultPostgresSettings } from './postgres/settings.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, startRuntime } from './runtime/index.ts';
+import { type SideEffects, startSideEffects } from './side-effects/server.ts';
 
 export interface Endpoints {
   /** The order API (the template's HTTP API, served locally). */
@@ -37,6 +38,10 @@ export interface LocalCloudOptions {
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
   progress?: (line: string) => void;
+  /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window). */
+  localEnv?: Record<string, string>;
+  /** Changes the synthesized template before anything is provisioned (drills: shorter timeouts, to run faster). */
+  adjustTemplate?: (template: CfnTemplate) => void;
 }
 
 export interface LocalCloud {
@@ -47,6 +52,8 @@ export interface LocalCloud {
   database: DatabaseUrls;
   /** The payment gateway stand-in the payment consumer charges (its request log is drill evidence). */
   paymentGateway: PaymentGateway;
+  /** The inventory and notification stand-ins the other consumers call (their request log is drill evidence). */
+  sideEffects: SideEffects;
   /** The outbox connector, when `cdc` is on: drills kill and restart it. */
   debezium: DebeziumServer | undefined;
   /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
@@ -116,6 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
 
     const template = await step('synth CDK app', async () => synthTemplate() as CfnTemplate);
+    options.adjustTemplate?.(template);
     const provisioned = await step('provision from template', () => provisionFromTemplate(template));
     for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);
 
@@ -155,6 +163,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       startPaymentGateway(await freePort(), join(options.logDir, 'payment-gateway-requests.jsonl')),
     );
     stops.push(() => paymentGateway.close());
+    const sideEffects = await step('inventory + notification stand-ins', async () =>
+      startSideEffects(await freePort(), join(options.logDir, 'side-effect-requests.jsonl')),
+    );
+    stops.push(() => sideEffects.close());
 
     // The emulators start empty, so checkpoints from an earlier run point at records that no longer exist.
     const runtimeState = join(options.stateDir, 'runtime');
@@ -171,6 +183,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           PAYMENT_GATEWAY_URL: paymentGateway.url,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           HOLDLINE_LOCAL: '1',
+          INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,
+          NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
+          ...options.localEnv,
         },
         stateDir: runtimeState,
         logDir: options.logDir,
@@ -203,6 +218,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       runtime,
       database,
       paymentGateway,
+      sideEffects,
       debezium,
       debeziumOrders,
       setQueueConsumersEnabled: async (enabled) => {

@@ -35,11 +35,13 @@ const ENVIRONMENT: Record<string, string[]> = {
     'CONSUMER_NAME',
     'IDEMPOTENCY_TABLE',
     'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
+    'INVENTORY_SERVICE_URL',
   ],
   'lambdas/consumers/notification/handler.ts': [
     'CONSUMER_NAME',
     'IDEMPOTENCY_TABLE',
     'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
+    'NOTIFICATION_SERVICE_URL',
   ],
   'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
 };

@@ -33,5 +33,7 @@ export function functionEnv(
     LAMBDA_TASK_ROOT: rootDir,
     _HANDLER: `${fn.entry}.${fn.handler}`,
     TZ: 'UTC',
+    // Lets crash points (lambdas/shared/crash-points.ts) be armed here; the CDK app never sets it.
+    HOLDLINE_LOCAL_RUNTIME: '1',
   };
 }

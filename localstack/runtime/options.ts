@@ -58,6 +58,8 @@ export interface Runtime {
   setMappingEnabled(mappingId: string, enabled: boolean): Promise<void>;
   /** Pids of live worker processes. */
   workerPids(): number[];
+  /** SIGKILLs every live worker of one function (logical id or name), as a crashed host would; returns their pids. */
+  killWorkers(functionId: string): number[];
   /** Stops schedules and pollers, waits for in-flight invocations (bounded), kills every worker. */
   stop(): Promise<void>;
 }

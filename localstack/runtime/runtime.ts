@@ -153,6 +153,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       else await poller.stop();
     },
     workerPids: () => [...pools.values()].flatMap((pool) => pool.pids()),
+    killWorkers(functionId) {
+      const pids = poolOf(functionId).pids();
+      // The container sees its process die: an in-flight invocation fails as Runtime.ExitError, the next cold-starts.
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      return pids;
+    },
     stop() {
       stopping ??= (async () => {
         scheduler.stop();

@@ -9,6 +9,16 @@ import { HoldlineFunction } from './holdline-function.ts';
 /** The three downstream consumers; also `CONSUMER_NAME` and the idempotency key prefix. */
 export type ConsumerName = 'payment' | 'inventory' | 'notification';
 
+/**
+ * The downstream service each consumer's side effect goes to, by variable, with the value used unless the stack
+ * passes one (`environment`). Placeholders on `.invalid` (RFC 2606) fail loudly if deployed unset; locally the
+ * stand-ins in `localstack/side-effects/` are put in by the local runtime.
+ */
+const sideEffectServices: Partial<Record<ConsumerName, Record<string, string>>> = {
+  inventory: { INVENTORY_SERVICE_URL: 'https://inventory.example.invalid' },
+  notification: { NOTIFICATION_SERVICE_URL: 'https://notifications.example.invalid' },
+};
+
 export interface QueueConsumerProps {
   name: ConsumerName;
   /** Records processed event ids (Powertools idempotency). */
@@ -38,6 +48,7 @@ export class QueueConsumer extends Construct {
         CONSUMER_NAME: props.name,
         IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
         IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(config.idempotencyTtl.toSeconds()),
+        ...sideEffectServices[props.name],
         ...props.environment,
       },
     });

@@ -1,10 +1,17 @@
-import { fifoConsumer, logger } from '../fifo-consumer.ts';
+import { crashPoint } from '../../shared/crash-points.ts';
+import { requireEnv } from '../../shared/env.ts';
+import { consumerHandler } from '../consumer-handler.ts';
+import { postEffect } from '../effect-client.ts';
+import { reserveStock } from './reserve-stock.ts';
 
-// Simple for now: acknowledges placed orders after logging them; stock reservation comes with its own service.
-export const handler = fifoConsumer(async (message) => {
-  logger.info('inventory noted', {
-    eventId: message.eventId,
-    orderId: message.aggregateId,
-    eventType: message.eventType,
+const serviceUrl = requireEnv('INVENTORY_SERVICE_URL');
+
+export const handler = consumerHandler('inventory', async (message) => {
+  const result = await reserveStock(message, {
+    reserve: async (request, key) => {
+      await postEffect(`${serviceUrl}/reservations`, request, key);
+    },
   });
+  crashPoint('inventory:after-effect-before-ack', message.eventId);
+  return result;
 });

@@ -1,22 +1,30 @@
 import { getOrder, transitionOrder } from '../../orders/order-store.ts';
+import { crashPoint } from '../../shared/crash-points.ts';
 import { sqlClientFromEnv } from '../../shared/db/from-env.ts';
 import type { SqlClient } from '../../shared/db/sql-client.ts';
 import { requireEnv } from '../../shared/env.ts';
-import { fifoConsumer, logger } from '../fifo-consumer.ts';
+import { consumerHandler } from '../consumer-handler.ts';
 import { chargeOrder } from './charge-client.ts';
 import { handlePayment } from './handle-payment.ts';
 
 const gatewayUrl = requireEnv('PAYMENT_GATEWAY_URL');
 let db: Promise<SqlClient> | undefined;
 
-export const handler = fifoConsumer(async (message) => {
+export const handler = consumerHandler('payment', async (message) => {
   db ??= sqlClientFromEnv();
   const sql = await db;
-  const result = await handlePayment(message, {
+  return handlePayment(message, {
     getOrder: (id) => getOrder(sql, id),
-    charge: (order) =>
-      chargeOrder(gatewayUrl, { orderId: order.id, amountCents: order.totalCents, currency: order.currency }),
+    charge: async (order) => {
+      const charge = await chargeOrder(gatewayUrl, {
+        orderId: order.id,
+        amountCents: order.totalCents,
+        currency: order.currency,
+      });
+      // Drills only (see crash-points.ts): the charge is made, the order not yet moved, the message not acked.
+      crashPoint('payment:after-charge-before-ack', message.eventId);
+      return charge;
+    },
     transition: (change) => transitionOrder(sql, change),
   });
-  logger.info('payment handled', { eventId: message.eventId, orderId: message.aggregateId, result });
 });

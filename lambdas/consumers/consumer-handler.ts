@@ -1,0 +1,41 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { type ConsumerName, endToEndLatencyMs } from './dedupe.ts';
+import { fifoConsumer, logger } from './fifo-consumer.ts';
+import { type ApplyStep, idempotent } from './idempotent.ts';
+
+/** CloudWatch namespace shared by every Holdline metric. */
+export const METRICS_NAMESPACE = 'Holdline';
+
+/**
+ * A consumer Lambda: `fifoConsumer(idempotent(name, step))` plus the per-invocation wiring — the Lambda context
+ * for the in-progress expiry, and `EndToEndLatency` (event `occurredAt` → after the side effect; dimension
+ * `Consumer`) for events applied now, not for duplicates answered from the record. The message is acknowledged
+ * by the batch processor only after `handle` resolved, i.e. after the side effect and the COMPLETED record.
+ */
+export function consumerHandler(name: ConsumerName, step: ApplyStep) {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `${name}-consumer` });
+  // Only the agreed dimension: Powertools adds `service` by default, which would make a second metric identity.
+  metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ Consumer: name });
+  const once = idempotent(name, step);
+  return fifoConsumer(async (message) => {
+    const delivery = await once.handle(message);
+    if (delivery.kind === 'applied')
+      metrics.addMetric(
+        'EndToEndLatency',
+        MetricUnit.Milliseconds,
+        endToEndLatencyMs(message.occurredAt, Date.now()),
+      );
+    logger.info(delivery.kind === 'applied' ? 'event applied' : 'duplicate absorbed', {
+      consumer: name,
+      eventId: message.eventId,
+      orderId: message.aggregateId,
+      eventType: message.eventType,
+      outcome: delivery.applied.outcome,
+      appliedBy: delivery.applied.appliedBy,
+    });
+  })
+    .before((request) => once.registerContext(request.context))
+    .use(logMetrics(metrics));
+}
