@@ -14,4 +14,5 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./drills/cdc-view.ts')).run,
   'payment-crash': async () => (await import('./drills/payment-crash.ts')).run,
   'late-duplicate': async () => (await import('./drills/late-duplicate.ts')).run,
+  'relay-crash': async () => (await import('./drills/relay-crash.ts')).run,
 };
