@@ -6,7 +6,7 @@ export interface Transition {
   from: OrderStatus;
   to: OrderStatus;
   /** The outbox event the change emits. */
-  eventType: 'OrderConfirmed' | 'OrderPaymentFailed';
+  eventType: 'OrderConfirmed' | 'OrderPaymentFailed' | 'OrderCancelled';
 }
 
 /**
@@ -18,4 +18,13 @@ export function paymentTransition(current: OrderStatus, outcome: PaymentOutcome)
   return outcome === 'succeeded'
     ? { from: 'pending', to: 'confirmed', eventType: 'OrderConfirmed' }
     : { from: 'pending', to: 'payment_failed', eventType: 'OrderPaymentFailed' };
+}
+
+/**
+ * Cancelling: only a pending order can be cancelled (nothing charged yet). A confirmed, failed or already cancelled
+ * order stays as it is; and once cancelled, a late payment result finds it not pending, so it is not charged.
+ */
+export function cancelTransition(current: OrderStatus): Transition | undefined {
+  if (current !== 'pending') return undefined;
+  return { from: 'pending', to: 'cancelled', eventType: 'OrderCancelled' };
 }

@@ -138,10 +138,11 @@ export async function placeOrder(
 }
 
 // A guarded change and its outbox event in one statement: the UPDATE only matches while the order is still in
-// the expected state, and the event (sequence = the new version) is only written if the row changed.
+// the expected state (and, when given, at the version the caller read), and the event (sequence = the new
+// version) is only written if the row changed.
 const transitionSql = `WITH changed AS (
     UPDATE orders SET status = :to, version = version + 1, updated_at = now()
-    WHERE id = :id::uuid AND status = :from
+    WHERE id = :id::uuid AND status = :from AND (:version::int IS NULL OR version = :version::int)
     RETURNING ${orderColumns}
   ),
   event AS (
@@ -163,10 +164,13 @@ export async function transitionOrder(
     eventType: string;
     payload: Record<string, unknown>;
     traceContext: string | null;
+    /** The version the caller's decision was based on; the change is refused if the order moved since. */
+    expectedVersion?: number;
   },
 ): Promise<Order | undefined> {
   const [row] = await db.query<OrderRow>(transitionSql, {
     id: change.orderId,
+    version: change.expectedVersion ?? null,
     from: change.from,
     to: change.to,
     eventId: uuidv7(),

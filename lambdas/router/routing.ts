@@ -16,6 +16,7 @@ export const routes: ReadonlyMap<string, readonly Consumer[]> = new Map([
   // Results of payment: the customer hears about them; nothing else acts on them yet.
   ['OrderConfirmed', ['notification']],
   ['OrderPaymentFailed', ['notification']],
+  ['OrderCancelled', ['notification']],
 ]);
 
 /** The consumers `event` goes to; throws UnroutableEventError for a type without a route. */

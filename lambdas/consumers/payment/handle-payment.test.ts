@@ -50,6 +50,18 @@ describe('handlePayment', () => {
     expect(calls).toEqual({ charges: 1, transitions: ['pending->confirmed:OrderConfirmed'] });
   });
 
+  it('moves the order only from the version it read, so a result for a moved order cannot apply', async () => {
+    const { deps } = fakes(order);
+    const seen: Array<number | undefined> = [];
+    const transition = deps.transition;
+    deps.transition = async (change) => {
+      seen.push(change.expectedVersion);
+      return transition(change);
+    };
+    await handlePayment(placed, deps);
+    expect(seen).toEqual([order.version]);
+  });
+
   it('records a declined payment as payment_failed', async () => {
     const { deps, calls } = fakes(order, 'declined');
     expect(await handlePayment(placed, deps)).toBe('payment_failed');

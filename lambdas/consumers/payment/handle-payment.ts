@@ -15,6 +15,7 @@ export interface PaymentDeps {
     eventType: string;
     payload: Record<string, unknown>;
     traceContext: string | null;
+    expectedVersion?: number;
   }): Promise<Order | undefined>;
 }
 
@@ -37,6 +38,8 @@ export async function handlePayment(message: OrderEventMessage, deps: PaymentDep
     ...transition,
     payload: { chargeId: charge.chargeId, causedBy: message.eventId },
     traceContext: message.traceContext,
+    // The version the charge decision was made on: a late or repeated result cannot apply to a moved order.
+    expectedVersion: order.version,
   });
   if (!moved) return 'already-settled';
   return transition.to === 'confirmed' ? 'confirmed' : 'payment_failed';
