@@ -39,7 +39,7 @@ interface OrderRun {
 }
 
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
-  const count = ctx.quick ? 3 : 20;
+  const count = ctx.quick ? 2 : 20;
   return withDrillCloud(
     'payment-crash',
     ctx,
