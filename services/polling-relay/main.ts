@@ -35,23 +35,27 @@ await db.query(sessionSettingsSql(config.idleInTransactionTimeoutMs));
 // HTTP/1.1: the SDK's Kinesis default is HTTP/2 (for SubscribeToShard), which PutRecords does not need.
 const kinesis = new KinesisClient({ requestHandler: new NodeHttpHandler() });
 let claim = 0;
-const observer: ClaimObserver = config.claimLog
-  ? {
-      claimed: (ids) => {
-        claim += 1;
-        appendFileSync(
-          config.claimLog!,
-          `${JSON.stringify({ replica: config.replicaId, claim, kind: 'claimed', ids })}\n`,
-        );
-      },
-      committed: (ids) =>
-        appendFileSync(
-          config.claimLog!,
-          `${JSON.stringify({ replica: config.replicaId, claim, kind: 'committed', ids })}\n`,
-        ),
-    }
-  : {};
-
+// Crash drills only (the local runtime's convention: ignored unless HOLDLINE_LOCAL_RUNTIME=1): die by SIGKILL
+// after Kinesis accepted a claim and before its rows are marked sent, so they are published again later.
+const crashAfterPublish =
+  process.env.HOLDLINE_LOCAL_RUNTIME === '1' &&
+  (process.env.HOLDLINE_CRASH_POINTS ?? '').split(',').includes('relay:after-publish-before-commit');
+const append = (line: Record<string, unknown>) => {
+  if (config.claimLog)
+    appendFileSync(config.claimLog, `${JSON.stringify({ replica: config.replicaId, claim, ...line })}\n`);
+};
+const observer: ClaimObserver = {
+  claimed: (ids) => {
+    claim += 1;
+    append({ kind: 'claimed', ids });
+  },
+  published: (ids) => {
+    if (!crashAfterPublish || ids.length === 0) return;
+    append({ kind: 'crash', ids });
+    process.kill(process.pid, 'SIGKILL');
+  },
+  committed: (ids) => append({ kind: 'committed', ids }),
+};
 const stop = new AbortController();
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => stop.abort());
 log({ level: 'info', message: 'polling relay started', intervalMs: config.intervalMs, ...config.limits });

@@ -15,6 +15,8 @@ export const defaultLimits: RelayLimits = { maxAggregates: 200, maxRows: 2000 };
 /** Optional evidence hooks: the relay-replicas drill writes every claim and commit to a log. */
 export interface ClaimObserver {
   claimed?(eventIds: readonly string[]): void;
+  /** After Kinesis accepted these, before they are marked sent: the window a crash drill aims at. */
+  published?(eventIds: readonly string[]): void;
   /** After COMMIT: these rows are marked sent. */
   committed?(eventIds: readonly string[]): void;
 }
@@ -51,6 +53,7 @@ export async function relayOnce(
     const rows = await db.query<OutboxRow>(claimRowsSql(), [aggregateIds, limits.maxRows]);
     observer.claimed?.(rows.rows.map((r) => r.event_id));
     const outcome = await publishInWaves(rows.rows.map(toRecord), put, waveOptions);
+    observer.published?.(outcome.sent);
     if (outcome.sent.length > 0) await db.query(markSentSql(), [outcome.sent]);
     await db.query('COMMIT');
     observer.committed?.(outcome.sent);
