@@ -13,4 +13,5 @@ export const benches: Record<string, () => Promise<Runnable>> = {
 export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./drills/cdc-view.ts')).run,
   'dual-write': async () => (await import('./drills/dual-write.ts')).run,
+  'relay-replicas': async () => (await import('./drills/relay-replicas.ts')).run,
 };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -110,6 +111,22 @@ export function spawnRelay(options: RelayProcessOptions): ManagedProcess {
       },
     },
   );
+}
+
+/** Waits until the relay logged that it started polling (tsx start-up takes seconds on a loaded machine). */
+export async function relayStarted(proc: ManagedProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`relay ${proc.name} exited before starting; see ${proc.logFile}`);
+    try {
+      if (readFileSync(proc.logFile, 'utf8').includes('polling relay started')) return;
+    } catch {
+      // not written yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`relay ${proc.name} did not start within ${timeoutMs} ms; see ${proc.logFile}`);
 }
 
 /** Resolves when the process has exited (by itself or killed). */
