@@ -8,6 +8,7 @@ export const benches: Record<string, () => Promise<Runnable>> = {
   'write-path': async () => (await import('./benches/write-path.ts')).run,
   'emulator-fidelity': async () => (await import('./benches/emulator-fidelity.ts')).run,
   'cdc-latency': async () => (await import('./benches/cdc-latency.ts')).run,
+  'outbox-poll': async () => (await import('./benches/outbox-poll.ts')).run,
 };
 
 export const drills: Record<string, () => Promise<Runnable>> = {
