@@ -9,6 +9,7 @@ export const benches: Record<string, () => Promise<Runnable>> = {
   'emulator-fidelity': async () => (await import('./benches/emulator-fidelity.ts')).run,
   'cdc-latency': async () => (await import('./benches/cdc-latency.ts')).run,
   'outbox-poll': async () => (await import('./benches/outbox-poll.ts')).run,
+  'relay-ab': async () => (await import('./benches/relay-ab.ts')).run,
 };
 
 export const drills: Record<string, () => Promise<Runnable>> = {
