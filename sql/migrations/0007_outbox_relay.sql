@@ -40,7 +40,8 @@ SELECT outbox_use_relay('cdc');
 -- Returns one row per partition it looked at.
 CREATE FUNCTION outbox_reap_partitions(retention_days int DEFAULT 7, lock_wait interval DEFAULT '1 second')
 RETURNS TABLE (partition_name text, action text)
-LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: the reaper Lambda logs in as holdline_app, which may run this and nothing else of DDL.
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   part record;
   cutoff date := (now() AT TIME ZONE 'UTC')::date - retention_days;
@@ -74,6 +75,9 @@ BEGIN
   END LOOP;
 END
 $$;
+
+REVOKE ALL ON FUNCTION outbox_reap_partitions(int, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION outbox_reap_partitions(int, interval) TO holdline_app;
 
 -- Down Migration
 DROP FUNCTION outbox_reap_partitions(int, interval);
