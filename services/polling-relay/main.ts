@@ -20,6 +20,11 @@ const db = new pg.Client({
   connectionString: config.databaseUrl,
   application_name: `polling-relay-${config.replicaId}`,
 });
+// A connection lost between passes: exit and let the orchestrator restart us (an open claim rolled back with it).
+db.on('error', (error) => {
+  log({ level: 'error', message: 'database connection lost', error: String(error) });
+  process.exit(1);
+});
 await db.connect();
 const { rows } = await db.query<{ mode: string | null }>(relayModeSql);
 if (rows[0]?.mode !== 'polling') {
