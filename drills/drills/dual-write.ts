@@ -204,7 +204,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
 
 function readable(report: Report, arms: ArmResult[], schedule: number[]): ReadableReport {
   const m = report.metrics;
-  const [naive, outbox] = arms as [ArmResult, ArmResult];
+  const naive = arms[0] as ArmResult;
   const lostAtCrash = naive.lost.filter((id) => naive.crashedOrders.includes(id)).length;
   return {
     title: 'Drill: dual-write — naive publish vs the transactional outbox under the same crashes',
