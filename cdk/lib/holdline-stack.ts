@@ -52,6 +52,9 @@ export class HoldlineStack extends Stack {
 
     const orderEvents = changeStream(this, 'OrderEvents');
     const orderChanges = changeStream(this, 'OrderChanges');
+    if (props.relay === 'polling' && props.cdc === 'dms')
+      // DMS captures the outbox table as a whole; with the poller too, every event would go out twice.
+      throw new Error('relay=polling needs cdc=debezium: the DMS variant always delivers the outbox itself');
     const capture = { network, database, orderEvents, orderChanges };
     if (props.cdc === 'dms') new DmsCapture(this, 'Capture', capture);
     else new DebeziumCapture(this, 'Capture', { ...capture, outbox: props.relay !== 'polling' });

@@ -54,6 +54,12 @@ describe('relay selection (context relay)', () => {
     expect(relays).toHaveLength(0);
   });
 
+  it('refuses the polling relay together with DMS, which delivers the outbox on its own', () => {
+    expect(() => holdlineTemplate({ relay: 'polling', cdc: 'dms' })).toThrow(
+      /relay=polling needs cdc=debezium/,
+    );
+  });
+
   describe('relay=polling', () => {
     let template: Template;
     beforeAll(() => {
