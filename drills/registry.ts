@@ -8,6 +8,8 @@ export const benches: Record<string, () => Promise<Runnable>> = {
   'write-path': async () => (await import('./benches/write-path.ts')).run,
   'emulator-fidelity': async () => (await import('./benches/emulator-fidelity.ts')).run,
   'cdc-latency': async () => (await import('./benches/cdc-latency.ts')).run,
+  'outbox-poll': async () => (await import('./benches/outbox-poll.ts')).run,
+  'relay-ab': async () => (await import('./benches/relay-ab.ts')).run,
 };
 
 export const drills: Record<string, () => Promise<Runnable>> = {
@@ -15,4 +17,6 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'payment-crash': async () => (await import('./drills/payment-crash.ts')).run,
   'late-duplicate': async () => (await import('./drills/late-duplicate.ts')).run,
   'relay-crash': async () => (await import('./drills/relay-crash.ts')).run,
+  'dual-write': async () => (await import('./drills/dual-write.ts')).run,
+  'relay-replicas': async () => (await import('./drills/relay-replicas.ts')).run,
 };

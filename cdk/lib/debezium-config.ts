@@ -89,6 +89,7 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.snapshot.mode': 'when_needed',
     // The Kinesis sink would write a tombstone as an empty record.
     'debezium.source.tombstones.on.delete': 'false',
+    ...(input.routing.kind === 'outbox' ? { 'debezium.source.skipped.operations': 'u,d,t' } : {}),
 
     // Heartbeats: on a quiet database the action query writes to a published table, so the slot sees a change
     // and confirms a fresh LSN instead of pinning WAL written by everything else.
@@ -144,7 +145,10 @@ function routingProperties(
         'occurred_at:envelope:occurredAt',
         'trace_context:envelope:traceContext',
       ].join(','),
-      // Outbox rows are insert-only (the app role cannot update them); say so loudly if one ever changes.
+      // Outbox rows are events: only inserts are. The polling relay's "sent" marker (published_at, migration
+      // 0007) is an UPDATE, so the connector drops updates (and deletes, truncates) of the outbox before the
+      // router sees them (`skipped.operations`, Debezium 3.6 CommonConnectorConfig; default `t`). Anything else
+      // that is not a create is still skipped and logged as an error by the router (SKIP_AND_ERROR).
       'debezium.transforms.outbox.table.op.invalid.behavior': 'error',
       'debezium.transforms.heartbeat.type': REGEX_ROUTER,
       'debezium.transforms.heartbeat.predicate': 'heartbeattopic',

@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import type { DatabaseKind } from './constructs/database.ts';
-import { type CdcKind, HoldlineStack } from './holdline-stack.ts';
+import { type CdcKind, HoldlineStack, type RelayKind } from './holdline-stack.ts';
 
 /** The stack's name; also what `synthTemplate` returns. */
 export const STACK_NAME = 'Holdline';
@@ -14,13 +14,15 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
 
 /**
  * Adds the Holdline stack to an app, configured from context: `database` (`rds` | `aurora`, default `rds`),
- * `cdc` (`debezium` | `dms`, default `debezium`), `paymentGatewayUrl` (optional).
+ * `cdc` (`debezium` | `dms`, default `debezium`), `relay` (`cdc` | `polling`, default `cdc`),
+ * `paymentGatewayUrl` (optional).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');
   return new HoldlineStack(app, STACK_NAME, {
     database: choice<DatabaseKind>(app, 'database', ['rds', 'aurora'], 'rds'),
     cdc: choice<CdcKind>(app, 'cdc', ['debezium', 'dms'], 'debezium'),
+    relay: choice<RelayKind>(app, 'relay', ['cdc', 'polling'], 'cdc'),
     paymentGatewayUrl: typeof paymentGatewayUrl === 'string' ? paymentGatewayUrl : undefined,
   });
 }

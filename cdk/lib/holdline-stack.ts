@@ -9,19 +9,25 @@ import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
 import { OrderApi } from './constructs/order-api.ts';
 import { OrderViewProjection } from './constructs/order-view-projection.ts';
+import { OutboxReaper } from './constructs/outbox-reaper.ts';
 import { OutboxRouter } from './constructs/outbox-router.ts';
+import { PollingRelayService } from './constructs/polling-relay-service.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { RdsPostgres } from './constructs/rds-postgres.ts';
 import type { OutputId } from './outputs.ts';
 
 /** How changes leave Postgres. `debezium`: Debezium Server on Fargate; `dms`: AWS DMS Serverless (minimal). */
 export type CdcKind = 'debezium' | 'dms';
+/** Who delivers the outbox. `cdc`: the CDC above; `polling`: the polling relay on Fargate (services/polling-relay). */
+export type RelayKind = 'cdc' | 'polling';
 
 export interface HoldlineStackProps extends StackProps {
   /** Default `rds`. */
   database: DatabaseKind;
   /** Default `debezium`. */
   cdc: CdcKind;
+  /** Default `cdc`. */
+  relay?: RelayKind;
   /** `PAYMENT_GATEWAY_URL` of the payment consumer. Default `https://payments.example.invalid`. */
   paymentGatewayUrl?: string;
 }
@@ -46,9 +52,15 @@ export class HoldlineStack extends Stack {
 
     const orderEvents = changeStream(this, 'OrderEvents');
     const orderChanges = changeStream(this, 'OrderChanges');
+    if (props.relay === 'polling' && props.cdc === 'dms')
+      // DMS captures the outbox table as a whole; with the poller too, every event would go out twice.
+      throw new Error('relay=polling needs cdc=debezium: the DMS variant always delivers the outbox itself');
     const capture = { network, database, orderEvents, orderChanges };
     if (props.cdc === 'dms') new DmsCapture(this, 'Capture', capture);
-    else new DebeziumCapture(this, 'Capture', capture);
+    else new DebeziumCapture(this, 'Capture', { ...capture, outbox: props.relay !== 'polling' });
+    if (props.relay === 'polling')
+      new PollingRelayService(this, 'PollingRelay', { network, database, orderEvents });
+    new OutboxReaper(this, 'OutboxReaper', database);
 
     const api = new OrderApi(this, 'OrderApi', database);
 

@@ -52,6 +52,15 @@ describe('debeziumProperties', () => {
     }
   });
 
+  it('drops outbox updates and deletes at the connector, so the polling relay marking a row sent never re-publishes it', () => {
+    expect(debeziumProperties(outbox)['debezium.source.skipped.operations']).toBe('u,d,t');
+    expect(debeziumProperties(outbox)['debezium.transforms.outbox.table.op.invalid.behavior']).toBe('error');
+  });
+
+  it('keeps every update and delete of the orders capture (the order view needs them)', () => {
+    expect(debeziumProperties(orders)).not.toHaveProperty('debezium.source.skipped.operations');
+  });
+
   it('applies the outbox router only to the outbox topic', () => {
     const props = debeziumProperties(outbox);
     expect(props['debezium.transforms.outbox.predicate']).toBe('outboxtable');

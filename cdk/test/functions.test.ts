@@ -15,6 +15,7 @@ const ENTRIES = [
   'lambdas/consumers/inventory/handler.ts',
   'lambdas/consumers/notification/handler.ts',
   'lambdas/order-view/handler.ts',
+  'lambdas/outbox-reaper/handler.ts',
 ];
 
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
@@ -44,6 +45,14 @@ const ENVIRONMENT: Record<string, string[]> = {
     'NOTIFICATION_SERVICE_URL',
   ],
   'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
+  'lambdas/outbox-reaper/handler.ts': [
+    'OUTBOX_RETENTION_DAYS',
+    'OUTBOX_REAP_LOCK_WAIT_MS',
+    'DB_DRIVER',
+    'DB_SECRET_ARN',
+    'DB_HOST',
+    'DB_NAME',
+  ],
 };
 
 describe('Lambda functions', () => {

@@ -18,6 +18,8 @@ export interface HoldlineDatabase {
   readonly writerPort: string;
   /** Login of the replication role (`holdline_cdc`), fields `username` and `password`. */
   readonly cdcSecret: ISecret;
+  /** Login of the application role (`holdline_app`), fields `username` and `password` (the polling relay's). */
+  readonly appSecret: ISecret;
   /** Network access to the writer, for the CDC task. */
   readonly connections: Connections;
   /** Where a function that queries Postgres must run (the VPC for RDS Proxy; nowhere special for the Data API). */

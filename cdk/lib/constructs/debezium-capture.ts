@@ -15,6 +15,8 @@ export interface DebeziumCaptureProps {
   orderEvents: IStream;
   /** Receives the `orders` table's change events (`holdline_orders` slot). */
   orderChanges: IStream;
+  /** Run the outbox connector. Default true; false when the polling relay delivers the outbox instead. */
+  outbox?: boolean;
 }
 
 /** What differs between the two connectors. */
@@ -37,7 +39,8 @@ interface ConnectorSpec {
  * publication, offset table and heartbeat row.
  */
 export class DebeziumCapture extends Construct {
-  readonly outbox: DebeziumTask;
+  /** Absent when the polling relay delivers the outbox (context `relay=polling`): one relay at a time. */
+  readonly outbox: DebeziumTask | undefined;
   readonly orders: DebeziumTask;
 
   constructor(scope: Construct, id: string, props: DebeziumCaptureProps) {
@@ -55,14 +58,17 @@ export class DebeziumCapture extends Construct {
         database: props.database.connections,
         subnets: props.network.publicSubnets,
       });
-    this.outbox = task('Outbox', {
-      name: 'holdline_outbox',
-      table: 'public.outbox',
-      stream: props.orderEvents,
-      offsetTable: 'debezium_offset_storage',
-      heartbeatRow: 1,
-      routing: { kind: 'outbox' },
-    });
+    this.outbox =
+      props.outbox === false
+        ? undefined
+        : task('Outbox', {
+            name: 'holdline_outbox',
+            table: 'public.outbox',
+            stream: props.orderEvents,
+            offsetTable: 'debezium_offset_storage',
+            heartbeatRow: 1,
+            routing: { kind: 'outbox' },
+          });
     this.orders = task('Orders', {
       name: 'holdline_orders',
       table: 'public.orders',
