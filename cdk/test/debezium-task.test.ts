@@ -79,8 +79,8 @@ describe('Debezium Server on Fargate', () => {
         '/holdline?sslmode=require&currentSchema=cdc',
       );
       expect(properties['debezium.source.heartbeat.interval.ms']).toBe('10000');
-      // 50 ms, not Debezium's 500 ms default: the latency a customer waits for (see the cdc-latency bench).
-      expect(properties['debezium.source.poll.interval.ms']).toBe('50');
+      // 10 ms, not Debezium's 500 ms default: the latency a customer waits for (cdc-latency and relay-ab benches).
+      expect(properties['debezium.source.poll.interval.ms']).toBe('10');
       expect(properties['debezium.source.heartbeat.action.query']).toContain('public.debezium_heartbeat');
     }
   });
