@@ -37,6 +37,9 @@ export interface LocalCloudOptions {
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
   progress?: (line: string) => void;
+  /** Extra environment for every function, over the template's (a drill's local speed-up, e.g. a shorter
+   *  RETRY_BACKOFF_BASE_SECONDS; callers say so in their reports). Default none. */
+  functionEnv?: Record<string, string>;
 }
 
 export interface LocalCloud {
@@ -171,6 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           PAYMENT_GATEWAY_URL: paymentGateway.url,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           HOLDLINE_LOCAL: '1',
+          ...options.functionEnv,
         },
         stateDir: runtimeState,
         logDir: options.logDir,
