@@ -13,4 +13,5 @@ export const benches: Record<string, () => Promise<Runnable>> = {
 export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./drills/cdc-view.ts')).run,
   poison: async () => (await import('./drills/poison.ts')).run,
+  'dlq-replay': async () => (await import('./drills/dlq-replay.ts')).run,
 };
