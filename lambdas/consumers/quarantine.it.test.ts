@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud.ts';
-import { logDir, stateDir } from '../../localstack/lib/paths.ts';
+import { logDir, repoRoot, stateDir } from '../../localstack/lib/paths.ts';
 import { type DlqMessage, peek, queueDepth, replay } from '../../tools/dlq/dlq.ts';
 import { toSqsEntry } from '../router/routing.ts';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
@@ -164,4 +168,30 @@ describe('quarantine', () => {
     const after = await ours('Inventory', 2);
     expect(after.map((m) => m.messageId).filter((id) => before.includes(id))).toEqual([]);
   }, 120_000);
+
+  it('shows the DLQ by consumer name with `npm run dlq`, reading the local cloud’s recorded outputs', async () => {
+    // prepare: a cloud record like `npm run local:up` writes, in a state dir of our own
+    const dir = mkdtempSync(join(stateDir, 'test-dlq-cli-'));
+    writeFileSync(
+      join(dir, 'cloud.json'),
+      JSON.stringify({ endpoints: { aws: cloud.endpoints.aws }, outputs: cloud.provisioned.outputs }),
+    );
+    const env = { ...process.env, HOLDLINE_STATE_DIR: dir, AWS_ENDPOINT_URL: '' };
+    const dlq = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/dlq/cli.ts', ...args], {
+        cwd: repoRoot,
+        env,
+      });
+    try {
+      // act
+      const list = await dlq('list');
+      const show = await dlq('show', 'notification');
+      // assert: the notification poison is listed and shown with its reason
+      expect(list.stdout).toMatch(/notification/);
+      expect(show.stdout).toMatch(/holdline\.reason: permanent failure: .*over the 65536-byte limit/);
+      expect(show.stdout).toMatch(/holdline\.errorName: MalformedMessageError/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
