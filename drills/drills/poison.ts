@@ -14,7 +14,7 @@ const AGE_SLACK_SECONDS = 30;
 
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const count = ctx.quick ? 30 : 300;
-  // Below what one local FIFO poller drains (~15/s here), so a growing backlog would be the poison's doing.
+  // A rate the warmed-up local payment consumer keeps up with, so a growing backlog would be the poison's doing.
   const perSecond = 10;
   const dc = await startDrillCloud(ctx, 'poison');
   try {
@@ -104,7 +104,7 @@ function readable(
     summary: [
       `${e.orders} orders at ${e.offeredPerSecond}/s, each its own FIFO message group; the drill relays each order's outbox row to the consumer queues exactly as the router would (Debezium is off so the timing is the consumers'). One order's amount makes the payment gateway stand-in answer **HTTP 500** every time. The consumer's failure policy treats that as transient: it retries with backoff (visibility timeout; locally 1, 2, 4, 4 s instead of the stack's 2, 4, 8, 16 s — \`RETRY_BACKOFF_*\` overridden for the drill only) until the receive that uses up the queue's **maxReceiveCount (${m.maxReceiveCount}, from the CDK stack)**, then copies it to the payment DLQ with its reason and acknowledges it.`,
       `Result: **${m.dlqMessages}** message in the payment DLQ after ${m.poisonQuarantinedAfterSeconds} s (reason: “${e.quarantined?.quarantine.reason ?? 'none'}”); **${m.othersCompleted}/${m.othersTotal}** other orders confirmed; the oldest unsettled payment message was never older than **${m.maxOldestMessageAgeSeconds} s** (bound ${m.ageBoundSeconds} s = retry window ${m.retryWindowSeconds} s + slack), the backlog peaked at ${m.maxBacklog} and drained to 0.`,
-      '**Oldest-message age**: ElasticMQ has no `ApproximateAgeOfOldestMessage` (in AWS it is a CloudWatch metric, not a queue attribute), so the drill computes it from its own clocks: the time it sent each OrderPlaced, and the moment it saw the order leave `pending` in Postgres (sampled each second) — or, for the poison, its copy arrive in the DLQ. Backlog is `ApproximateNumberOfMessages` + `…NotVisible` of the payment queue.',
+      '**Oldest-message age**: ElasticMQ has no `ApproximateAgeOfOldestMessage` (in AWS it is a CloudWatch metric, not a queue attribute), so the drill computes it from its own clocks: the time it sent each OrderPlaced, and the moment it saw the order leave `pending` in Postgres (sampled each second) — or, for the poison, its copy arrive in the DLQ. A message counts as waiting until the first sample that sees it gone, so the figure is an upper bound by at most one sampling interval. Backlog is `ApproximateNumberOfMessages` + `…NotVisible` of the payment queue.',
       `Without the policy the poison would sit in the queue ${m.maxReceiveCount} × 180 s (the visibility timeout) = ${Number(m.maxReceiveCount) * 3} min before the queue's redrive moved it — with no reason attached.`,
     ].join('\n\n'),
     charts: [
