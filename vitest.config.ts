@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // `*.it.test.ts` talk to the real local cloud, which globalSetup starts once and stops after.
 export default defineConfig({
   test: {
-    include: ['{cdk,lambdas,localstack,drills,sql,scripts,web,services}/**/*.test.ts'],
+    include: ['{cdk,lambdas,localstack,drills,sql,scripts,web,services,tools}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/cdk.out/**', '**/.holdline/**'],
     globalSetup: ['localstack/test/global-setup.ts'],
     testTimeout: 60_000,

@@ -19,4 +19,6 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'relay-crash': async () => (await import('./drills/relay-crash.ts')).run,
   'dual-write': async () => (await import('./drills/dual-write.ts')).run,
   'relay-replicas': async () => (await import('./drills/relay-replicas.ts')).run,
+  poison: async () => (await import('./drills/poison.ts')).run,
+  'dlq-replay': async () => (await import('./drills/dlq-replay.ts')).run,
 };

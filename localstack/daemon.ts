@@ -15,7 +15,13 @@ const cloud = await startLocalCloud({
 const record = () =>
   writeFileSync(
     cloudFile,
-    JSON.stringify({ pid: process.pid, children: cloud.pids(), endpoints: cloud.endpoints }),
+    JSON.stringify({
+      pid: process.pid,
+      children: cloud.pids(),
+      endpoints: cloud.endpoints,
+      // The stack outputs (queue URLs, …) for tools such as `npm run dlq`.
+      outputs: cloud.provisioned.outputs,
+    }),
   );
 record();
 const refresh = setInterval(record, 2000); // worker pids change when a container crashes and restarts

@@ -9,6 +9,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 export interface HoldlineConfig {
   /** Receives before SQS moves a message to its DLQ. Default 5: rides out a short outage, parks a poison pill. */
   maxReceiveCount: number;
+  /** A consumer's first retry backoff (visibility timeout after a transient failure), doubling per receive.
+   *  Default 2 s: with maxReceiveCount 5 a poison message is retried for 2+4+8+16 = 30 s, then quarantined. */
+  consumerRetryBackoffBase: Duration;
+  /** Cap on one consumer retry backoff. Default 60 s. */
+  consumerRetryBackoffMax: Duration;
   /** Consumer Lambda timeout. Default 30 s: a payment call plus an idempotency write, with margin. */
   consumerTimeout: Duration;
   /** Queue visibility as a multiple of the consumer timeout. Default 6: AWS guidance for SQS→Lambda, so a batch
@@ -74,6 +79,8 @@ export interface HoldlineConfig {
 
 export const config: HoldlineConfig = {
   maxReceiveCount: 5,
+  consumerRetryBackoffBase: Duration.seconds(2),
+  consumerRetryBackoffMax: Duration.seconds(60),
   consumerTimeout: Duration.seconds(30),
   visibilityTimeoutFactor: 6,
   dlqRetention: Duration.days(14),

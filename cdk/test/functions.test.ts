@@ -18,6 +18,15 @@ const ENTRIES = [
   'lambdas/outbox-reaper/handler.ts',
 ];
 
+/** What every consumer's failure policy reads (lambdas/consumers/fifo-consumer.ts; consumer-quarantine.test.ts). */
+const FAILURE_POLICY_ENV = [
+  'QUEUE_URL',
+  'DLQ_URL',
+  'MAX_RECEIVE_COUNT',
+  'RETRY_BACKOFF_BASE_SECONDS',
+  'RETRY_BACKOFF_MAX_SECONDS',
+];
+
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
 const ENVIRONMENT: Record<string, string[]> = {
   'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME'],
@@ -31,18 +40,21 @@ const ENVIRONMENT: Record<string, string[]> = {
     'DB_SECRET_ARN',
     'DB_HOST',
     'DB_NAME',
+    ...FAILURE_POLICY_ENV,
   ],
   'lambdas/consumers/inventory/handler.ts': [
     'CONSUMER_NAME',
     'IDEMPOTENCY_TABLE',
     'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
     'INVENTORY_SERVICE_URL',
+    ...FAILURE_POLICY_ENV,
   ],
   'lambdas/consumers/notification/handler.ts': [
     'CONSUMER_NAME',
     'IDEMPOTENCY_TABLE',
     'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
     'NOTIFICATION_SERVICE_URL',
+    ...FAILURE_POLICY_ENV,
   ],
   'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
   'lambdas/outbox-reaper/handler.ts': [

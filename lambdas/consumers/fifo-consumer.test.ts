@@ -1,6 +1,25 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  type ChangeMessageVisibilityBatchCommandInput,
+  SendMessageCommand,
+  type SendMessageCommandInput,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { MalformedMessageError } from './errors.ts';
-import { parseMessage } from './fifo-consumer.ts';
+import type { OrderEventMessage } from '../shared/order-event-message.ts';
+import {
+  GatewayUnavailableError,
+  MalformedMessageError,
+  OversizeMessageError,
+  UnknownEventTypeError,
+} from './errors.ts';
+import {
+  acceptedEventTypes,
+  type ConsumerSettings,
+  fifoConsumer,
+  parseMessage,
+  readMessage,
+} from './fifo-consumer.ts';
 
 describe('parseMessage', () => {
   it('names what is wrong with a message that is not an order event', () => {
@@ -10,5 +29,165 @@ describe('parseMessage', () => {
     } catch (error) {
       expect((error as MalformedMessageError).reason).toMatch(/eventId/);
     }
+  });
+});
+
+const event = (group: string, n: number, eventType = 'OrderPlaced'): OrderEventMessage => ({
+  eventId: `01a20000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+  eventType,
+  aggregateType: 'order',
+  aggregateId: group,
+  sequence: 1,
+  occurredAt: '2026-11-24T12:00:00Z',
+  traceContext: null,
+  payload: {},
+});
+
+describe('readMessage', () => {
+  it('takes only the event types the router sends to the consumer', () => {
+    expect([...acceptedEventTypes('payment')]).toEqual(['OrderPlaced']);
+    expect([...acceptedEventTypes('notification')].sort()).toEqual([
+      'OrderConfirmed',
+      'OrderPaymentFailed',
+      'OrderPlaced',
+    ]);
+    const confirmed = { messageId: 'm1', body: JSON.stringify(event('o1', 1, 'OrderConfirmed')) };
+    expect(() => readMessage(confirmed, 'inventory')).toThrow(UnknownEventTypeError);
+    expect(readMessage(confirmed, 'notification').eventType).toBe('OrderConfirmed');
+  });
+
+  it('refuses a body over 64 KiB before parsing it', () => {
+    const big = { ...event('o1', 1), payload: { blob: 'x'.repeat(70_000) } };
+    expect(() => readMessage({ messageId: 'm1', body: JSON.stringify(big) }, 'payment')).toThrow(
+      OversizeMessageError,
+    );
+  });
+});
+
+// The handler against a fake SQS client that records what the consumer asked of it.
+const settings: ConsumerSettings = {
+  consumer: 'payment',
+  queueUrl: 'https://sqs.local/q.fifo',
+  dlqUrl: 'https://sqs.local/dlq.fifo',
+  budget: { maxReceiveCount: 5, backoffBaseSeconds: 2, backoffMaxSeconds: 60 },
+};
+
+function record(id: string, group: string, body: string, receiveCount = 1): SQSRecord {
+  return {
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '0',
+      SenderId: 's',
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: group,
+      MessageDeduplicationId: id,
+    },
+    messageAttributes: { eventType: { dataType: 'String', stringValue: 'OrderPlaced' } },
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q.fifo',
+    awsRegion: 'us-east-1',
+  };
+}
+
+function harness(fail: (message: OrderEventMessage) => Error | undefined) {
+  const sent: SendMessageCommandInput[] = [];
+  const visibility: ChangeMessageVisibilityBatchCommandInput[] = [];
+  const applied: string[] = [];
+  const sqs = {
+    send: async (command: unknown) => {
+      if (command instanceof SendMessageCommand) sent.push(command.input);
+      if (command instanceof ChangeMessageVisibilityBatchCommand) visibility.push(command.input);
+      return {};
+    },
+  } as never;
+  const handler = fifoConsumer(
+    async (message) => {
+      const error = fail(message);
+      if (error) throw error;
+      applied.push(message.aggregateId);
+    },
+    { settings, sqs, random: () => 1 },
+  );
+  const invoke = (records: SQSRecord[]) =>
+    handler({ Records: records } as SQSEvent, { getRemainingTimeInMillis: () => 30_000 } as Context);
+  return { invoke, sent, visibility, applied };
+}
+
+describe('fifoConsumer', () => {
+  it('quarantines a malformed message to the DLQ with its reason and acknowledges it; other groups go on', async () => {
+    const { invoke, sent, applied } = harness(() => undefined);
+    const response = await invoke([
+      record('m1', 'bad', 'not json'),
+      record('m2', 'o2', JSON.stringify(event('o2', 2))),
+    ]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(applied).toEqual(['o2']);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      QueueUrl: settings.dlqUrl,
+      MessageBody: 'not json',
+      MessageGroupId: 'bad',
+      MessageDeduplicationId: 'quarantine-m1',
+    });
+    const attributes = sent[0]!.MessageAttributes!;
+    expect(attributes['holdline.reason']?.StringValue).toMatch(/^permanent failure: .*body is not JSON/);
+    expect(attributes['holdline.errorName']?.StringValue).toBe('MalformedMessageError');
+    expect(attributes['holdline.sourceQueue']?.StringValue).toBe('arn:aws:sqs:us-east-1:000000000000:q.fifo');
+    expect(attributes['holdline.receiveCount']?.StringValue).toBe('1');
+    expect(attributes.eventType?.StringValue).toBe('OrderPlaced');
+  });
+
+  it('fails a transient failure and the rest of its group only, and backs the whole group off', async () => {
+    const { invoke, sent, visibility, applied } = harness((m) =>
+      m.aggregateId === 'poison' ? new GatewayUnavailableError('poison', 500) : undefined,
+    );
+    const response = await invoke([
+      record('m1', 'poison', JSON.stringify(event('poison', 1)), 2),
+      record('m2', 'o2', JSON.stringify(event('o2', 2))),
+      record('m3', 'poison', JSON.stringify(event('poison', 3)), 2),
+    ]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm3']);
+    expect(applied).toEqual(['o2']);
+    expect(sent).toEqual([]);
+    // Second receive: 2 s × 2.
+    expect(visibility[0]?.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-m1', VisibilityTimeout: 4 },
+      { Id: '2', ReceiptHandle: 'rh-m3', VisibilityTimeout: 4 },
+    ]);
+  });
+
+  it('quarantines a transient failure on its last receive, then processes the rest of its group', async () => {
+    const { invoke, sent, applied } = harness((m) =>
+      m.eventId.endsWith('1') ? new GatewayUnavailableError('poison', 500) : undefined,
+    );
+    const response = await invoke([
+      record('m1', 'poison', JSON.stringify(event('poison', 1)), 5),
+      record('m2', 'poison', JSON.stringify(event('poison', 2)), 5),
+    ]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(applied).toEqual(['poison']);
+    expect(sent[0]?.MessageAttributes?.['holdline.reason']?.StringValue).toBe(
+      'retry budget exhausted (5 of 5 receives): payment gateway unavailable for order poison (HTTP 500)',
+    );
+  });
+
+  it('keeps a message it could not quarantine, for a retry', async () => {
+    const failing = fifoConsumer(async () => {}, {
+      settings,
+      sqs: {
+        send: async () => {
+          throw new Error('DLQ down');
+        },
+      } as never,
+    });
+    const response = await failing(
+      { Records: [record('m1', 'bad', 'not json')] } as SQSEvent,
+      { getRemainingTimeInMillis: () => 30_000 } as Context,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
 });

@@ -1,11 +1,27 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type Consumer, consumers, routes } from '../router/routing.ts';
+import { ConfigError, optionalEnv, requireEnv } from '../shared/env.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
-import { MalformedMessageError } from './errors.ts';
+import {
+  MalformedMessageError,
+  OversizeMessageError,
+  QuarantineFailedError,
+  UnknownEventTypeError,
+} from './errors.ts';
+import { backoffSeconds, decideFailure, type RetryBudget } from './failure-policy.ts';
+import { quarantineMessage } from './quarantine.ts';
 
 export const logger = new Logger();
+
+/**
+ * Largest body taken as an order event. The API refuses request bodies over 16 KiB, so the router's envelope of
+ * an order stays well under this; a bigger body was not built by the router (and SQS allows up to 256 KiB).
+ */
+export const maxEventBytes = 64 * 1024;
 
 /** Parses a queue message into the router's order-event shape, or says why it is not one. */
 export function parseMessage(record: Pick<SQSRecord, 'messageId' | 'body'>): OrderEventMessage {
@@ -23,31 +39,162 @@ export function parseMessage(record: Pick<SQSRecord, 'messageId' | 'body'>): Ord
   return parsed.data;
 }
 
+/** Event types the router sends to `consumer` (routing.ts is the one table); any other type is permanent. */
+export function acceptedEventTypes(consumer: Consumer): ReadonlySet<string> {
+  return new Set([...routes].filter(([, targets]) => targets.includes(consumer)).map(([type]) => type));
+}
+
+/** Size check, parse, and type check: everything that makes a message permanently unprocessable. */
+export function readMessage(
+  record: Pick<SQSRecord, 'messageId' | 'body'>,
+  consumer: Consumer,
+  accepted: ReadonlySet<string> = acceptedEventTypes(consumer),
+): OrderEventMessage {
+  const bytes = Buffer.byteLength(record.body, 'utf8');
+  if (bytes > maxEventBytes) throw new OversizeMessageError(record.messageId, bytes, maxEventBytes);
+  const message = parseMessage(record);
+  if (!accepted.has(message.eventType))
+    throw new UnknownEventTypeError(record.messageId, consumer, message.eventType);
+  return message;
+}
+
+export interface ConsumerSettings {
+  consumer: Consumer;
+  /** The queue the function reads (for ChangeMessageVisibility). */
+  queueUrl: string;
+  /** That queue's own DLQ, where quarantined copies go. */
+  dlqUrl: string;
+  budget: RetryBudget;
+}
+
 /**
- * A FIFO consumer Lambda: each message is parsed and handed to `apply`; a failure fails that message and the
- * rest of ITS message group only (skipGroupOnError), so other orders keep flowing, and the message is deleted
- * only after `apply` resolved — after the side effect.
+ * From the environment the CDK construct sets (`QueueConsumer`): CONSUMER_NAME, QUEUE_URL, DLQ_URL,
+ * MAX_RECEIVE_COUNT (the queue's RedrivePolicy), RETRY_BACKOFF_BASE_SECONDS (default 2) and
+ * RETRY_BACKOFF_MAX_SECONDS (default 60).
  */
-export function fifoConsumer(apply: (message: OrderEventMessage, record: SQSRecord) => Promise<void>) {
-  const recordHandler = async (record: SQSRecord) => {
-    const message = parseMessage(record);
-    try {
-      await apply(message, record);
-    } catch (error) {
-      logger.error('message failed', {
-        eventId: message.eventId,
-        orderId: message.aggregateId,
-        error: error as Error,
-      });
-      throw error;
-    }
+export function consumerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ConsumerSettings {
+  const consumer = requireEnv('CONSUMER_NAME', env);
+  if (!(consumers as readonly string[]).includes(consumer))
+    throw new ConfigError('CONSUMER_NAME', `must be one of ${consumers.join(', ')}, got "${consumer}"`);
+  const positive = (name: string, fallback?: string) => {
+    const raw = fallback === undefined ? requireEnv(name, env) : optionalEnv(name, fallback, env);
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1)
+      throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
+    return value;
   };
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
-    processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+  return {
+    consumer: consumer as Consumer,
+    queueUrl: requireEnv('QUEUE_URL', env),
+    dlqUrl: requireEnv('DLQ_URL', env),
+    budget: {
+      maxReceiveCount: positive('MAX_RECEIVE_COUNT'),
+      backoffBaseSeconds: positive('RETRY_BACKOFF_BASE_SECONDS', '2'),
+      backoffMaxSeconds: positive('RETRY_BACKOFF_MAX_SECONDS', '60'),
+    },
+  };
+}
+
+export interface FifoConsumerOptions {
+  /** Default: from the environment (`consumerSettingsFromEnv`), read once when the handler module loads. */
+  settings?: ConsumerSettings;
+  sqs?: Pick<SQSClient, 'send'>;
+  /** Jitter source for backoffs. Default Math.random. */
+  random?: () => number;
+}
+
+const groupOf = (record: SQSRecord) => record.attributes.MessageGroupId ?? record.messageId;
+
+/**
+ * A FIFO consumer Lambda. Each message is size-checked, parsed, type-checked and handed to `apply`; it is deleted
+ * only after `apply` resolved — after the side effect. On a failure, `decideFailure` (failure-policy.ts) says:
+ * - quarantine: the message is copied to its queue's DLQ with `holdline.*` attributes and then acknowledged,
+ *   so later messages of its group go on;
+ * - retry: the message fails, and the rest of ITS group only (skipGroupOnError: other orders keep flowing); all
+ *   of that group's failed messages get the backoff as their visibility timeout, so the group comes back in order.
+ */
+export function fifoConsumer(
+  apply: (message: OrderEventMessage, record: SQSRecord) => Promise<void>,
+  options: FifoConsumerOptions = {},
+) {
+  const settings = options.settings ?? consumerSettingsFromEnv();
+  const sqs = options.sqs ?? new SQSClient({});
+  const random = options.random ?? Math.random;
+  const accepted = acceptedEventTypes(settings.consumer);
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
+    /** Backoff per message group that failed in this batch. */
+    const retryAfter = new Map<string, number>();
+
+    const recordHandler = async (record: SQSRecord) => {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+      try {
+        await apply(readMessage(record, settings.consumer, accepted), record);
+      } catch (error) {
+        const decision = decideFailure(error, receiveCount, settings.budget, random);
+        const where = { messageId: record.messageId, group: groupOf(record), receiveCount };
+        if (decision.action === 'retry') {
+          logger.warn('message failed; retrying after backoff', {
+            ...where,
+            ...decision,
+            error: error as Error,
+          });
+          retryAfter.set(groupOf(record), decision.delaySeconds);
+          throw error;
+        }
+        try {
+          await sqs.send(
+            new SendMessageCommand(
+              quarantineMessage(settings.dlqUrl, record, { ...decision, receiveCount, failedAt: new Date() }),
+            ),
+          );
+        } catch (sendError) {
+          retryAfter.set(groupOf(record), backoffSeconds(receiveCount, settings.budget, random));
+          logger.error('quarantine failed; retrying', { ...where, error: sendError as Error });
+          throw new QuarantineFailedError(record.messageId, { cause: sendError });
+        }
+        // Returning acknowledges the message: it now lives in the DLQ, with its reason.
+        logger.error('message quarantined', { ...where, ...decision, error: error as Error });
+      }
+    };
+
+    const response = await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
       context,
       skipGroupOnError: true,
       // A batch whose every message failed is reported as such, not thrown, so the queue's redrive counts it.
       throwOnFullBatchFailure: false,
-    }),
-  );
+    });
+    await backOff(sqs, settings.queueUrl, event.Records, response.batchItemFailures, retryAfter);
+    return response;
+  });
+}
+
+/**
+ * Sets each failed message's visibility to its group's backoff: the message that failed and the ones skipped
+ * behind it come back together, in order. Best effort: if this call fails, they come back after the queue's
+ * visibility timeout instead (slower, still correct).
+ */
+async function backOff(
+  sqs: Pick<SQSClient, 'send'>,
+  queueUrl: string,
+  records: readonly SQSRecord[],
+  failures: readonly SQSBatchItemFailure[],
+  retryAfter: ReadonlyMap<string, number>,
+): Promise<void> {
+  const failed = new Set(failures.map((f) => f.itemIdentifier));
+  const entries = records.flatMap((record, i) => {
+    const delay = retryAfter.get(groupOf(record));
+    return failed.has(record.messageId) && delay !== undefined
+      ? [{ Id: String(i), ReceiptHandle: record.receiptHandle, VisibilityTimeout: delay }]
+      : [];
+  });
+  if (entries.length === 0) return;
+  try {
+    const out = await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+    );
+    for (const f of out.Failed ?? []) logger.warn('backoff not set', { code: f.Code, message: f.Message });
+  } catch (error) {
+    logger.warn('backoff not set', { error: error as Error });
+  }
 }

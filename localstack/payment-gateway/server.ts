@@ -41,6 +41,9 @@ export interface Faults {
   errorRate: number;
   /** Charges of these amounts are declined, like a payment sandbox's magic test amounts. Default none. */
   declineAmountsCents: number[];
+  /** Charges of these amounts always get HTTP 500 and are never created: a poison order, whose every retry fails
+   *  the same way until the fault is cleared. Default none. */
+  failAmountsCents: number[];
 }
 
 export interface PaymentGateway {
@@ -75,7 +78,7 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
       if (entry.result === 'created' && entry.response) charges.set(entry.idempotencyKey, entry.response);
     }
   }
-  let faults: Faults = { latencyMs: 0, errorRate: 0, declineAmountsCents: [] };
+  let faults: Faults = { latencyMs: 0, errorRate: 0, declineAmountsCents: [], failAmountsCents: [] };
   const record = (entry: LogEntry & { response?: ChargeResponse }) =>
     appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
   const send = (res: import('node:http').ServerResponse, status: number, body: unknown) =>
@@ -116,6 +119,10 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
       if (!validCharge(body)) {
         record({ at, idempotencyKey: key, result: 'rejected', status: 400 });
         return send(res, 400, { error: 'invalid_charge' });
+      }
+      if (faults.failAmountsCents.includes(body.amountCents)) {
+        record({ at, idempotencyKey: key, result: 'failed', orderId: body.orderId, status: 500 });
+        return send(res, 500, { error: 'internal_error' });
       }
       const response: ChargeResponse = {
         chargeId: `ch_${randomUUID()}`,

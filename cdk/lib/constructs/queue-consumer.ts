@@ -49,10 +49,20 @@ export class QueueConsumer extends Construct {
         IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
         IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(config.idempotencyTtl.toSeconds()),
         ...sideEffectServices[props.name],
+        // The failure policy (lambdas/consumers/failure-policy.ts): quarantine to its own DLQ with a reason, one
+        // receive before the queue's redrive would; back off via the visibility timeout until then.
+        QUEUE_URL: this.queues.queue.queueUrl,
+        DLQ_URL: this.queues.dlq.queueUrl,
+        MAX_RECEIVE_COUNT: String(
+          this.queues.queue.deadLetterQueue?.maxReceiveCount ?? config.maxReceiveCount,
+        ),
+        RETRY_BACKOFF_BASE_SECONDS: String(config.consumerRetryBackoffBase.toSeconds()),
+        RETRY_BACKOFF_MAX_SECONDS: String(config.consumerRetryBackoffMax.toSeconds()),
         ...props.environment,
       },
     });
     props.idempotencyTable.grantReadWriteData(this.handler);
+    this.queues.dlq.grantSendMessages(this.handler);
     props.database?.connectFunction(this.handler);
     this.handler.addEventSource(fifoQueueSource(this.queues.queue));
   }

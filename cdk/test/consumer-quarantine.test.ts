@@ -1,0 +1,60 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../lib/config.ts';
+import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
+
+const CONSUMERS = ['payment', 'inventory', 'notification'] as const;
+
+// The consumers' failure policy (lambdas/consumers/failure-policy.ts) reads its queue, its DLQ and the retry budget
+// from the environment; these tests pin that the template hands it the same numbers the queue's redrive uses.
+describe('consumer quarantine wiring', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate();
+  });
+
+  function wiring(consumer: string) {
+    const [functionId, fn] = functionByEntry(template, `lambdas/consumers/${consumer}/handler.ts`);
+    const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).find(
+      (m) => m.Properties.FunctionName?.Ref === functionId,
+    );
+    const queueId = referencedId(mapping?.Properties.EventSourceArn)!;
+    const queue = resourcesOf(template, 'AWS::SQS::Queue')[queueId]!;
+    const dlqId = referencedId(queue.Properties.RedrivePolicy.deadLetterTargetArn)!;
+    return { fn, queueId, queue, dlqId, env: fn.Properties.Environment.Variables };
+  }
+
+  it('gives each consumer its own queue, its own DLQ and the redrive maxReceiveCount as the retry budget', () => {
+    for (const consumer of CONSUMERS) {
+      const { env, queueId, queue, dlqId } = wiring(consumer);
+      expect(referencedId(env.QUEUE_URL), consumer).toBe(queueId);
+      expect(referencedId(env.DLQ_URL), consumer).toBe(dlqId);
+      expect(env.MAX_RECEIVE_COUNT).toBe(String(queue.Properties.RedrivePolicy.maxReceiveCount));
+      expect(env.RETRY_BACKOFF_BASE_SECONDS).toBe(String(config.consumerRetryBackoffBase.toSeconds()));
+      expect(env.RETRY_BACKOFF_MAX_SECONDS).toBe(String(config.consumerRetryBackoffMax.toSeconds()));
+    }
+  });
+
+  it('keeps the longest retry backoff inside the queue visibility, so a backoff never lengthens a retry', () => {
+    const { queue } = wiring('payment');
+    expect(config.consumerRetryBackoffMax.toSeconds()).toBeLessThanOrEqual(
+      queue.Properties.VisibilityTimeout,
+    );
+  });
+
+  it('lets each consumer send to its own DLQ and to no other', () => {
+    for (const consumer of CONSUMERS) {
+      const { fn, dlqId } = wiring(consumer);
+      const roleId = referencedId(fn.Properties.Role);
+      const sendTargets = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((p) => p.Properties.Roles?.some((r: unknown) => referencedId(r) === roleId))
+        .flatMap(
+          (p) =>
+            p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+        )
+        .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
+        .map((s) => referencedId(s.Resource));
+      expect(sendTargets, consumer).toEqual([dlqId]);
+    }
+  });
+});
