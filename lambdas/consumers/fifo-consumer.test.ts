@@ -47,6 +47,7 @@ describe('readMessage', () => {
   it('takes only the event types the router sends to the consumer', () => {
     expect([...acceptedEventTypes('payment')]).toEqual(['OrderPlaced']);
     expect([...acceptedEventTypes('notification')].sort()).toEqual([
+      'OrderCancelled',
       'OrderConfirmed',
       'OrderPaymentFailed',
       'OrderPlaced',
