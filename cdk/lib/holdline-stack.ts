@@ -5,6 +5,7 @@ import { changeStream } from './constructs/change-stream.ts';
 import type { DatabaseKind, HoldlineDatabase } from './constructs/database.ts';
 import { DebeziumCapture } from './constructs/debezium-capture.ts';
 import { DmsCapture } from './constructs/dms-capture.ts';
+import { HttpApiGuards } from './constructs/http-api-guards.ts';
 import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
 import { OrderApi } from './constructs/order-api.ts';
@@ -51,6 +52,7 @@ export class HoldlineStack extends Stack {
     else new DebeziumCapture(this, 'Capture', capture);
 
     const api = new OrderApi(this, 'OrderApi', database);
+    new HttpApiGuards(this, 'OrderApiGuards', api.httpApi);
 
     const idempotency = idempotencyTable(this, 'Idempotency');
     // Payment records the outcome on the order row, so it alone of the consumers reaches Postgres.

@@ -26,6 +26,7 @@ describe('Debezium Server image for Fargate', () => {
     expect(dockerfile).toContain('ARG DEBEZIUM_VERSION');
     expect(dockerfile).toContain('ARG DEBEZIUM_DIST_SHA256');
     expect(dockerfile).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Docker build-argument syntax, not a JS template.
       'https://repo1.maven.org/maven2/io/debezium/debezium-server-dist/${DEBEZIUM_VERSION}/debezium-server-dist-${DEBEZIUM_VERSION}.tar.gz',
     );
     expect(dockerfile).toMatch(/sha256sum -c -/);

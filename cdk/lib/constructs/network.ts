@@ -1,11 +1,16 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
+  FlowLogDestination,
+  FlowLogTrafficType,
   GatewayVpcEndpointAwsService,
   InterfaceVpcEndpointAwsService,
   type SubnetSelection,
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { config } from '../config.ts';
 
 /**
  * Two AZs, no NAT gateway. Isolated subnets hold the database, RDS Proxy and the Lambdas that query
@@ -31,9 +36,25 @@ export class Network extends Construct {
     // In-VPC Lambdas read their database secret and write idempotency records; without these endpoints
     // those calls would hang until the function times out (there is no NAT).
     this.vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB });
-    this.vpc.addInterfaceEndpoint('SecretsManager', {
+    const secretsManager = this.vpc.addInterfaceEndpoint('SecretsManager', {
       service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       subnets: this.isolatedSubnets,
+    });
+    Validations.of(secretsManager).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason:
+        "The endpoint's security group admits HTTPS from the VPC's own CIDR block only (CDK's default for " +
+        'interface endpoints), never 0.0.0.0/0; cdk-nag cannot read the CIDR because it is a token.',
+    });
+    // Rejected connections only: what a security-group mistake looks like, at a fraction of the cost of ALL.
+    this.vpc.addFlowLog('FlowLog', {
+      trafficType: FlowLogTrafficType.REJECT,
+      destination: FlowLogDestination.toCloudWatchLogs(
+        new LogGroup(this, 'FlowLogs', {
+          retention: config.logRetention,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      ),
     });
   }
 }
