@@ -13,6 +13,7 @@ import { OrderViewProjection } from './constructs/order-view-projection.ts';
 import { OutboxRouter } from './constructs/outbox-router.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { RdsPostgres } from './constructs/rds-postgres.ts';
+import { DEFAULT_WEB_DIST, WebHosting } from './constructs/web-hosting.ts';
 import type { OutputId } from './outputs.ts';
 
 /** How changes leave Postgres. `debezium`: Debezium Server on Fargate; `dms`: AWS DMS Serverless (minimal). */
@@ -25,6 +26,8 @@ export interface HoldlineStackProps extends StackProps {
   cdc: CdcKind;
   /** `PAYMENT_GATEWAY_URL` of the payment consumer. Default `https://payments.example.invalid`. */
   paymentGatewayUrl?: string;
+  /** Built web UI to upload, repo-relative or absolute. Default `web/dist`; skipped (with a warning) if not built. */
+  webDist?: string;
 }
 
 /**
@@ -72,6 +75,10 @@ export class HoldlineStack extends Stack {
     });
     const router = new OutboxRouter(this, 'Routing', { orderEvents, payment, inventory, notification });
     const orderView = new OrderViewProjection(this, 'OrderViewProjection', orderChanges);
+    const web = new WebHosting(this, 'WebHosting', {
+      apiEndpoint: api.httpApi.apiEndpoint,
+      distDir: props.webDist ?? DEFAULT_WEB_DIST,
+    });
 
     const outputs: Record<OutputId, string> = {
       OrderEventsStreamName: orderEvents.streamName,
@@ -87,6 +94,7 @@ export class HoldlineStack extends Stack {
       IdempotencyTableName: idempotency.tableName,
       OrderViewTableName: orderView.table.tableName,
       HttpApiUrl: api.httpApi.apiEndpoint,
+      WebUrl: `https://${web.distribution.distributionDomainName}`,
     };
     for (const [outputId, value] of Object.entries(outputs)) new CfnOutput(this, outputId, { value });
   }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
@@ -57,6 +60,18 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it('finds nothing unacknowledged when a built UI is uploaded (BucketDeployment and its handler)', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'holdline-web-'));
+    try {
+      writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Holdline</title>');
+      const { app, stack, checks } = nagApp({ webDist: dist });
+      expect(stack.node.tryFindChild('WebHosting')?.node.tryFindChild('Deployment')).toBeDefined();
+      expect(findings(checks, app)).toEqual([]);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
+  });
+
   it('fails synth on a finding nobody acknowledged', () => {
     const { app, stack, checks } = nagApp({});
     new Bucket(stack, 'Careless');
@@ -84,6 +99,9 @@ describe('cdk-nag AwsSolutions', () => {
       'xray:PutTelemetryRecords',
       'ecr:GetAuthorizationToken',
       'cloudwatch:PutMetricData',
+      // CDK's BucketDeployment handler invalidates the distribution after an upload.
+      'cloudfront:CreateInvalidation',
+      'cloudfront:GetInvalidation',
     ]);
     for (const context of VARIANTS) {
       const template = synthTemplate({ context });
