@@ -1,5 +1,6 @@
 import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AdminBastion } from './constructs/admin-bastion.ts';
 import { AuroraPostgres } from './constructs/aurora-postgres.ts';
 import { changeStream } from './constructs/change-stream.ts';
 import type { DatabaseKind, HoldlineDatabase } from './constructs/database.ts';
@@ -28,6 +29,8 @@ export interface HoldlineStackProps extends StackProps {
   paymentGatewayUrl?: string;
   /** Built web UI to upload, repo-relative or absolute. Default `web/dist`; skipped (with a warning) if not built. */
   webDist?: string;
+  /** Add the SSM-only admin bastion for running migrations (docs/deploy.md). Default false. */
+  bastion?: boolean;
 }
 
 /**
@@ -47,6 +50,8 @@ export class HoldlineStack extends Stack {
       props.database === 'aurora'
         ? new AuroraPostgres(this, 'Database', network)
         : new RdsPostgres(this, 'Database', network);
+
+    if (props.bastion) new AdminBastion(this, 'AdminBastion', network, database);
 
     const orderEvents = changeStream(this, 'OrderEvents');
     const orderChanges = changeStream(this, 'OrderChanges');

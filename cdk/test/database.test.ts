@@ -143,7 +143,9 @@ describe('DMS variant', () => {
     });
     // Isolated subnets, no NAT: DMS reaches Kinesis through an interface endpoint.
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
-    expect(endpoints.map((e) => JSON.stringify(e.Properties.ServiceName)).join()).toContain('.kinesis-streams');
+    expect(endpoints.map((e) => JSON.stringify(e.Properties.ServiceName)).join()).toContain(
+      '.kinesis-streams',
+    );
     // Partitioned by order id, like Debezium, so per-order order survives into Kinesis.
     for (const [table, key] of [
       ['outbox', 'aggregate_id'],

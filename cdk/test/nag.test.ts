@@ -72,6 +72,12 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
+  it.each(['rds', 'aurora'])('finds nothing unacknowledged with the admin bastion on %s', (database) => {
+    const { app, stack, checks } = nagApp({ database, bastion: 'true' });
+    expect(stack.node.tryFindChild('AdminBastion')).toBeDefined();
+    expect(findings(checks, app)).toEqual([]);
+  });
+
   it('fails synth on a finding nobody acknowledged', () => {
     const { app, stack, checks } = nagApp({});
     new Bucket(stack, 'Careless');
