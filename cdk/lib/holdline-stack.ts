@@ -31,6 +31,8 @@ export interface HoldlineStackProps extends StackProps {
   webDist?: string;
   /** Add the SSM-only admin bastion for running migrations (docs/deploy.md). Default false. */
   bastion?: boolean;
+  /** Debezium services at 0 tasks (context `capture=paused`), for the first deploy before migrations. Default false. */
+  capturePaused?: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export class HoldlineStack extends Stack {
 
     const orderEvents = changeStream(this, 'OrderEvents');
     const orderChanges = changeStream(this, 'OrderChanges');
-    const capture = { network, database, orderEvents, orderChanges };
+    const capture = { network, database, orderEvents, orderChanges, paused: props.capturePaused };
     if (props.cdc === 'dms') new DmsCapture(this, 'Capture', capture);
     else new DebeziumCapture(this, 'Capture', capture);
 

@@ -154,6 +154,12 @@ describe('Debezium Server on Fargate', () => {
     );
   });
 
+  it('keeps both services at zero tasks while capture is paused for the first deploy', () => {
+    const paused = holdlineTemplate({ capture: 'paused' });
+    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 0 }, 2);
+    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 1 }, 0);
+  });
+
   it('opens the database port to both Debezium services', () => {
     const [, instance] = only(template, 'AWS::RDS::DBInstance', () => true);
     const dbGroupId = referencedId(instance.Properties.VPCSecurityGroups[0]);

@@ -15,6 +15,8 @@ export interface DebeziumCaptureProps {
   orderEvents: IStream;
   /** Receives the `orders` table's change events (`holdline_orders` slot). */
   orderChanges: IStream;
+  /** Services at 0 tasks: the first deploy, before migrations created the roles, slots' publications and offsets schema. */
+  paused?: boolean;
 }
 
 /** What differs between the two connectors. */
@@ -54,6 +56,7 @@ export class DebeziumCapture extends Construct {
         secret: props.database.cdcSecret,
         database: props.database.connections,
         subnets: props.network.publicSubnets,
+        paused: props.paused,
       });
     this.outbox = task('Outbox', {
       name: 'holdline_outbox',

@@ -58,6 +58,8 @@ export interface DebeziumTaskProps {
   /** The database the connector reads; it gains an ingress rule from the task. */
   database: Connections;
   subnets: SubnetSelection;
+  /** Run the connector (1 task, the default) or keep the service at 0 tasks (the first deploy, before migrations). */
+  paused?: boolean;
 }
 
 /**
@@ -125,7 +127,8 @@ export class DebeziumTask extends Construct {
     this.service = new FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: 1,
+      // Exactly one, or none while paused: never two readers on one slot.
+      desiredCount: props.paused ? 0 : 1,
       minHealthyPercent: 0,
       maxHealthyPercent: 100,
       // Public subnet + public IP: reaches quay.io and Kinesis without a NAT gateway; no inbound rules.
