@@ -15,7 +15,8 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
 /**
  * Adds the Holdline stack to an app, configured from context: `database` (`rds` | `aurora`, default `rds`),
  * `cdc` (`debezium` | `dms`, default `debezium`), `paymentGatewayUrl` (optional), `webDist` (built UI directory,
- * default `web/dist`), `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at 0 tasks for the first deploy).
+ * default `web/dist`), `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at 0 tasks for the first deploy), `egress` (`none` |
+ * `nat`: a NAT gateway so in-VPC functions reach the internet).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');
@@ -27,5 +28,6 @@ export function addHoldlineStack(app: App): HoldlineStack {
     webDist: typeof webDist === 'string' ? webDist : undefined,
     bastion: choice(app, 'bastion', ['true', 'false'], 'false') === 'true',
     capturePaused: choice(app, 'capture', ['running', 'paused'], 'running') === 'paused',
+    natEgress: choice(app, 'egress', ['none', 'nat'], 'none') === 'nat',
   });
 }

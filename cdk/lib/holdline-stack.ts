@@ -33,6 +33,8 @@ export interface HoldlineStackProps extends StackProps {
   bastion?: boolean;
   /** Debezium services at 0 tasks (context `capture=paused`), for the first deploy before migrations. Default false. */
   capturePaused?: boolean;
+  /** One NAT gateway and egress subnets for the in-VPC functions (context `egress=nat`). Default false. */
+  natEgress?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class HoldlineStack extends Stack {
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
       ...props,
     });
-    const network = new Network(this, 'Network');
+    const network = new Network(this, 'Network', { natEgress: props.natEgress });
     const database: HoldlineDatabase =
       props.database === 'aurora'
         ? new AuroraPostgres(this, 'Database', network)

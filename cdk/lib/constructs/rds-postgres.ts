@@ -76,7 +76,7 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
       vpcSubnets: network.isolatedSubnets,
       requireTLS: true,
     });
-    this.functionPlacement = { vpc: network.vpc, vpcSubnets: network.isolatedSubnets };
+    this.functionPlacement = { vpc: network.vpc, vpcSubnets: network.functionSubnets };
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
