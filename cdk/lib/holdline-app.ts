@@ -15,14 +15,21 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
 /**
  * Adds the Holdline stack to an app, configured from context: `database` (`rds` | `aurora`, default `rds`),
  * `cdc` (`debezium` | `dms`, default `debezium`), `relay` (`cdc` | `polling`, default `cdc`),
- * `paymentGatewayUrl` (optional).
+ * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`), `bastion` (`true` adds the
+ * admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at 0 tasks for the first
+ * deploy), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');
+  const webDist: unknown = app.node.tryGetContext('webDist');
   return new HoldlineStack(app, STACK_NAME, {
     database: choice<DatabaseKind>(app, 'database', ['rds', 'aurora'], 'rds'),
     cdc: choice<CdcKind>(app, 'cdc', ['debezium', 'dms'], 'debezium'),
     relay: choice<RelayKind>(app, 'relay', ['cdc', 'polling'], 'cdc'),
     paymentGatewayUrl: typeof paymentGatewayUrl === 'string' ? paymentGatewayUrl : undefined,
+    webDist: typeof webDist === 'string' ? webDist : undefined,
+    bastion: choice(app, 'bastion', ['true', 'false'], 'false') === 'true',
+    capturePaused: choice(app, 'capture', ['running', 'paused'], 'running') === 'paused',
+    natEgress: choice(app, 'egress', ['none', 'nat'], 'none') === 'nat',
   });
 }

@@ -1,10 +1,12 @@
 import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AdminBastion } from './constructs/admin-bastion.ts';
 import { AuroraPostgres } from './constructs/aurora-postgres.ts';
 import { changeStream } from './constructs/change-stream.ts';
 import type { DatabaseKind, HoldlineDatabase } from './constructs/database.ts';
 import { DebeziumCapture } from './constructs/debezium-capture.ts';
 import { DmsCapture } from './constructs/dms-capture.ts';
+import { HttpApiGuards } from './constructs/http-api-guards.ts';
 import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
 import { OrderApi } from './constructs/order-api.ts';
@@ -14,6 +16,7 @@ import { OutboxRouter } from './constructs/outbox-router.ts';
 import { PollingRelayService } from './constructs/polling-relay-service.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { RdsPostgres } from './constructs/rds-postgres.ts';
+import { DEFAULT_WEB_DIST, WebHosting } from './constructs/web-hosting.ts';
 import type { OutputId } from './outputs.ts';
 
 /** How changes leave Postgres. `debezium`: Debezium Server on Fargate; `dms`: AWS DMS Serverless (minimal). */
@@ -30,6 +33,14 @@ export interface HoldlineStackProps extends StackProps {
   relay?: RelayKind;
   /** `PAYMENT_GATEWAY_URL` of the payment consumer. Default `https://payments.example.invalid`. */
   paymentGatewayUrl?: string;
+  /** Built web UI to upload, repo-relative or absolute. Default `web/dist`; skipped (with a warning) if not built. */
+  webDist?: string;
+  /** Add the SSM-only admin bastion for running migrations (docs/deploy.md). Default false. */
+  bastion?: boolean;
+  /** Debezium services at 0 tasks (context `capture=paused`), for the first deploy before migrations. Default false. */
+  capturePaused?: boolean;
+  /** One NAT gateway and egress subnets for the in-VPC functions (context `egress=nat`). Default false. */
+  natEgress?: boolean;
 }
 
 /**
@@ -44,18 +55,20 @@ export class HoldlineStack extends Stack {
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
       ...props,
     });
-    const network = new Network(this, 'Network');
+    const network = new Network(this, 'Network', { natEgress: props.natEgress });
     const database: HoldlineDatabase =
       props.database === 'aurora'
         ? new AuroraPostgres(this, 'Database', network)
         : new RdsPostgres(this, 'Database', network);
+
+    if (props.bastion) new AdminBastion(this, 'AdminBastion', network, database);
 
     const orderEvents = changeStream(this, 'OrderEvents');
     const orderChanges = changeStream(this, 'OrderChanges');
     if (props.relay === 'polling' && props.cdc === 'dms')
       // DMS captures the outbox table as a whole; with the poller too, every event would go out twice.
       throw new Error('relay=polling needs cdc=debezium: the DMS variant always delivers the outbox itself');
-    const capture = { network, database, orderEvents, orderChanges };
+    const capture = { network, database, orderEvents, orderChanges, paused: props.capturePaused };
     if (props.cdc === 'dms') new DmsCapture(this, 'Capture', capture);
     else new DebeziumCapture(this, 'Capture', { ...capture, outbox: props.relay !== 'polling' });
     if (props.relay === 'polling')
@@ -63,6 +76,7 @@ export class HoldlineStack extends Stack {
     new OutboxReaper(this, 'OutboxReaper', database);
 
     const api = new OrderApi(this, 'OrderApi', database);
+    new HttpApiGuards(this, 'OrderApiGuards', api.httpApi);
 
     const idempotency = idempotencyTable(this, 'Idempotency');
     // Payment records the outcome on the order row, so it alone of the consumers reaches Postgres.
@@ -82,6 +96,10 @@ export class HoldlineStack extends Stack {
     });
     const router = new OutboxRouter(this, 'Routing', { orderEvents, payment, inventory, notification });
     const orderView = new OrderViewProjection(this, 'OrderViewProjection', orderChanges);
+    const web = new WebHosting(this, 'WebHosting', {
+      apiEndpoint: api.httpApi.apiEndpoint,
+      distDir: props.webDist ?? DEFAULT_WEB_DIST,
+    });
 
     const outputs: Record<OutputId, string> = {
       OrderEventsStreamName: orderEvents.streamName,
@@ -97,6 +115,7 @@ export class HoldlineStack extends Stack {
       IdempotencyTableName: idempotency.tableName,
       OrderViewTableName: orderView.table.tableName,
       HttpApiUrl: api.httpApi.apiEndpoint,
+      WebUrl: `https://${web.distribution.distributionDomainName}`,
     };
     for (const [outputId, value] of Object.entries(outputs)) new CfnOutput(this, outputId, { value });
   }

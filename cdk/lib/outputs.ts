@@ -16,6 +16,7 @@ export const OUTPUT_IDS = [
   'IdempotencyTableName',
   'OrderViewTableName',
   'HttpApiUrl',
+  'WebUrl',
 ] as const;
 
 export type OutputId = (typeof OUTPUT_IDS)[number];

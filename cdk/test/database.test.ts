@@ -135,7 +135,25 @@ describe('DMS variant', () => {
   it.each([[{ cdc: 'dms' }], [{ cdc: 'dms', database: 'aurora' }]])('synthesizes with %j', (context) => {
     const template = holdlineTemplate(context);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 0);
-    template.resourceCountIs('AWS::DMS::ReplicationConfig', 2);
+    template.resourceCountIs('AWS::DMS::ReplicationTask', 2);
+    template.resourcePropertiesCountIs('AWS::DMS::ReplicationTask', { MigrationType: 'cdc' }, 2);
+    template.hasResourceProperties('AWS::DMS::ReplicationInstance', {
+      ReplicationInstanceClass: 'dms.t3.micro',
+      PubliclyAccessible: false,
+    });
+    // Isolated subnets, no NAT: DMS reaches Kinesis through an interface endpoint.
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints.map((e) => JSON.stringify(e.Properties.ServiceName)).join()).toContain(
+      '.kinesis-streams',
+    );
+    // Partitioned by order id, like Debezium, so per-order order survives into Kinesis.
+    for (const [table, key] of [
+      ['outbox', 'aggregate_id'],
+      ['orders', 'id'],
+    ])
+      template.hasResourceProperties('AWS::DMS::ReplicationTask', {
+        TableMappings: Match.stringLikeRegexp(`"table-name":"${table}".*"partition-key-name":"${key}"`),
+      });
     template.hasResourceProperties('AWS::DMS::Endpoint', {
       EndpointType: 'source',
       EngineName: 'postgres',

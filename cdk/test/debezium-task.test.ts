@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEBEZIUM_VERSION, DEBEZIUM_VERSION_LABEL } from '../lib/constructs/debezium-task.ts';
 import { DEBEZIUM_SECRET_PROPERTIES, environmentName, fromEnvironment } from '../lib/debezium-config.ts';
 import { holdlineTemplate, only, type Resource, referencedId, resourcesOf } from './template.ts';
 
@@ -27,13 +28,16 @@ describe('Debezium Server on Fargate', () => {
 
   const outputTarget = (outputId: string) => referencedId(template.toJSON().Outputs[outputId].Value);
 
-  it('runs the pinned Debezium Server image in a container named debezium', () => {
+  it('runs Debezium Server from our image asset, labelled with the pinned release, in a container named debezium', () => {
     for (const name of ['holdline_outbox', 'holdline_orders']) {
-      expect(connector(name).container).toMatchObject({
+      const { container } = connector(name);
+      expect(container).toMatchObject({
         Name: 'debezium',
-        Image: 'quay.io/debezium/server:3.6.0.Final',
         Essential: true,
+        DockerLabels: { [DEBEZIUM_VERSION_LABEL]: DEBEZIUM_VERSION },
       });
+      // The bootstrap ECR repository of image assets, not a public registry.
+      expect(JSON.stringify(container.Image)).toContain('cdk-hnb659fds-container-assets');
     }
   });
 
@@ -148,6 +152,12 @@ describe('Debezium Server on Fargate', () => {
       },
       2,
     );
+  });
+
+  it('keeps both services at zero tasks while capture is paused for the first deploy', () => {
+    const paused = holdlineTemplate({ capture: 'paused' });
+    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 0 }, 2);
+    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 1 }, 0);
   });
 
   it('opens the database port to both Debezium services', () => {

@@ -25,6 +25,7 @@ describe('stack outputs and the HTTP API', () => {
         'IdempotencyTableName',
         'OrderViewTableName',
         'HttpApiUrl',
+        'WebUrl',
       ].sort(),
     );
     expect([...OUTPUT_IDS].sort()).toEqual(Object.keys(template.toJSON().Outputs).sort());

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBEZIUM_IMAGE } from '../../cdk/lib/constructs/debezium-task.ts';
+import { DEBEZIUM_VERSION as PINNED_VERSION } from '../../cdk/lib/constructs/debezium-task.ts';
 import { cacheDir } from '../lib/paths.ts';
 import { DebeziumInstallError } from './errors.ts';
 
 /**
- * The version Fargate runs, read from the image tag the CDK app pins, so the local server and the task can
- * never drift apart by accident.
+ * The version Fargate runs: the CDK app's pin, from which the task image is built, so the local server and the
+ * task can never drift apart by accident.
  */
-export const DEBEZIUM_VERSION = imageVersion(DEBEZIUM_IMAGE);
+export const DEBEZIUM_VERSION = PINNED_VERSION;
 
 export function imageVersion(image: string): string {
   const tag = /:([^:/]+)$/.exec(image)?.[1];

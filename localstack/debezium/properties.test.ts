@@ -42,7 +42,7 @@ describe('Debezium task container from the synthesized template', () => {
     expect(outbox.environment.DEBEZIUM_SOURCE_TOPIC_PREFIX).toBe('holdline_outbox');
     expect(orders.environment.DEBEZIUM_SOURCE_TOPIC_PREFIX).toBe('holdline_orders');
     expect(outbox.taskLogicalId).not.toBe(orders.taskLogicalId);
-    expect(outbox.image).toMatch(/^quay\.io\/debezium\/server:3\.\d+\.\d+\.Final$/);
+    expect(outbox.version).toMatch(/^3\.\d+\.\d+\.Final$/);
   });
 
   it('resolves references in the environment, such as the stream name', () => {

@@ -5,7 +5,7 @@ import { freePort, killGroup, type ManagedProcess, spawnLogged } from '../lib/pr
 import type { CfnTemplate } from '../provision/template.ts';
 import type { Provisioned } from '../provision/types.ts';
 import { DebeziumError, DebeziumStartError } from './errors.ts';
-import { debeziumHome, imageVersion, runnerJar } from './install.ts';
+import { debeziumHome, runnerJar } from './install.ts';
 import { findJava, type JavaRuntime } from './java.ts';
 import { type LocalDebeziumConfig, localDebeziumConfig } from './properties.ts';
 import { isStreaming, isUp, until, waitForSlotRelease } from './readiness.ts';
@@ -59,11 +59,11 @@ const MAIN_CLASS = 'io.debezium.server.Main';
 export async function startDebezium(options: StartDebeziumOptions): Promise<DebeziumServer> {
   const { connector, provisioned } = options;
   const container = debeziumTaskContainer(options.template, connector, provisioned.resolve);
-  const version = imageVersion(container.image);
+  const version = container.version;
   const home = debeziumHome(version);
   if (!existsSync(join(home, '.installed')))
     throw new DebeziumError(
-      `Debezium Server ${version} (the template's image) is not installed in ${home}; run installDebezium()`,
+      `Debezium Server ${version} (the template's image label) is not installed in ${home}; run installDebezium()`,
     );
   const java = options.java ?? findJava();
   const httpPort = await freePort();

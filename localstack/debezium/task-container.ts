@@ -1,4 +1,4 @@
-import { DEBEZIUM_CONTAINER } from '../../cdk/lib/constructs/debezium-task.ts';
+import { DEBEZIUM_CONTAINER, DEBEZIUM_VERSION_LABEL } from '../../cdk/lib/constructs/debezium-task.ts';
 import { asRecord, type CfnTemplate, resourcesOfType } from '../provision/template.ts';
 import { DebeziumTemplateError } from './errors.ts';
 
@@ -18,6 +18,8 @@ export interface DebeziumTaskContainer {
   connector: DebeziumConnector;
   taskLogicalId: string;
   image: string;
+  /** Debezium Server release inside the image (its `DEBEZIUM_VERSION_LABEL` Docker label). */
+  version: string;
   /** `Environment`, every value resolved against the provisioned resources. */
   environment: Record<string, string>;
   /** `Secrets`: environment name → JSON field of the Secrets Manager secret ECS would inject. */
@@ -50,6 +52,7 @@ export function debeziumTaskContainer(
         connector,
         taskLogicalId: logicalId,
         image: String(resolve(container.Image)),
+        version: imageRelease(connector, logicalId, container.DockerLabels),
         environment,
         secrets: secretFields(connector, container.Secrets, resolve),
       });
@@ -62,6 +65,13 @@ export function debeziumTaskContainer(
         `"${wanted}", found ${found.length}; Debezium containers in the template: ${seen.join(', ') || 'none'}`,
     );
   return found[0]!;
+}
+
+function imageRelease(connector: DebeziumConnector, logicalId: string, labels: unknown): string {
+  const version = asRecord(labels)?.[DEBEZIUM_VERSION_LABEL];
+  if (typeof version !== 'string' || version === '')
+    throw new DebeziumTemplateError(connector, `${logicalId}: no Docker label ${DEBEZIUM_VERSION_LABEL}`);
+  return version;
 }
 
 function resolveEnvironment(

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { config } from '../config.ts';
@@ -13,5 +14,8 @@ export function changeStream(scope: Construct, id: string): Stream {
     retentionPeriod: config.streamRetention,
     // AWS-managed key: encryption at rest without a KMS grant on every producer and consumer.
     encryption: StreamEncryption.MANAGED,
+    // Deleted with the stack (the CDK default retains it): a retained shard keeps billing by the hour, and the
+    // stream is a 7-day relay, not a record of truth: the outbox and orders tables in Postgres are.
+    removalPolicy: RemovalPolicy.DESTROY,
   });
 }

@@ -17,6 +17,8 @@ export interface DebeziumCaptureProps {
   orderChanges: IStream;
   /** Run the outbox connector. Default true; false when the polling relay delivers the outbox instead. */
   outbox?: boolean;
+  /** Services at 0 tasks: the first deploy, before migrations created the roles, slots' publications and offsets schema. */
+  paused?: boolean;
 }
 
 /** What differs between the two connectors. */
@@ -57,6 +59,7 @@ export class DebeziumCapture extends Construct {
         secret: props.database.cdcSecret,
         database: props.database.connections,
         subnets: props.network.publicSubnets,
+        paused: props.paused,
       });
     this.outbox =
       props.outbox === false

@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Connections, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import {
   ContainerImage,
   CpuArchitecture,
@@ -17,9 +18,22 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { config } from '../config.ts';
 import { DEBEZIUM_SECRET_PROPERTIES, environmentName, toEnvironment } from '../debezium-config.ts';
+import { fromRepoRoot, repoRelative } from '../paths.ts';
 
-/** Debezium Server image. Default pinned release; configuration comes only from the environment. */
-export const DEBEZIUM_IMAGE = 'quay.io/debezium/server:3.6.0.Final';
+/**
+ * Debezium Server release: the Maven Central distribution `io.debezium:debezium-server-dist:<version>:tar.gz`.
+ * The one pin: the Fargate image is built from it (cdk/images/debezium/Dockerfile) and the local cloud installs it.
+ */
+export const DEBEZIUM_VERSION = '3.6.0.Final';
+
+/** SHA-256 of that archive. The image build refuses any other bytes; a test compares it with the local download. */
+export const DEBEZIUM_DIST_SHA256 = '901ce7b0b75b4dafaac4aa57dac6dfcad5937f96fb7159e25d22759bbf5192e4';
+
+/** Docker label on the container naming the release inside the image (the image tag is an asset hash). */
+export const DEBEZIUM_VERSION_LABEL = 'holdline.debezium-version';
+
+/** The image directory, repo-relative. */
+export const DEBEZIUM_IMAGE_DIR = 'cdk/images/debezium';
 
 /** Container name the local cloud looks for in each Debezium task definition. */
 export const DEBEZIUM_CONTAINER = 'debezium';
@@ -44,6 +58,8 @@ export interface DebeziumTaskProps {
   /** The database the connector reads; it gains an ingress rule from the task. */
   database: Connections;
   subnets: SubnetSelection;
+  /** Run the connector (1 task, the default) or keep the service at 0 tasks (the first deploy, before migrations). */
+  paused?: boolean;
 }
 
 /**
@@ -69,7 +85,14 @@ export class DebeziumTask extends Construct {
     );
 
     this.taskDefinition.addContainer(DEBEZIUM_CONTAINER, {
-      image: ContainerImage.fromRegistry(DEBEZIUM_IMAGE),
+      // Built and pushed to the bootstrap ECR repository by `cdk deploy` (Docker needed then); synth only stages
+      // the directory. Our own image, not quay.io's: the task pulls from ECR in-region, and the image is built
+      // from the same archive, with the same class path and main class, as the local server.
+      image: ContainerImage.fromAsset(fromRepoRoot(repoRelative(DEBEZIUM_IMAGE_DIR)), {
+        platform: Platform.LINUX_AMD64,
+        buildArgs: { DEBEZIUM_VERSION, DEBEZIUM_DIST_SHA256 },
+      }),
+      dockerLabels: { [DEBEZIUM_VERSION_LABEL]: DEBEZIUM_VERSION },
       essential: true,
       environment: {
         ...toEnvironment(props.properties),
@@ -104,13 +127,27 @@ export class DebeziumTask extends Construct {
     this.service = new FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: 1,
+      // Exactly one, or none while paused: never two readers on one slot.
+      desiredCount: props.paused ? 0 : 1,
       minHealthyPercent: 0,
       maxHealthyPercent: 100,
       // Public subnet + public IP: reaches quay.io and Kinesis without a NAT gateway; no inbound rules.
       assignPublicIp: true,
       vpcSubnets: props.subnets,
       circuitBreaker: { rollback: true },
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'Configuration by environment is the design: the same variables configure the local server ' +
+        '(cdk/lib/debezium-config.ts). Credentials never travel this way; they are ECS secrets from Secrets ' +
+        'Manager, which cdk/test/debezium-task.test.ts checks.',
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'The execution role\'s ecr:GetAuthorizationToken exists only on Resource "*"; the image pull itself is ' +
+        'scoped to the asset repository.',
     });
     props.database.allowDefaultPortFrom(this.service, `${id} (Debezium) to Postgres`);
   }

@@ -1,6 +1,11 @@
-import { Names, Stack } from 'aws-cdk-lib';
-import { CfnEndpoint, CfnReplicationConfig, CfnReplicationSubnetGroup } from 'aws-cdk-lib/aws-dms';
-import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { Names, Stack, Validations } from 'aws-cdk-lib';
+import {
+  CfnEndpoint,
+  CfnReplicationInstance,
+  CfnReplicationSubnetGroup,
+  CfnReplicationTask,
+} from 'aws-cdk-lib/aws-dms';
+import { InterfaceVpcEndpointAwsService, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
@@ -13,13 +18,20 @@ export interface DmsCaptureProps {
   database: HoldlineDatabase;
   orderEvents: IStream;
   orderChanges: IStream;
+  /** Ignored: CloudFormation creates DMS tasks stopped; start them after the migrations (docs/deploy.md). */
+  paused?: boolean;
 }
 
+/** DMS replication instance class. dms.t3.micro: the smallest, enough for 10 orders/s of two small tables. */
+export const DMS_INSTANCE_CLASS = 'dms.t3.micro';
+
 /**
- * MINIMAL alternative to Debezium: DMS Serverless CDC from the two tables into the two streams. It
- * synthesizes and names what matters (heartbeat, partition key) but is not yet complete: DMS has no outbox
- * router, so records arrive in DMS's own JSON shape, it creates its own `test_decoding` slots (not the
- * pgoutput publications), and the account needs the `dms-vpc-role` DMS expects.
+ * The AWS DMS alternative to Debezium (context `cdc=dms`): one replication instance in the isolated subnets, a
+ * Postgres source endpoint with the heartbeat on, and one CDC-only task per table into its Kinesis stream,
+ * partitioned by order id like Debezium. Limits, stated rather than hidden: DMS has no outbox router, so records
+ * arrive in DMS's own JSON shape (the router Lambda reads Debezium's); DMS creates its own `test_decoding` slots
+ * (not the pgoutput publications), which the same `max_slot_wal_keep_size` caps; and the account needs the
+ * `dms-vpc-role` that DMS expects before the subnet group can be created (docs/deploy.md).
  */
 export class DmsCapture extends Construct {
   constructor(scope: Construct, id: string, props: DmsCaptureProps) {
@@ -46,8 +58,29 @@ export class DmsCapture extends Construct {
       subnetIds: network.vpc.selectSubnets(network.isolatedSubnets).subnetIds,
     });
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpc: network.vpc });
+    // The instance sits in isolated subnets (no NAT): it reaches Kinesis through an interface endpoint, and
+    // Secrets Manager through the one the network already has.
+    const kinesisEndpoint = network.vpc.addInterfaceEndpoint('KinesisStreams', {
+      service: InterfaceVpcEndpointAwsService.KINESIS_STREAMS,
+      subnets: network.isolatedSubnets,
+    });
+    Validations.of(kinesisEndpoint).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason:
+        "The endpoint's security group admits HTTPS from the VPC's own CIDR block only (CDK's default for " +
+        'interface endpoints), never 0.0.0.0/0; cdk-nag cannot read the CIDR because it is a token.',
+    });
     database.connections.allowDefaultPortFrom(securityGroup, 'DMS to Postgres');
 
+    const instance = new CfnReplicationInstance(this, 'Instance', {
+      replicationInstanceClass: DMS_INSTANCE_CLASS,
+      allocatedStorage: 20,
+      publiclyAccessible: false,
+      multiAz: false,
+      replicationSubnetGroupIdentifier: subnets.ref,
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
+      autoMinorVersionUpgrade: true,
+    });
     const source = new CfnEndpoint(this, 'Source', {
       endpointType: 'source',
       engineName: 'postgres',
@@ -75,18 +108,14 @@ export class DmsCapture extends Construct {
           partitionIncludeSchemaTable: false,
         },
       });
-      new CfnReplicationConfig(this, captureId, {
-        replicationConfigIdentifier: `${Names.uniqueResourceName(this, { maxLength: 50, separator: '-' })}-${captureId}`,
-        replicationType: 'cdc',
+      new CfnReplicationTask(this, captureId, {
+        replicationTaskIdentifier:
+          `${Names.uniqueResourceName(this, { maxLength: 50, separator: '-' })}-${captureId}`.toLowerCase(),
+        migrationType: 'cdc',
+        replicationInstanceArn: instance.ref,
         sourceEndpointArn: source.ref,
         targetEndpointArn: target.ref,
-        computeConfig: {
-          minCapacityUnits: 1,
-          maxCapacityUnits: 2,
-          replicationSubnetGroupId: subnets.ref,
-          vpcSecurityGroupIds: [securityGroup.securityGroupId],
-        },
-        tableMappings: {
+        tableMappings: JSON.stringify({
           rules: [
             {
               'rule-type': 'selection',
@@ -108,7 +137,9 @@ export class DmsCapture extends Construct {
               },
             },
           ],
-        },
+        }),
+        // Task logs in CloudWatch: where a stalled or failing CDC task says why.
+        replicationTaskSettings: JSON.stringify({ Logging: { EnableLogging: true } }),
       });
     };
     capture('Outbox', 'outbox', 'aggregate_id', props.orderEvents);

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { InstanceClass, InstanceSize, InstanceType, Port } from 'aws-cdk-lib/aws-ec2';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -76,7 +76,32 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
       vpcSubnets: network.isolatedSubnets,
       requireTLS: true,
     });
-    this.functionPlacement = { vpc: network.vpc, vpcSubnets: network.isolatedSubnets };
+    this.functionPlacement = { vpc: network.vpc, vpcSubnets: network.functionSubnets };
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'No automatic rotation: a rotation Lambda needs its own network path to the database, and Debezium reads ' +
+        'the holdline_cdc password once at start, so a rotation would break capture until the task restarts. ' +
+        'docs/deploy.md describes rotating by hand (rotate, then force a new Debezium deployment).',
+    });
+    const ack = (rule: string, reason: string) =>
+      Validations.of(this.instance).acknowledge({ id: `AwsSolutions-${rule}`, reason });
+    ack(
+      'RDS3',
+      'Single-AZ for the sandbox stack: Multi-AZ doubles the instance bill (docs/deploy.md). Set multiAz on this ' +
+        'instance for production; the replication slot and its cap need no other change.',
+    );
+    ack(
+      'RDS10',
+      'No deletion protection so `cdk destroy` can tear the sandbox down; the removal policy (snapshot, the CDK ' +
+        'default) still keeps a final snapshot.',
+    );
+    ack(
+      'RDS11',
+      'The default port is not a secret: the security group admits only RDS Proxy and the CDC task (or DMS), and ' +
+        'the database sits in isolated subnets.',
+    );
   }
 
   get connections() {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { holdlineTemplate, resourcesOf } from './template.ts';
+
+/** DeletionPolicy per resource type (CloudFormation's default is Delete). */
+function policies(context: Record<string, unknown>) {
+  const template = holdlineTemplate(context).toJSON();
+  const byType = new Map<string, Set<string>>();
+  for (const r of Object.values<{ Type: string; DeletionPolicy?: string }>(template.Resources)) {
+    const set = byType.get(r.Type) ?? new Set<string>();
+    set.add(r.DeletionPolicy ?? 'Delete');
+    byType.set(r.Type, set);
+  }
+  return byType;
+}
+
+describe('what `cdk destroy` keeps (docs/deploy.md, tear down)', () => {
+  it.each([
+    ['rds', 'AWS::RDS::DBInstance'],
+    ['aurora', 'AWS::RDS::DBCluster'],
+  ])('keeps a final snapshot of the %s database, and the DynamoDB tables', (database, type) => {
+    const p = policies({ database });
+    expect([...(p.get(type) ?? [])]).toEqual(['Snapshot']);
+    expect([...(p.get('AWS::DynamoDB::Table') ?? [])]).toEqual(['Retain']);
+  });
+
+  it('deletes what bills by the hour or only relays: streams, queues, log groups, the UI bucket', () => {
+    const p = policies({});
+    for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket'])
+      expect([...(p.get(type) ?? [])], type).toEqual(['Delete']);
+    expect(Object.keys(resourcesOf(holdlineTemplate(), 'AWS::Kinesis::Stream'))).toHaveLength(2);
+  });
+});
