@@ -77,6 +77,8 @@ describe('cdk-nag AwsSolutions', () => {
     { database: 'aurora', bastion: 'true' },
     { egress: 'nat' },
     { capture: 'paused' },
+    { relay: 'polling' },
+    { database: 'aurora', relay: 'polling' },
   ])('finds nothing unacknowledged with the optional switches %j', (context) => {
     const { app, checks } = nagApp(context);
     expect(findings(checks, app)).toEqual([]);
