@@ -8,6 +8,7 @@ import { DmsCapture } from './constructs/dms-capture.ts';
 import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
 import { OrderApi } from './constructs/order-api.ts';
+import { OrderReconciler } from './constructs/order-reconciler.ts';
 import { OrderViewProjection } from './constructs/order-view-projection.ts';
 import { OutboxRouter } from './constructs/outbox-router.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
@@ -70,6 +71,11 @@ export class HoldlineStack extends Stack {
     });
     const router = new OutboxRouter(this, 'Routing', { orderEvents, payment, inventory, notification });
     const orderView = new OrderViewProjection(this, 'OrderViewProjection', orderChanges);
+    api.bindOrderView(orderView.table);
+    new OrderReconciler(this, 'Reconciler', {
+      database,
+      paymentGatewayUrl: props.paymentGatewayUrl ?? 'https://payments.example.invalid',
+    });
 
     const outputs: Record<OutputId, string> = {
       OrderEventsStreamName: orderEvents.streamName,

@@ -15,11 +15,13 @@ const ENTRIES = [
   'lambdas/consumers/inventory/handler.ts',
   'lambdas/consumers/notification/handler.ts',
   'lambdas/order-view/handler.ts',
+  'lambdas/authorizer/handler.ts',
+  'lambdas/reconcile/handler.ts',
 ];
 
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
 const ENVIRONMENT: Record<string, string[]> = {
-  'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME'],
+  'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME', 'ORDER_VIEW_TABLE'],
   'lambdas/router/handler.ts': ['QUEUE_URL_PAYMENT', 'QUEUE_URL_INVENTORY', 'QUEUE_URL_NOTIFICATION'],
   'lambdas/consumers/payment/handler.ts': [
     'CONSUMER_NAME',
@@ -42,6 +44,16 @@ const ENVIRONMENT: Record<string, string[]> = {
     'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   ],
   'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
+  'lambdas/authorizer/handler.ts': ['TOKEN_SIGNING_SECRET_ARN'],
+  'lambdas/reconcile/handler.ts': [
+    'PAYMENT_GATEWAY_URL',
+    'RECONCILE_DEADLINE_SECONDS',
+    'RECONCILE_BATCH_SIZE',
+    'DB_DRIVER',
+    'DB_SECRET_ARN',
+    'DB_HOST',
+    'DB_NAME',
+  ],
 };
 
 describe('Lambda functions', () => {

@@ -56,11 +56,16 @@ describe('stack outputs and the HTTP API', () => {
     }
   });
 
-  it('routes POST /orders and GET /orders/{id} to the Api function', () => {
+  it('routes every order and on-call route to the Api function', () => {
     const [apiFunctionId] = functionByEntry(template, 'lambdas/api/handler.ts');
     const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
     const routes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(['GET /orders/{id}', 'POST /orders']);
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'GET /oncall/gauges',
+      'GET /orders',
+      'GET /orders/{id}',
+      'POST /orders',
+    ]);
     for (const route of routes) {
       const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"(\w+)"/)?.[1];
       const integration = integrations[integrationId!]!.Properties;
