@@ -12,4 +12,6 @@ export const benches: Record<string, () => Promise<Runnable>> = {
 
 export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./drills/cdc-view.ts')).run,
+  reconcile: async () => (await import('./drills/reconcile.ts')).run,
+  'ui-honesty': async () => (await import('./drills/ui-honesty.ts')).run,
 };
