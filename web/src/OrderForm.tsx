@@ -8,7 +8,7 @@ export const products = [
   { sku: 'MUG-1', name: 'Mug', unitPriceCents: 800 },
   {
     sku: 'TEST-666',
-    name: 'Test item (declined while the gateway’s decline fault is on)',
+    name: 'Test item (declined by the test gateway)',
     unitPriceCents: 666,
   },
 ] as const;
@@ -29,7 +29,7 @@ export function OrderForm(props: { token: string; onPlaced: (order: Order) => vo
   const mutation = useMutation({
     mutationFn: (v: { order: NewOrder; key: string }) => placeOrder(props.token, v.order, v.key),
     retry: (failures, error) => failures < 4 && error instanceof ApiError && error.retryable,
-    retryDelay: (attempt) => Math.min(200 * 2 ** attempt, 2000),
+    retryDelay: (attempt) => Math.min(100 * 2 ** attempt, 2000),
     onSuccess: (order) => {
       props.onPlaced(order);
       setDraftKey(crypto.randomUUID());
