@@ -13,6 +13,7 @@ import { OrderViewProjection } from './constructs/order-view-projection.ts';
 import { OutboxRouter } from './constructs/outbox-router.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { RdsPostgres } from './constructs/rds-postgres.ts';
+import { WebHosting } from './constructs/web-hosting.ts';
 import type { OutputId } from './outputs.ts';
 
 /** How changes leave Postgres. `debezium`: Debezium Server on Fargate; `dms`: AWS DMS Serverless (minimal). */
@@ -25,6 +26,8 @@ export interface HoldlineStackProps extends StackProps {
   cdc: CdcKind;
   /** `PAYMENT_GATEWAY_URL` of the payment consumer. Default `https://payments.example.invalid`. */
   paymentGatewayUrl?: string;
+  /** A built web/dist to upload to the site bucket. Default none (the bucket and distribution still exist). */
+  webDistDir?: string;
 }
 
 /**
@@ -76,6 +79,7 @@ export class HoldlineStack extends Stack {
       database,
       paymentGatewayUrl: props.paymentGatewayUrl ?? 'https://payments.example.invalid',
     });
+    new WebHosting(this, 'Web', { httpApi: api.httpApi, distDir: props.webDistDir });
 
     const outputs: Record<OutputId, string> = {
       OrderEventsStreamName: orderEvents.streamName,

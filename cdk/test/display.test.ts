@@ -84,3 +84,37 @@ describe('identity, the order list and the reconciler', () => {
     });
   });
 });
+
+describe('web hosting', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate();
+  });
+
+  it('keeps the site bucket private, behind CloudFront origin access control', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+  });
+
+  it('serves the API paths from the same distribution, uncached, with the viewer headers', () => {
+    const distribution = Object.values(resourcesOf(template, 'AWS::CloudFront::Distribution'))[0]!;
+    const behaviors = distribution.Properties.DistributionConfig.CacheBehaviors as Array<
+      Record<string, unknown>
+    >;
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/oncall/*', '/orders', '/orders/*']);
+    for (const behavior of behaviors)
+      expect(behavior).toMatchObject({
+        // Managed policies: CachingDisabled and AllViewerExceptHostHeader.
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+        ViewerProtocolPolicy: 'https-only',
+      });
+  });
+});
