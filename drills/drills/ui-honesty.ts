@@ -94,18 +94,21 @@ async function drill(
     await page.getByTestId('place-order').waitFor();
     await page.getByText('No orders yet.').waitFor();
 
+    const view = viewHold(cloud);
     const submits: Submit[] = [];
     const bar = ctx.progress('ui-honesty orders', singles + 2);
     for (let i = 0; i < singles; i++) {
       await page.getByLabel('Item').selectOption(i === 1 ? 'TEST-666' : 'BOOK-1');
-      submits.push(await submitAndRefetch(page, 'single', () => page.getByTestId('place-order').click()));
+      submits.push(
+        await submitAndRefetch(page, view, 'single', () => page.getByTestId('place-order').click()),
+      );
       bar.tick();
       await sleep(300);
     }
     // A double click: two clicks in one task, before React can re-render the disabled button.
     await page.getByLabel('Item').selectOption('MUG-1');
     submits.push(
-      await submitAndRefetch(page, 'double-click', () =>
+      await submitAndRefetch(page, view, 'double-click', () =>
         page.getByTestId('place-order').evaluate((b: HTMLButtonElement) => {
           b.click();
           b.click();
@@ -122,7 +125,9 @@ async function drill(
       await route.fetch();
       await route.abort('connectionreset');
     });
-    submits.push(await submitAndRefetch(page, 'lost-answer', () => page.getByTestId('place-order').click()));
+    submits.push(
+      await submitAndRefetch(page, view, 'lost-answer', () => page.getByTestId('place-order').click()),
+    );
     await page.unroute('**/orders');
     bar.done();
 
@@ -184,6 +189,7 @@ async function drill(
       settled !== undefined &&
       premature.length === 0 &&
       lostOnRefetch === 0 &&
+      windowHits === submits.length &&
       duplicateOrders === 0 &&
       pendingShownMsP99 <= PENDING_BUDGET_MS &&
       failedShown &&
@@ -243,6 +249,45 @@ async function warmUp(cloud: LocalCloud): Promise<void> {
  * inside the consistency window — and checks the row is still there after the refetched list arrived.
  */
 async function submitAndRefetch(
+  page: Page,
+  view: ViewHold,
+  kind: Submit['kind'],
+  act: () => Promise<unknown>,
+): Promise<Submit> {
+  await view.pause();
+  try {
+    return await submitAndRefetchHeld(page, kind, act);
+  } finally {
+    await view.resume();
+  }
+}
+
+/** Holds the order view's change feed (OrderChanges → OrderView λ) so the list lags for certain. */
+interface ViewHold {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+function viewHold(cloud: LocalCloud): ViewHold {
+  const resources = cloud.template.Resources ?? {};
+  const fn = Object.entries(resources).find(
+    ([, r]) =>
+      (r.Metadata as Record<string, unknown> | undefined)?.['holdline:entry'] ===
+      'lambdas/order-view/handler.ts',
+  )?.[0];
+  const mapping = Object.entries(resources).find(
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::EventSourceMapping' &&
+      JSON.stringify(r.Properties?.FunctionName).includes(`"${fn}"`),
+  )?.[0];
+  if (!mapping) throw new Error('no event-source mapping feeds the order view');
+  return {
+    pause: () => cloud.runtime.setMappingEnabled(mapping, false),
+    resume: () => cloud.runtime.setMappingEnabled(mapping, true),
+  };
+}
+
+async function submitAndRefetchHeld(
   page: Page,
   kind: Submit['kind'],
   act: () => Promise<unknown>,
@@ -340,7 +385,7 @@ function readable(report: Report, shots: Record<string, string>): ReadableReport
     title: 'Drill: ui-honesty — the customer’s screen never claims what the system has not reached',
     summary: [
       `Debian's Chromium, headless, driven by playwright-core, on a phone-sized window (412×915), against the whole local cloud, with the payment gateway stand-in slowed on purpose (every charge +${GATEWAY_LATENCY_MS} ms) so each order spends a visible while pending. ${m.orders} orders were placed through the page: single clicks (one of them at the gateway's decline amount), one **double click** (two clicks in one task, before React re-renders), and one **lost answer** (the first POST reached the API and created the order, then its response was dropped by the browser's network layer; the page retried with the same Idempotency-Key).`,
-      `A MutationObserver installed before the app stamped every change of an order row's status, and every submit click, with the clock Postgres also uses. **Pending shown**: click → the row with the id the API returned, p99 **${m.pendingShownMsP99} ms** (budget ${PENDING_BUDGET_MS} ms; max ${m.pendingShownMsMax} ms); the lost-answer order, which needs a retry after the network error, showed after ${m.pendingShownAfterLostAnswerMs} ms. **Premature confirmations**: each time the page showed \`confirmed\`, the order's row in Postgres had to be \`confirmed\` with an \`updated_at\` (the confirming transaction) no later than that moment: **${m.prematureConfirmations}**. **Refetch during the window**: right after each order showed, the list (the eventually consistent order view) was refetched; ${m.refetchesInsideWindow} of those lists did not yet contain the new order, and orders lost from the page: **${m.ordersLostOnRefetch}**. **Duplicates**: orders in Postgres minus submits = **${m.duplicateOrders}**. The declined order showed "Payment failed": ${m.paymentFailureShown}.`,
+      `A MutationObserver installed before the app stamped every change of an order row's status, and every submit click, with the clock Postgres also uses. **Pending shown**: click → the row with the id the API returned, p99 **${m.pendingShownMsP99} ms** (budget ${PENDING_BUDGET_MS} ms; max ${m.pendingShownMsMax} ms); the lost-answer order, which needs a retry after the network error, showed after ${m.pendingShownAfterLostAnswerMs} ms. **Premature confirmations**: each time the page showed \`confirmed\`, the order's row in Postgres had to be \`confirmed\` with an \`updated_at\` (the confirming transaction) no later than that moment: **${m.prematureConfirmations}**. **Refetch during the window**: while each order was placed, the order view's change feed was held (its event-source mapping paused, as a slow CDC path would), so the consistency window was certain; right after the order showed, the list (\`GET /orders\`, the order view) was refetched with the Refresh button: ${m.refetchesInsideWindow}/${m.orders} of those lists did not contain the new order, and orders lost from the page: **${m.ordersLostOnRefetch}**. **Duplicates**: orders in Postgres minus submits = **${m.duplicateOrders}**. The declined order showed "Payment failed": ${m.paymentFailureShown}.`,
       `The on-call panel (its own sign-in with the \`oncall\` role) showed the four gauges exactly as \`GET /oncall/gauges\` returned them (state, value or "no data yet", runbook link): ${m.onCallPanelMatchesApi}. Gauges without data say so rather than showing zero.`,
     ].join('\n\n'),
     sections: [
