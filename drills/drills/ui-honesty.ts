@@ -2,8 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CloudWatchClient,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { chromium, type Page } from 'playwright-core';
+import { config } from '../../cdk/lib/config.ts';
 import { devAuthHeaders } from '../../localstack/auth/dev-token.ts';
 import type { LocalCloud } from '../../localstack/cloud.ts';
 import type { RunContext } from '../lib/context.ts';
@@ -181,7 +189,10 @@ async function drill(
     const pendingShownMsP99 = round(percentile(pendingTimes, 99));
 
     // The on-call panel, with its own sign-in and role: it shows exactly what the gauges API returned.
-    const panel = await onCallPanel(browser, cloud);
+    const empty = await onCallPanel(browser, cloud, 'ui-honesty-oncall-empty');
+    shots.oncallEmpty = empty.screenshot;
+    const probe = await publishProbe(cloud, db, customerId);
+    const panel = await onCallPanel(browser, cloud, 'ui-honesty-oncall');
     shots.oncall = panel.screenshot;
 
     const passed =
@@ -193,6 +204,7 @@ async function drill(
       duplicateOrders === 0 &&
       pendingShownMsP99 <= PENDING_BUDGET_MS &&
       failedShown &&
+      empty.consistent &&
       panel.consistent;
     const report: Report = {
       drill: 'ui-honesty',
@@ -207,7 +219,7 @@ async function drill(
         pendingShownAfterLostAnswerMs: lostAnswerShownMs,
         refetchesInsideWindow: windowHits,
         paymentFailureShown: failedShown,
-        onCallPanelMatchesApi: panel.consistent,
+        onCallPanelMatchesApi: empty.consistent && panel.consistent,
       },
       evidence: {
         quick: ctx.quick,
@@ -216,7 +228,9 @@ async function drill(
         premature,
         dbOrders: rows.map((r) => ({ id: r.id, status: r.status, idempotencyKey: r.idempotency_key })),
         observations,
+        onCallBeforeProbe: empty.shown,
         onCall: panel.shown,
+        onCallProbe: probe,
         screenshots: shots,
       },
     };
@@ -342,7 +356,131 @@ async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-async function onCallPanel(browser: import('playwright-core').Browser, cloud: LocalCloud) {
+/**
+ * Real figures of this run, published the way the slot monitor and the consumers do (issue 5 owns those; until
+ * they are merged nothing else writes them locally): retained WAL per slot from pg_replication_slots, the DLQs'
+ * depths, placed → settled latency of this run's orders; plus two probe alarms whose state the drill evaluates
+ * from those figures and writes with SetAlarmState, as the local alarm evaluator will.
+ */
+async function publishProbe(cloud: LocalCloud, db: pg.Client, customerId: string) {
+  const cw = new CloudWatchClient({});
+  const sqs = new SQSClient({});
+  try {
+    const now = new Date();
+    const slots = (
+      await db.query<{ slot_name: string; retained: number }>(
+        'SELECT slot_name, (pg_current_wal_lsn() - restart_lsn)::float8 AS retained FROM pg_replication_slots',
+      )
+    ).rows;
+    const latencies = (
+      await db.query<{ ms: number }>(
+        `SELECT extract(epoch FROM updated_at - created_at)::float8 * 1000 AS ms FROM orders
+         WHERE customer_id = $1 AND status <> 'pending'`,
+        [customerId],
+      )
+    ).rows.map((r) => r.ms);
+    const maxLatency = Math.max(0, ...latencies);
+    const dlqs: Array<{ name: string; depth: number }> = [];
+    for (const output of ['PaymentDlqUrl', 'InventoryDlqUrl', 'NotificationDlqUrl']) {
+      const url = cloud.provisioned.outputs[output]!;
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      dlqs.push({
+        name: url.split('/').pop()!,
+        depth: Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0),
+      });
+    }
+    await cw.send(
+      new PutMetricDataCommand({
+        Namespace: 'Holdline',
+        MetricData: [
+          ...slots.map((slot) => ({
+            MetricName: 'SlotRetainedWalBytes',
+            Dimensions: [{ Name: 'SlotName', Value: slot.slot_name }],
+            Value: slot.retained,
+            Unit: 'Bytes' as const,
+            Timestamp: now,
+          })),
+          {
+            MetricName: 'SlotCapBytes',
+            Value: config.maxSlotWalKeepSizeMb * 1024 * 1024,
+            Unit: 'Bytes',
+            Timestamp: now,
+          },
+          {
+            MetricName: 'EndToEndLatency',
+            Dimensions: [{ Name: 'Consumer', Value: 'payment' }],
+            Value: maxLatency,
+            Unit: 'Milliseconds',
+            Timestamp: now,
+          },
+        ],
+      }),
+    );
+    await cw.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/SQS',
+        MetricData: dlqs.map((q) => ({
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: q.name }],
+          Value: q.depth,
+          Timestamp: now,
+        })),
+      }),
+    );
+    const alarms = [
+      {
+        name: 'ui-honesty-probe-end-to-end-latency',
+        metric: 'EndToEndLatency',
+        dims: [{ Name: 'Consumer', Value: 'payment' }],
+        threshold: 1000,
+        value: maxLatency,
+      },
+      {
+        name: 'ui-honesty-probe-slot-retained',
+        metric: 'SlotRetainedWalBytes',
+        dims: [{ Name: 'SlotName', Value: slots[0]?.slot_name ?? 'none' }],
+        threshold: 512 * 1024 * 1024,
+        value: slots[0]?.retained ?? 0,
+      },
+    ];
+    for (const alarm of alarms) {
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: alarm.name,
+          Namespace: 'Holdline',
+          MetricName: alarm.metric,
+          Dimensions: alarm.dims,
+          Statistic: 'Maximum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: alarm.threshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+      const firing = alarm.value > alarm.threshold;
+      await cw.send(
+        new SetAlarmStateCommand({
+          AlarmName: alarm.name,
+          StateValue: firing ? 'ALARM' : 'OK',
+          StateReason: `drill probe: ${Math.round(alarm.value)} ${firing ? '>' : '≤'} ${alarm.threshold}`,
+        }),
+      );
+    }
+    return {
+      slots,
+      maxLatencyMs: maxLatency,
+      dlqs,
+      alarms: alarms.map((a) => ({ name: a.name, value: a.value, threshold: a.threshold })),
+    };
+  } finally {
+    cw.destroy();
+    sqs.destroy();
+  }
+}
+
+async function onCallPanel(browser: import('playwright-core').Browser, cloud: LocalCloud, name: string) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${cloud.endpoints.web}/#/oncall`);
@@ -373,7 +511,7 @@ async function onCallPanel(browser: import('playwright-core').Browser, cloud: Lo
         (g.value === null) === card.value.startsWith('no data yet')
       );
     });
-  const screenshotFile = `ui-honesty-oncall.png`;
+  const screenshotFile = `${name}.png`;
   await page.screenshot({ path: join(reportsDir, screenshotFile), fullPage: true });
   await context.close();
   return { shown, consistent, screenshot: screenshotFile };
@@ -386,12 +524,19 @@ function readable(report: Report, shots: Record<string, string>): ReadableReport
     summary: [
       `Debian's Chromium, headless, driven by playwright-core, on a phone-sized window (412×915), against the whole local cloud, with the payment gateway stand-in slowed on purpose (every charge +${GATEWAY_LATENCY_MS} ms) so each order spends a visible while pending. ${m.orders} orders were placed through the page: single clicks (one of them at the gateway's decline amount), one **double click** (two clicks in one task, before React re-renders), and one **lost answer** (the first POST reached the API and created the order, then its response was dropped by the browser's network layer; the page retried with the same Idempotency-Key).`,
       `A MutationObserver installed before the app stamped every change of an order row's status, and every submit click, with the clock Postgres also uses. **Pending shown**: click → the row with the id the API returned, p99 **${m.pendingShownMsP99} ms** (budget ${PENDING_BUDGET_MS} ms; max ${m.pendingShownMsMax} ms); the lost-answer order, which needs a retry after the network error, showed after ${m.pendingShownAfterLostAnswerMs} ms. **Premature confirmations**: each time the page showed \`confirmed\`, the order's row in Postgres had to be \`confirmed\` with an \`updated_at\` (the confirming transaction) no later than that moment: **${m.prematureConfirmations}**. **Refetch during the window**: while each order was placed, the order view's change feed was held (its event-source mapping paused, as a slow CDC path would), so the consistency window was certain; right after the order showed, the list (\`GET /orders\`, the order view) was refetched with the Refresh button: ${m.refetchesInsideWindow}/${m.orders} of those lists did not contain the new order, and orders lost from the page: **${m.ordersLostOnRefetch}**. **Duplicates**: orders in Postgres minus submits = **${m.duplicateOrders}**. The declined order showed "Payment failed": ${m.paymentFailureShown}.`,
-      `The on-call panel (its own sign-in with the \`oncall\` role) showed the four gauges exactly as \`GET /oncall/gauges\` returned them (state, value or "no data yet", runbook link): ${m.onCallPanelMatchesApi}. Gauges without data say so rather than showing zero.`,
+      `The on-call panel (its own sign-in with the \`oncall\` role) showed the four gauges exactly as \`GET /oncall/gauges\` returned them (state, value or "no data yet", runbook link), before and after the drill published figures and probe alarm states: ${m.onCallPanelMatchesApi}. Gauges without data say so rather than showing zero.`,
     ].join('\n\n'),
     sections: [
       { heading: 'Order page during the window (pending)', body: `![orders pending](${shots.pending})` },
       { heading: 'Order page after the pipeline caught up', body: `![orders settled](${shots.orders})` },
-      { heading: 'On-call panel', body: `![on-call panel](${shots.oncall})` },
+      {
+        heading: 'On-call panel before anything publishes (honest: no data yet)',
+        body: `![on-call panel, empty](${shots.oncallEmpty})`,
+      },
+      {
+        heading: 'On-call panel with this run’s figures and two probe alarms',
+        body: `The drill published this run's real figures (retained WAL per slot from \`pg_replication_slots\`, the DLQs' depths, the slowest placed → settled time) and set two probe alarms' states from them with SetAlarmState, as the local alarm evaluator of issue 5 will; consumer lag stays "no data yet" (nothing publishes queue age locally).\n\n![on-call panel](${shots.oncall})`,
+      },
     ],
   };
 }
