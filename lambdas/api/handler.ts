@@ -38,11 +38,11 @@ const deps: ApiDeps = {
 /** Routes an API Gateway HTTP API (payload v2) request; validation and errors live in the modules it calls. */
 export async function routeRequest(
   event: APIGatewayProxyEventV2,
-  with_: ApiDeps = deps,
+  apiDeps: ApiDeps = deps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const route = routes[event.routeKey];
   if (!route) throw new HttpProblem(404, 'route_not_found', `no route for ${event.routeKey}`);
-  return route(with_, event);
+  return route(apiDeps, event);
 }
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
