@@ -95,7 +95,9 @@ steps.push(() => {
     return;
   }
   if (process.getuid?.() !== 0)
-    fail(`Chromium is needed for the browser drill: run \`sudo apt-get install -y chromium\` (or set HOLDLINE_CHROMIUM)`);
+    fail(
+      `Chromium is needed for the browser drill: run \`sudo apt-get install -y chromium\` (or set HOLDLINE_CHROMIUM)`,
+    );
   const started = Date.now();
   say('… chromium (apt-get install -y chromium)');
   run('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Progress-Fancy=1', 'chromium'], {
