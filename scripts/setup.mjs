@@ -100,6 +100,7 @@ steps.push(() => {
     );
   const started = Date.now();
   say('… chromium (apt-get install -y chromium)');
+  run('apt-get', ['update']);
   run('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Progress-Fancy=1', 'chromium'], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
