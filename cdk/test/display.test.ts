@@ -54,17 +54,20 @@ describe('identity, the order list and the reconciler', () => {
     });
   });
 
-  it('gives the API read-only CloudWatch access for the on-call gauges', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
-            Effect: 'Allow',
-          }),
-        ]),
-      },
-    });
+  it('gives only the OnCall function, outside the VPC, read-only CloudWatch access', () => {
+    const readers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('cloudwatch:GetMetricData'),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('OnCall');
+    expect(readers[0]!.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
+        Effect: 'Allow',
+      }),
+    );
+    const [, onCall] = functionByEntry(template, 'lambdas/oncall/handler.ts');
+    expect(onCall.Properties.VpcConfig).toBeUndefined();
   });
 
   it('runs the reconciler on a rate schedule with the configured deadline', () => {

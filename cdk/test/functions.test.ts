@@ -17,6 +17,7 @@ const ENTRIES = [
   'lambdas/order-view/handler.ts',
   'lambdas/authorizer/handler.ts',
   'lambdas/reconcile/handler.ts',
+  'lambdas/oncall/handler.ts',
 ];
 
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
@@ -45,6 +46,7 @@ const ENVIRONMENT: Record<string, string[]> = {
   ],
   'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
   'lambdas/authorizer/handler.ts': ['TOKEN_SIGNING_SECRET_ARN'],
+  'lambdas/oncall/handler.ts': [],
   'lambdas/reconcile/handler.ts': [
     'PAYMENT_GATEWAY_URL',
     'RECONCILE_DEADLINE_SECONDS',

@@ -56,8 +56,9 @@ describe('stack outputs and the HTTP API', () => {
     }
   });
 
-  it('routes every order and on-call route to the Api function', () => {
+  it('routes the order routes to the Api function and the on-call route to the OnCall function', () => {
     const [apiFunctionId] = functionByEntry(template, 'lambdas/api/handler.ts');
+    const [onCallFunctionId] = functionByEntry(template, 'lambdas/oncall/handler.ts');
     const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
     const routes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
@@ -70,7 +71,9 @@ describe('stack outputs and the HTTP API', () => {
       const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"(\w+)"/)?.[1];
       const integration = integrations[integrationId!]!.Properties;
       expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
-      expect(integration.IntegrationUri['Fn::GetAtt'][0]).toBe(apiFunctionId);
+      expect(integration.IntegrationUri['Fn::GetAtt'][0]).toBe(
+        route.Properties.RouteKey === 'GET /oncall/gauges' ? onCallFunctionId : apiFunctionId,
+      );
     }
   });
 });

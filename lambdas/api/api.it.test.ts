@@ -168,9 +168,4 @@ describe('identity', () => {
     const response = await call(httpEvent('POST /orders', { body: JSON.stringify(order) }));
     expect(response.statusCode).toBe(401);
   });
-
-  it('lets only the oncall role read the gauges', async () => {
-    const response = await call(httpEvent('GET /oncall/gauges', { identity: me }));
-    expect([response.statusCode, body(response).error.code]).toEqual([403, 'forbidden']);
-  });
 });

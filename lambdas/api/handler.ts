@@ -1,9 +1,7 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { readGauges } from '../oncall/read-gauges.ts';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import type { SqlClient } from '../shared/db/sql-client.ts';
 import { requireEnv } from '../shared/env.ts';
@@ -15,7 +13,6 @@ import { type ApiDeps, routes } from './routes.ts';
 // Created on first use, so a route that needs none of them (POST /orders) never pays for the others.
 let db: Promise<SqlClient> | undefined;
 let orderList: OrderListReader | undefined;
-let cloudWatch: CloudWatchClient | undefined;
 
 const deps: ApiDeps = {
   db: () => {
@@ -28,10 +25,6 @@ const deps: ApiDeps = {
       requireEnv('ORDER_VIEW_TABLE'),
     );
     return orderList;
-  },
-  gauges: () => {
-    cloudWatch ??= new CloudWatchClient({});
-    return readGauges(cloudWatch);
   },
 };
 

@@ -1,20 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Gauge } from '../oncall/gauges.ts';
 import { IdempotencyKeyReusedError } from '../orders/errors.ts';
 import { placeOrderSchema } from '../orders/order.ts';
 import { getOrder, placeOrder } from '../orders/order-store.ts';
 import type { SqlClient } from '../shared/db/sql-client.ts';
 import { HttpProblem } from './http-problem.ts';
-import { callerIdentity, requireOnCall } from './identity.ts';
+import { callerIdentity } from './identity.ts';
 import type { OrderListReader } from './order-list.ts';
 import { jsonResponse } from './problem-response.ts';
 import { header, idempotencyKey, parseJsonBody, uuidPathParameter, validateBody } from './request.ts';
 
-/** What the routes read and write: Postgres (authoritative), the order view (eventual), CloudWatch (gauges). */
+/** What the routes read and write: Postgres (authoritative) and the order view (eventual). */
 export interface ApiDeps {
   db: () => Promise<SqlClient>;
   orderList: () => OrderListReader;
-  gauges: () => Promise<Gauge[]>;
 }
 
 type Route = (deps: ApiDeps, event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -76,19 +74,9 @@ const listOrders: Route = async (deps, event) => {
   );
 };
 
-const onCallGauges: Route = async (deps, event) => {
-  requireOnCall(event);
-  return jsonResponse(
-    200,
-    { generatedAt: new Date().toISOString(), gauges: await deps.gauges() },
-    { 'cache-control': 'no-store' },
-  );
-};
-
 /** Route keys exactly as the HTTP API in `cdk/` declares them. */
 export const routes: Record<string, Route> = {
   'POST /orders': postOrder,
   'GET /orders': listOrders,
   'GET /orders/{id}': getOrderById,
-  'GET /oncall/gauges': onCallGauges,
 };

@@ -18,6 +18,7 @@ export class OrderApi extends Construct {
   readonly httpApi: HttpApi;
   readonly handler: HoldlineFunction;
   readonly authorizerFunction: HoldlineFunction;
+  readonly onCallFunction: HoldlineFunction;
   /** The token signing key. Whoever issues tokens (a login service, or Cognito swapped in) signs with it. */
   readonly signingSecret: Secret;
 
@@ -30,8 +31,15 @@ export class OrderApi extends Construct {
       ...database.functionPlacement,
     });
     database.connectFunction(this.handler);
-    // The on-call gauges: read-only CloudWatch calls, which IAM cannot narrow to resources.
-    this.handler.addToRolePolicy(
+
+    // The on-call gauges: their own function outside the VPC (the isolated subnets have no CloudWatch path),
+    // with read-only CloudWatch calls, which IAM cannot narrow to resources.
+    this.onCallFunction = new HoldlineFunction(this, 'OnCall', {
+      entry: 'lambdas/oncall/handler.ts',
+      serviceName: 'oncall',
+      timeout: config.apiTimeout,
+    });
+    this.onCallFunction.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
         resources: ['*'],
@@ -63,7 +71,11 @@ export class OrderApi extends Construct {
     // Route keys must match lambdas/api/routes.ts, which dispatches on event.routeKey.
     this.httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST, HttpMethod.GET], integration });
     this.httpApi.addRoutes({ path: '/orders/{id}', methods: [HttpMethod.GET], integration });
-    this.httpApi.addRoutes({ path: '/oncall/gauges', methods: [HttpMethod.GET], integration });
+    this.httpApi.addRoutes({
+      path: '/oncall/gauges',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('OnCall', this.onCallFunction),
+    });
   }
 
   /** `GET /orders` reads the customer's list from the order view (its `byCustomer` index). */
