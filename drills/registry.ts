@@ -21,4 +21,6 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'relay-replicas': async () => (await import('./drills/relay-replicas.ts')).run,
   poison: async () => (await import('./drills/poison.ts')).run,
   'dlq-replay': async () => (await import('./drills/dlq-replay.ts')).run,
+  reconcile: async () => (await import('./drills/reconcile.ts')).run,
+  'ui-honesty': async () => (await import('./drills/ui-honesty.ts')).run,
 };

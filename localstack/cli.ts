@@ -29,8 +29,10 @@ function readRecord(): CloudRecord | undefined {
   return alive(record.pid) ? record : undefined;
 }
 
-export const curlExample = (api: string) =>
-  `curl -s -X POST ${api}/orders -H 'content-type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
+export const curlExample = (api: string, web = 'http://127.0.0.1:3001') =>
+  `TOKEN=$(curl -s -X POST ${web}/auth/dev-login -d '{"customerId":"c-42"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  curl -s -X POST ${api}/orders -H 'content-type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
+  -H "Authorization: Bearer $TOKEN" \\
   -d '{"customerId":"c-42","currency":"USD","items":[{"sku":"BOOK-1","quantity":2,"unitPriceCents":1250}]}'`;
 
 const program = new Command('holdline-local').description(
@@ -106,16 +108,17 @@ program
       fresh: Boolean(opts.fresh),
       progress: console.log,
     });
-    const { api, aws, postgres } = cloud.endpoints;
+    const { api, aws, postgres, web } = cloud.endpoints;
     console.log(`
 Holdline is running.
-  order API   ${api}      (POST /orders, GET /orders/{id})
+  web UI      ${web}      (orders; ${web}/#/oncall is the on-call panel; local dev sign-in)
+  order API   ${api}      (POST /orders, GET /orders, GET /orders/{id}; Bearer token required)
   AWS         ${aws}      (AWS_ENDPOINT_URL=${aws}, region us-east-1, any credentials)
   Postgres    ${postgres}
   logs        ${logDir}
 
 Place an order:
-  ${curlExample(api)}
+  ${curlExample(api, web)}
 
 Ctrl-C stops everything.`);
     let stopping = false;

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthTemplate } from '../cdk/lib/synth.ts';
+import { localTokenSecret } from './auth/dev-token.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { fallback, selection } from './emulators/selection.ts';
 import { startEmulators } from './emulators/start.ts';
@@ -14,6 +15,8 @@ import { defaultPostgresSettings } from './postgres/settings.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, startRuntime } from './runtime/index.ts';
 import { type SideEffects, startSideEffects } from './side-effects/server.ts';
+import { ensureWebBuild } from './web/build.ts';
+import { startWeb } from './web/server.ts';
 
 export interface Endpoints {
   /** The order API (the template's HTTP API, served locally). */
@@ -24,13 +27,15 @@ export interface Endpoints {
   postgres: string;
   postgresAdmin: string;
   logs: string;
+  /** The web UI (customer orders; `#/oncall` is the on-call panel), with the API's paths on the same origin. */
+  web: string;
 }
 
 export interface LocalCloudOptions {
   stateDir: string;
   logDir: string;
   /** 0 = any free port. */
-  ports: { aws: number; postgres: number; api: number };
+  ports: { aws: number; postgres: number; api: number; web?: number };
   /** Use these instead of starting our own (LocalStack or real AWS; an existing Postgres). */
   external?: { awsEndpoint?: string | undefined; databaseUrl?: string | undefined };
   /** Wipe the local Postgres data first. */
@@ -38,10 +43,13 @@ export interface LocalCloudOptions {
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
   progress?: (line: string) => void;
-  /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window). */
+  /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window,
+   *  a short reconcile deadline). */
   localEnv?: Record<string, string>;
   /** Changes the synthesized template before anything is provisioned (drills: shorter timeouts, to run faster). */
   adjustTemplate?: (template: CfnTemplate) => void;
+  /** Schedule logical id → interval in ms, replacing the template's rate() locally (logged as such). */
+  scheduleOverrides?: Record<string, number>;
 }
 
 export interface LocalCloud {
@@ -185,8 +193,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           HOLDLINE_LOCAL: '1',
           INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,
           NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
+          // The authorizer's HS256 key; in AWS it reads the Secrets Manager secret instead.
+          TOKEN_SIGNING_SECRET: localTokenSecret,
           ...options.localEnv,
         },
+        ...(options.scheduleOverrides ? { scheduleOverrides: options.scheduleOverrides } : {}),
         stateDir: runtimeState,
         logDir: options.logDir,
       }),
@@ -205,6 +216,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     stops.push(() => api.close());
 
+    const web = await step('web UI', async () => {
+      const build = ensureWebBuild(progress);
+      if (build.built) progress(`  web/ built in ${build.ms} ms`);
+      return startWeb(await port(options.ports.web ?? 0), api.url);
+    });
+    stops.push(() => web.close());
+
     return {
       endpoints: {
         api: api.url,
@@ -212,6 +230,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         postgres: database.app,
         postgresAdmin: database.admin,
         logs: options.logDir,
+        web: web.url,
       },
       template,
       provisioned,

@@ -22,6 +22,7 @@ export function cloudSettings() {
       aws: portFrom('HOLDLINE_AWS_PORT', 4566),
       postgres: portFrom('HOLDLINE_PG_PORT', 55432),
       api: portFrom('HOLDLINE_API_PORT', 3000),
+      web: portFrom('HOLDLINE_WEB_PORT', 3001),
     },
     // AWS_ENDPOINT_URL (LocalStack) or DATABASE_URL (an existing server) replace the local parts.
     external: { awsEndpoint: process.env.AWS_ENDPOINT_URL, databaseUrl: process.env.DATABASE_URL },

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows } from '../lambdas/test/db.ts';
+import { devAuthHeaders } from './auth/dev-token.ts';
 import { type LocalCloud, startLocalCloud } from './cloud.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { logDir, stateDir } from './lib/paths.ts';
@@ -53,9 +54,10 @@ describe('local cloud', () => {
   });
 
   it('serves the order API through the local Lambda runtime', async () => {
+    const auth = await devAuthHeaders('c-cloud');
     const post = await fetch(`${cloud.endpoints.api}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({
         customerId: 'c-cloud',
         currency: 'USD',
@@ -64,7 +66,7 @@ describe('local cloud', () => {
     });
     expect(post.status).toBe(201);
     const order = (await post.json()) as { id: string };
-    const get = await fetch(`${cloud.endpoints.api}/orders/${order.id}`);
+    const get = await fetch(`${cloud.endpoints.api}/orders/${order.id}`, { headers: auth });
     expect(((await get.json()) as { id: string }).id).toBe(order.id);
     // Both requests went through the function the template's routes name, in the local runtime.
     const apiFunction = httpRoutes(cloud.template)[0]!.functionLogicalId;
@@ -75,12 +77,22 @@ describe('local cloud', () => {
     const before = await countRows();
     const bad = await fetch(`${cloud.endpoints.api}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await devAuthHeaders('c')) },
       body: '{"customerId":"c","currency":"USD","items":[]}',
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
     expect(await countRows()).toEqual(before);
     expect((await fetch(`${cloud.endpoints.api}/nope`)).status).toBe(404);
+  });
+
+  it("runs the template's Lambda authorizer like API Gateway: 401 without a token, 403 with a bad one", async () => {
+    const url = `${cloud.endpoints.api}/orders`;
+    expect((await fetch(url)).status).toBe(401);
+    const forged = await fetch(url, { headers: { authorization: 'Bearer not.a.token' } });
+    expect([forged.status, await forged.json()]).toEqual([403, { message: 'Forbidden' }]);
+    const mine = await fetch(url, { headers: await devAuthHeaders('c-cloud') });
+    expect(mine.status).toBe(200);
+    expect(((await mine.json()) as { consistency: string }).consistency).toBe('eventual');
   });
 });

@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEventMessageSchema } from '../lambdas/shared/order-event-message.ts';
+import { devAuthHeaders } from './auth/dev-token.ts';
 import { type LocalCloud, startLocalCloud } from './cloud.ts';
 import { logDir, stateDir } from './lib/paths.ts';
 
@@ -67,7 +68,11 @@ describe('publish and route', () => {
     for (let i = 0; i < 3; i++) {
       const response = await fetch(`${cloud.endpoints.api}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `pipeline-${Date.now()}-${i}` },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': `pipeline-${Date.now()}-${i}`,
+          ...(await devAuthHeaders('c-pipeline')),
+        },
         body: JSON.stringify({
           customerId: 'c-pipeline',
           currency: 'USD',
@@ -100,7 +105,7 @@ describe('publish and route', () => {
     const place = async (i: number) => {
       const response = await fetch(`${cloud.endpoints.api}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(await devAuthHeaders('c-pay')) },
         body: JSON.stringify({
           customerId: 'c-pay',
           currency: 'USD',
@@ -118,7 +123,9 @@ describe('publish and route', () => {
     const paid = [await place(1), await place(2), await place(3)];
 
     const statusOf = async (id: string) =>
-      (await (await fetch(`${cloud.endpoints.api}/orders/${id}`)).json()) as {
+      (await (
+        await fetch(`${cloud.endpoints.api}/orders/${id}`, { headers: await devAuthHeaders('c-pay') })
+      ).json()) as {
         status: string;
         version: number;
       };

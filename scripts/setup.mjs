@@ -86,5 +86,27 @@ step(
   },
 );
 
+// Debian's Chromium for the ui-honesty drill (driven by playwright-core; Playwright's own browser download does
+// not work here). Checked every run, so a removed package is noticed; installed only when missing.
+steps.push(() => {
+  const chromium = process.env.HOLDLINE_CHROMIUM ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) {
+    if (!quiet) say(`✓ chromium (${chromium})`);
+    return;
+  }
+  if (process.getuid?.() !== 0)
+    fail(
+      `Chromium is needed for the browser drill: run \`sudo apt-get install -y chromium\` (or set HOLDLINE_CHROMIUM)`,
+    );
+  const started = Date.now();
+  say('… chromium (apt-get install -y chromium)');
+  run('apt-get', ['update']);
+  run('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Progress-Fancy=1', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (!existsSync(chromium)) fail(`apt-get installed chromium but ${chromium} is missing`);
+  say(`✓ chromium (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+});
+
 for (const s of steps) s();
 if (!quiet) say('ready');

@@ -82,6 +82,20 @@ export interface HoldlineConfig {
   logRetention: RetentionDays;
   /** Postgres database name the API and Debezium use. Default `holdline`. */
   databaseName: string;
+  /** API authorizer Lambda timeout. Default 5 s: one HMAC check, plus a Secrets Manager read on a cold start. */
+  authorizerTimeout: Duration;
+  /** API Gateway caches an authorizer verdict per Authorization header. Default 5 min (the AWS default): a
+   *  revoked token may work that long; tokens expire after 12 h anyway. */
+  authorizerCacheTtl: Duration;
+  /** An order still `pending` this long after it was placed is the reconciler's. Default 2 min: the payment
+   *  path's p99 is seconds, so only a lost result gets here; the customer waits at most this plus the schedule. */
+  reconcileDeadline: Duration;
+  /** How often the reconciler runs. Default every minute (the finest `rate()` EventBridge allows). */
+  reconcileInterval: Duration;
+  /** Orders the reconciler resolves per run. Default 100: bounded work inside its timeout. */
+  reconcileBatchSize: number;
+  /** Reconciler Lambda timeout. Default 60 s: 100 gateway look-ups and guarded updates. */
+  reconcileTimeout: Duration;
 }
 
 export const config: HoldlineConfig = {
@@ -111,6 +125,12 @@ export const config: HoldlineConfig = {
   debeziumPollInterval: Duration.millis(10),
   logRetention: RetentionDays.ONE_MONTH,
   databaseName: 'holdline',
+  authorizerTimeout: Duration.seconds(5),
+  authorizerCacheTtl: Duration.minutes(5),
+  reconcileDeadline: Duration.minutes(2),
+  reconcileInterval: Duration.minutes(1),
+  reconcileBatchSize: 100,
+  reconcileTimeout: Duration.seconds(60),
 };
 
 /** Queue visibility timeout for a consumer with the configured timeout (180 s by default). */

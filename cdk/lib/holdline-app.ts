@@ -15,9 +15,9 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
 /**
  * Adds the Holdline stack to an app, configured from context: `database` (`rds` | `aurora`, default `rds`),
  * `cdc` (`debezium` | `dms`, default `debezium`), `relay` (`cdc` | `polling`, default `cdc`),
- * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`), `bastion` (`true` adds the
- * admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at 0 tasks for the first
- * deploy), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet).
+ * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`; uploaded only when built),
+ * `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at
+ * 0 tasks for the first deploy), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');

@@ -10,6 +10,7 @@ import { HttpApiGuards } from './constructs/http-api-guards.ts';
 import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
 import { OrderApi } from './constructs/order-api.ts';
+import { OrderReconciler } from './constructs/order-reconciler.ts';
 import { OrderViewProjection } from './constructs/order-view-projection.ts';
 import { OutboxReaper } from './constructs/outbox-reaper.ts';
 import { OutboxRouter } from './constructs/outbox-router.ts';
@@ -96,6 +97,11 @@ export class HoldlineStack extends Stack {
     });
     const router = new OutboxRouter(this, 'Routing', { orderEvents, payment, inventory, notification });
     const orderView = new OrderViewProjection(this, 'OrderViewProjection', orderChanges);
+    api.bindOrderView(orderView.table);
+    new OrderReconciler(this, 'Reconciler', {
+      database,
+      paymentGatewayUrl: props.paymentGatewayUrl ?? 'https://payments.example.invalid',
+    });
     const web = new WebHosting(this, 'WebHosting', {
       apiEndpoint: api.httpApi.apiEndpoint,
       distDir: props.webDist ?? DEFAULT_WEB_DIST,

@@ -16,6 +16,9 @@ const ENTRIES = [
   'lambdas/consumers/notification/handler.ts',
   'lambdas/order-view/handler.ts',
   'lambdas/outbox-reaper/handler.ts',
+  'lambdas/authorizer/handler.ts',
+  'lambdas/reconcile/handler.ts',
+  'lambdas/oncall/handler.ts',
 ];
 
 /** What every consumer's failure policy reads (lambdas/consumers/fifo-consumer.ts; consumer-quarantine.test.ts). */
@@ -29,7 +32,7 @@ const FAILURE_POLICY_ENV = [
 
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
 const ENVIRONMENT: Record<string, string[]> = {
-  'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME'],
+  'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME', 'ORDER_VIEW_TABLE'],
   'lambdas/router/handler.ts': ['QUEUE_URL_PAYMENT', 'QUEUE_URL_INVENTORY', 'QUEUE_URL_NOTIFICATION'],
   'lambdas/consumers/payment/handler.ts': [
     'CONSUMER_NAME',
@@ -60,6 +63,17 @@ const ENVIRONMENT: Record<string, string[]> = {
   'lambdas/outbox-reaper/handler.ts': [
     'OUTBOX_RETENTION_DAYS',
     'OUTBOX_REAP_LOCK_WAIT_MS',
+    'DB_DRIVER',
+    'DB_SECRET_ARN',
+    'DB_HOST',
+    'DB_NAME',
+  ],
+  'lambdas/authorizer/handler.ts': ['TOKEN_SIGNING_SECRET_ARN'],
+  'lambdas/oncall/handler.ts': [],
+  'lambdas/reconcile/handler.ts': [
+    'PAYMENT_GATEWAY_URL',
+    'RECONCILE_DEADLINE_SECONDS',
+    'RECONCILE_BATCH_SIZE',
     'DB_DRIVER',
     'DB_SECRET_ARN',
     'DB_HOST',

@@ -57,16 +57,24 @@ describe('stack outputs and the HTTP API', () => {
     }
   });
 
-  it('routes POST /orders and GET /orders/{id} to the Api function', () => {
+  it('routes the order routes to the Api function and the on-call route to the OnCall function', () => {
     const [apiFunctionId] = functionByEntry(template, 'lambdas/api/handler.ts');
+    const [onCallFunctionId] = functionByEntry(template, 'lambdas/oncall/handler.ts');
     const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
     const routes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(['GET /orders/{id}', 'POST /orders']);
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'GET /oncall/gauges',
+      'GET /orders',
+      'GET /orders/{id}',
+      'POST /orders',
+    ]);
     for (const route of routes) {
       const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"(\w+)"/)?.[1];
       const integration = integrations[integrationId!]!.Properties;
       expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
-      expect(integration.IntegrationUri['Fn::GetAtt'][0]).toBe(apiFunctionId);
+      expect(integration.IntegrationUri['Fn::GetAtt'][0]).toBe(
+        route.Properties.RouteKey === 'GET /oncall/gauges' ? onCallFunctionId : apiFunctionId,
+      );
     }
   });
 });

@@ -5,17 +5,21 @@ import { httpEvent } from '../test/http-event.ts';
 import { handler } from './handler.ts';
 import { maxBodyBytes } from './request.ts';
 
+const me = { customerId: 'c-api', role: 'customer' as const };
 const order = {
   customerId: 'c-api',
   currency: 'USD',
   items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }],
 };
 const call = (event: ReturnType<typeof httpEvent>) => handler(event, {} as Context);
+/** A request from `me` (the authorizer's context), unless the test gives another identity. */
+const as = (routeKey: string, init: Parameters<typeof httpEvent>[1] = {}) =>
+  httpEvent(routeKey, { identity: me, ...init });
 const body = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
 
 describe('POST /orders', () => {
   it('writes the order and its OrderPlaced outbox row in one go', async () => {
-    const response = await call(httpEvent('POST /orders', { body: JSON.stringify(order) }));
+    const response = await call(as('POST /orders', { body: JSON.stringify(order) }));
     expect(response.statusCode).toBe(201);
     const placed = body(response);
     expect(placed).toMatchObject({ status: 'pending', totalCents: 2500, version: 1 });
@@ -34,9 +38,9 @@ describe('POST /orders', () => {
 
   it('returns the first order for a retried request with the same Idempotency-Key', async () => {
     const headers = { 'idempotency-key': `retry-${Date.now()}` };
-    const first = await call(httpEvent('POST /orders', { body: JSON.stringify(order), headers }));
+    const first = await call(as('POST /orders', { body: JSON.stringify(order), headers }));
     const before = await countRows();
-    const again = await call(httpEvent('POST /orders', { body: JSON.stringify(order), headers }));
+    const again = await call(as('POST /orders', { body: JSON.stringify(order), headers }));
     expect(again.statusCode).toBe(200);
     expect(again.headers?.['idempotent-replayed']).toBe('true');
     expect(body(again).id).toBe(body(first).id);
@@ -46,9 +50,7 @@ describe('POST /orders', () => {
   it('makes one order from concurrent requests sharing a key', async () => {
     const headers = { 'idempotency-key': `race-${Date.now()}` };
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        call(httpEvent('POST /orders', { body: JSON.stringify(order), headers })),
-      ),
+      Array.from({ length: 5 }, () => call(as('POST /orders', { body: JSON.stringify(order), headers }))),
     );
     expect(new Set(responses.map((r) => body(r).id)).size).toBe(1);
     expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
@@ -56,10 +58,10 @@ describe('POST /orders', () => {
 
   it('refuses a reused key with a different body and writes nothing', async () => {
     const headers = { 'idempotency-key': `reuse-${Date.now()}` };
-    await call(httpEvent('POST /orders', { body: JSON.stringify(order), headers }));
+    await call(as('POST /orders', { body: JSON.stringify(order), headers }));
     const before = await countRows();
     const changed = { ...order, currency: 'EUR' };
-    const response = await call(httpEvent('POST /orders', { body: JSON.stringify(changed), headers }));
+    const response = await call(as('POST /orders', { body: JSON.stringify(changed), headers }));
     expect(response.statusCode).toBe(422);
     expect(body(response).error.code).toBe('idempotency_key_reused');
     expect(await countRows()).toEqual(before);
@@ -69,7 +71,7 @@ describe('POST /orders', () => {
     ['malformed JSON', { body: '{"customerId":' }, 400, 'malformed_json'],
     [
       'a missing field',
-      { body: JSON.stringify({ customerId: 'c', items: order.items }) },
+      { body: JSON.stringify({ customerId: 'c-api', items: order.items }) },
       400,
       'invalid_request',
     ],
@@ -110,7 +112,7 @@ describe('POST /orders', () => {
     ['no body', {}, 400, 'malformed_json'],
   ])('rejects %s with a reason and writes nothing', async (_name, init, status, code) => {
     const before = await countRows();
-    const response = await call(httpEvent('POST /orders', init));
+    const response = await call(as('POST /orders', init));
     expect(response.statusCode).toBe(status);
     expect(body(response).error.code).toBe(code);
     expect(await countRows()).toEqual(before);
@@ -119,18 +121,51 @@ describe('POST /orders', () => {
 
 describe('GET /orders/{id}', () => {
   it('returns a placed order', async () => {
-    const placed = body(await call(httpEvent('POST /orders', { body: JSON.stringify(order) })));
-    const response = await call(httpEvent('GET /orders/{id}', { pathParameters: { id: placed.id } }));
+    const placed = body(await call(as('POST /orders', { body: JSON.stringify(order) })));
+    const response = await call(as('GET /orders/{id}', { pathParameters: { id: placed.id } }));
     expect(response.statusCode).toBe(200);
     expect(body(response)).toEqual(placed);
   });
 
   it('answers 400 for an id that is not a UUID and 404 for an unknown one', async () => {
-    const bad = await call(httpEvent('GET /orders/{id}', { pathParameters: { id: '42' } }));
+    const bad = await call(as('GET /orders/{id}', { pathParameters: { id: '42' } }));
     expect([bad.statusCode, body(bad).error.code]).toEqual([400, 'invalid_id']);
     const missing = await call(
-      httpEvent('GET /orders/{id}', { pathParameters: { id: '00000000-0000-7000-8000-000000000000' } }),
+      as('GET /orders/{id}', { pathParameters: { id: '00000000-0000-7000-8000-000000000000' } }),
     );
     expect([missing.statusCode, body(missing).error.code]).toEqual([404, 'order_not_found']);
+  });
+});
+
+describe('identity', () => {
+  const other = { customerId: 'c-someone-else', role: 'customer' as const };
+
+  it('takes the customer from the token, so an order without customerId belongs to the caller', async () => {
+    const { customerId: _c, ...withoutCustomer } = order;
+    const response = await call(as('POST /orders', { body: JSON.stringify(withoutCustomer) }));
+    expect(response.statusCode).toBe(201);
+    expect(body(response).customerId).toBe(me.customerId);
+  });
+
+  it('refuses an order whose body names another customer, and writes nothing', async () => {
+    const before = await countRows();
+    const response = await call(
+      as('POST /orders', { body: JSON.stringify({ ...order, customerId: other.customerId }) }),
+    );
+    expect([response.statusCode, body(response).error.code]).toEqual([403, 'customer_mismatch']);
+    expect(await countRows()).toEqual(before);
+  });
+
+  it("answers 404 for another customer's order, exactly as for a missing one", async () => {
+    const placed = body(await call(as('POST /orders', { body: JSON.stringify(order) })));
+    const response = await call(
+      httpEvent('GET /orders/{id}', { pathParameters: { id: placed.id }, identity: other }),
+    );
+    expect([response.statusCode, body(response).error.code]).toEqual([404, 'order_not_found']);
+  });
+
+  it('answers 401 when the request carries no authorizer context', async () => {
+    const response = await call(httpEvent('POST /orders', { body: JSON.stringify(order) }));
+    expect(response.statusCode).toBe(401);
   });
 });

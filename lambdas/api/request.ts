@@ -15,8 +15,10 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
-/** Content type, size, JSON syntax, then the schema: each failure is a 4xx saying which. */
-export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+/** Content type, size and JSON syntax, each failure a 4xx saying which; then the schema, if given. */
+export function parseJsonBody(event: APIGatewayProxyEventV2): unknown;
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S>;
+export function parseJsonBody(event: APIGatewayProxyEventV2, schema?: z.ZodType): unknown {
   const contentType = header(event, 'content-type') ?? '';
   if (!/^application\/json\b/i.test(contentType))
     throw new HttpProblem(415, 'unsupported_media_type', 'send the order as application/json');
@@ -33,6 +35,11 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2
   } catch (error) {
     throw new HttpProblem(400, 'malformed_json', 'the body is not valid JSON', undefined, { cause: error });
   }
+  return schema ? validateBody(json, schema) : json;
+}
+
+/** The schema's verdict on parsed JSON: the value, or a 400 listing every field path at fault. */
+export function validateBody<S extends z.ZodType>(json: unknown, schema: S): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({

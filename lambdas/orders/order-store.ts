@@ -185,3 +185,14 @@ export async function getOrder(db: SqlExecutor, id: string): Promise<Order | und
   const [row] = await db.query<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE id = :id::uuid`, { id });
   return row ? toOrder(row) : undefined;
 }
+
+/** Orders still `pending` that were placed before `olderThan`, oldest first (the reconciler's work list). */
+export async function pendingOrdersBefore(db: SqlExecutor, olderThan: Date, limit: number): Promise<Order[]> {
+  const rows = await db.query<OrderRow>(
+    `SELECT ${orderColumns} FROM orders
+     WHERE status = 'pending' AND created_at < :olderThan::timestamptz
+     ORDER BY created_at LIMIT :limit`,
+    { olderThan: olderThan.toISOString(), limit },
+  );
+  return rows.map(toOrder);
+}

@@ -3,7 +3,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 /** A minimal API Gateway HTTP API (v2) event for handler tests. */
 export function httpEvent(
   routeKey: string,
-  init: { body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string> } = {},
+  init: {
+    body?: string;
+    headers?: Record<string, string>;
+    pathParameters?: Record<string, string>;
+    /** The Lambda authorizer's context (`requestContext.authorizer.lambda`); omit for an unauthenticated call. */
+    identity?: { customerId: string; role: 'customer' | 'oncall' };
+  } = {},
 ): APIGatewayProxyEventV2 {
   const [method, path] = routeKey.split(' ') as [string, string];
   return {
@@ -24,6 +30,7 @@ export function httpEvent(
       stage: '$default',
       time: '',
       timeEpoch: 0,
+      ...(init.identity ? { authorizer: { lambda: init.identity } } : {}),
     },
     ...(init.body === undefined ? {} : { body: init.body }),
     isBase64Encoded: false,

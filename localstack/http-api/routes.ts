@@ -1,4 +1,5 @@
 import type { CfnTemplate } from '../provision/index.ts';
+import { type LocalAuthorizer, readAuthorizer } from './authorizer.ts';
 
 /** An HTTP API route as the template declares it, ready to match request paths. */
 export interface HttpRoute {
@@ -7,6 +8,8 @@ export interface HttpRoute {
   pattern: RegExp;
   parameterNames: string[];
   functionLogicalId: string;
+  /** The route's Lambda authorizer (AuthorizationType CUSTOM), if any. */
+  authorizer?: LocalAuthorizer;
 }
 
 export class UnsupportedRouteError extends Error {
@@ -55,7 +58,16 @@ export function httpRoutes(template: CfnTemplate): HttpRoute[] {
     if (!integrationId)
       throw new UnsupportedRouteError(`route ${id} (${routeKey}) has no integration target`);
     const [method, path] = routeKey.split(' ') as [string, string];
+    const authorizerId = refTarget(resource.Properties?.AuthorizerId);
+    const authorizationType = resource.Properties?.AuthorizationType ?? 'NONE';
+    if (authorizationType !== 'NONE' && authorizationType !== 'CUSTOM')
+      throw new UnsupportedRouteError(
+        `route ${id} (${routeKey}): ${authorizationType} auth does not run locally`,
+      );
     routes.push({
+      ...(authorizationType === 'CUSTOM' && authorizerId
+        ? { authorizer: readAuthorizer(template, authorizerId) }
+        : {}),
       routeKey,
       method,
       ...compile(path),

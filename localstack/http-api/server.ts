@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { closeNow, listen } from '../lib/http.ts';
 import type { InvokeResult } from '../runtime/index.ts';
+import { lambdaAuthorizer } from './authorizer.ts';
 import { httpApiEvent } from './event.ts';
 import { type HttpRoute, matchRoute } from './routes.ts';
 
@@ -27,6 +28,7 @@ export async function startHttpApi(
   invoke: (functionLogicalId: string, event: unknown) => Promise<InvokeResult>,
   onError: (message: string) => void = () => {},
 ): Promise<LocalHttpApi> {
+  const authorize = lambdaAuthorizer(invoke);
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
@@ -44,7 +46,7 @@ export async function startHttpApi(
         Array.isArray(v) ? v.join(',') : (v ?? ''),
       ]),
     );
-    const event = httpApiEvent(
+    let event = httpApiEvent(
       {
         method: req.method ?? 'GET',
         url,
@@ -55,6 +57,11 @@ export async function startHttpApi(
       matched.route.routeKey,
       matched.pathParameters,
     );
+    if (matched.route.authorizer) {
+      const outcome = await authorize(matched.route.authorizer, event);
+      if (outcome.kind === 'deny') return send(res, outcome.status, outcome.body);
+      event = outcome.event;
+    }
     const result = await invoke(matched.route.functionLogicalId, event);
     if (!result.ok) {
       onError(

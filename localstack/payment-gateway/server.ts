@@ -91,6 +91,12 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
         return send(res, 200, faults);
       }
       if (req.method === 'GET' && req.url === '/_log') return send(res, 200, readLog(logFile));
+      // The authoritative record by idempotency key (the reconciler's look-up); not logged as a charge attempt.
+      if (req.method === 'GET' && req.url?.startsWith('/charges?')) {
+        const lookupKey = new URL(req.url, 'http://gateway').searchParams.get('idempotencyKey') ?? '';
+        const found = charges.get(lookupKey);
+        return found ? send(res, 200, found) : send(res, 404, { error: 'charge_not_found' });
+      }
       if (req.method !== 'POST' || req.url !== '/charges') return send(res, 404, { error: 'not_found' });
       const key = req.headers['idempotency-key'];
       const at = new Date().toISOString();

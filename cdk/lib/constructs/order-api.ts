@@ -1,14 +1,26 @@
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { config } from '../config.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { HoldlineFunction } from './holdline-function.ts';
 
-/** The order API: an HTTP API (payload v2) whose routes all go to one `Api` function that writes Postgres. */
+/**
+ * The order API: an HTTP API (payload v2) whose routes all go to one `Api` function, every route behind a Lambda
+ * authorizer that verifies the caller's signed token (HS256, key in Secrets Manager) and hands the API function
+ * the customer id and role as `requestContext.authorizer.lambda`. The API, not the UI, decides who sees what.
+ */
 export class OrderApi extends Construct {
   readonly httpApi: HttpApi;
   readonly handler: HoldlineFunction;
+  readonly authorizerFunction: HoldlineFunction;
+  readonly onCallFunction: HoldlineFunction;
+  /** The token signing key. Whoever issues tokens (a login service, or Cognito swapped in) signs with it. */
+  readonly signingSecret: Secret;
 
   constructor(scope: Construct, id: string, database: HoldlineDatabase) {
     super(scope, id);
@@ -20,10 +32,55 @@ export class OrderApi extends Construct {
     });
     database.connectFunction(this.handler);
 
-    this.httpApi = new HttpApi(this, 'HttpApi', { description: 'Holdline order API' });
+    // The on-call gauges: their own function outside the VPC (the isolated subnets have no CloudWatch path),
+    // with read-only CloudWatch calls, which IAM cannot narrow to resources.
+    this.onCallFunction = new HoldlineFunction(this, 'OnCall', {
+      entry: 'lambdas/oncall/handler.ts',
+      serviceName: 'oncall',
+      timeout: config.apiTimeout,
+    });
+    this.onCallFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
+        resources: ['*'],
+      }),
+    );
+
+    this.signingSecret = new Secret(this, 'TokenSigningKey', {
+      description: 'HS256 key the Holdline API authorizer verifies customer tokens with',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    this.authorizerFunction = new HoldlineFunction(this, 'Authorizer', {
+      entry: 'lambdas/authorizer/handler.ts',
+      serviceName: 'authorizer',
+      timeout: config.authorizerTimeout,
+      environment: { TOKEN_SIGNING_SECRET_ARN: this.signingSecret.secretArn },
+    });
+    this.signingSecret.grantRead(this.authorizerFunction);
+    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: config.authorizerCacheTtl,
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Holdline order API',
+      defaultAuthorizer: authorizer,
+    });
     const integration = new HttpLambdaIntegration('Api', this.handler);
     // Route keys must match lambdas/api/routes.ts, which dispatches on event.routeKey.
-    this.httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST], integration });
+    this.httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST, HttpMethod.GET], integration });
     this.httpApi.addRoutes({ path: '/orders/{id}', methods: [HttpMethod.GET], integration });
+    this.httpApi.addRoutes({
+      path: '/oncall/gauges',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('OnCall', this.onCallFunction),
+    });
+  }
+
+  /** `GET /orders` reads the customer's list from the order view (its `byCustomer` index). */
+  bindOrderView(table: ITable): void {
+    table.grantReadData(this.handler);
+    this.handler.addEnvironment('ORDER_VIEW_TABLE', table.tableName);
   }
 }

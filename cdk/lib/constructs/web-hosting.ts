@@ -25,6 +25,9 @@ import { fromRepoRoot } from '../paths.ts';
 /** Where the built UI is by default (web/ builds it with `vite build`); context `webDist` overrides it. */
 export const DEFAULT_WEB_DIST = 'web/dist';
 
+/** Paths CloudFront forwards to the HTTP API (the customer's orders, the on-call gauges): one origin, no CORS. */
+export const API_PATH_PATTERNS = ['/orders', '/orders/*', '/oncall/*'] as const;
+
 export interface WebHostingProps {
   /** The order API's endpoint (`https://<id>.execute-api.<region>.amazonaws.com`): served under `/orders*`. */
   apiEndpoint: string;
@@ -56,6 +59,7 @@ export class WebHosting extends Construct {
       autoDeleteObjects: true,
     });
     const apiDomain = Fn.select(2, Fn.split('/', props.apiEndpoint));
+    const apiOrigin = new HttpOrigin(apiDomain);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Holdline web UI',
       defaultRootObject: 'index.html',
@@ -67,16 +71,19 @@ export class WebHosting extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
       },
-      additionalBehaviors: {
-        // The API is never cached, and gets every viewer header but Host (API Gateway routes on its own host).
-        '/orders*': {
-          origin: new HttpOrigin(apiDomain),
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        },
-      },
+      // The API is never cached, and gets every viewer header but Host (API Gateway routes on its own host).
+      additionalBehaviors: Object.fromEntries(
+        API_PATH_PATTERNS.map((path) => [
+          path,
+          {
+            origin: apiOrigin,
+            viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+            allowedMethods: AllowedMethods.ALLOW_ALL,
+            cachePolicy: CachePolicy.CACHING_DISABLED,
+            originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          },
+        ]),
+      ),
       // A single-page app: unknown paths render index.html, which routes on the client.
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,

@@ -1,0 +1,43 @@
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { config } from '../config.ts';
+import type { HoldlineDatabase } from './database.ts';
+import { HoldlineFunction } from './holdline-function.ts';
+
+export interface OrderReconcilerProps {
+  database: HoldlineDatabase;
+  paymentGatewayUrl: string;
+}
+
+/**
+ * The reconciler: on a rate schedule, orders pending past `config.reconcileDeadline` are resolved from the payment
+ * gateway's record (by idempotency key) through the guarded transition and the outbox — the path that makes a
+ * lost payment confirmation converge instead of leaving the order pending forever.
+ */
+export class OrderReconciler extends Construct {
+  readonly handler: HoldlineFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: OrderReconcilerProps) {
+    super(scope, id);
+    this.handler = new HoldlineFunction(this, 'Reconcile', {
+      entry: 'lambdas/reconcile/handler.ts',
+      serviceName: 'reconcile',
+      timeout: config.reconcileTimeout,
+      environment: {
+        PAYMENT_GATEWAY_URL: props.paymentGatewayUrl,
+        RECONCILE_DEADLINE_SECONDS: String(config.reconcileDeadline.toSeconds()),
+        RECONCILE_BATCH_SIZE: String(config.reconcileBatchSize),
+      },
+      ...props.database.functionPlacement,
+    });
+    props.database.connectFunction(this.handler);
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Resolve orders stuck in pending from the payment gateway',
+      schedule: Schedule.rate(config.reconcileInterval),
+    });
+    // One run at a time is enough; a failed run is simply the next run's work (no async retries needed).
+    this.schedule.addTarget(new LambdaFunction(this.handler, { retryAttempts: 0 }));
+  }
+}

@@ -1,0 +1,123 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../lib/config.ts';
+import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
+
+describe('identity, the order list and the reconciler', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate();
+  });
+
+  it('puts every API route behind the Lambda authorizer (payload 2.0, simple responses, bearer header)', () => {
+    const [authorizerFn] = functionByEntry(template, 'lambdas/authorizer/handler.ts');
+    const authorizers = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: config.authorizerCacheTtl.toSeconds(),
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(authorizerFn);
+    for (const route of Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'))) {
+      expect(route.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(referencedId(route.Properties.AuthorizerId)).toBe(authorizerId);
+    }
+  });
+
+  it('lets only the authorizer read the token signing key', () => {
+    const [secretId] = Object.entries(resourcesOf(template, 'AWS::SecretsManager::Secret')).find(([id]) =>
+      id.includes('TokenSigningKey'),
+    )!;
+    const readers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(secretId),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('Authorizer');
+  });
+
+  it('indexes the order view by customer, newest first, for GET /orders', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byCustomer',
+          KeySchema: [
+            { AttributeName: 'customer_id', KeyType: 'HASH' },
+            { AttributeName: 'created_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ],
+    });
+  });
+
+  it('gives only the OnCall function, outside the VPC, read-only CloudWatch access', () => {
+    const readers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('cloudwatch:GetMetricData'),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('OnCall');
+    expect(readers[0]!.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
+        Effect: 'Allow',
+      }),
+    );
+    const [, onCall] = functionByEntry(template, 'lambdas/oncall/handler.ts');
+    expect(onCall.Properties.VpcConfig).toBeUndefined();
+  });
+
+  it('runs the reconciler on a rate schedule with the configured deadline', () => {
+    const [reconcileId, reconcile] = functionByEntry(template, 'lambdas/reconcile/handler.ts');
+    expect(reconcile.Properties.Environment.Variables.RECONCILE_DEADLINE_SECONDS).toBe(
+      String(config.reconcileDeadline.toSeconds()),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${config.reconcileInterval.toMinutes()} minute)`,
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [reconcileId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+});
+
+describe('web hosting', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = holdlineTemplate();
+  });
+
+  it('keeps the site bucket private, behind CloudFront origin access control', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+  });
+
+  it('serves the API paths from the same distribution, uncached, with the viewer headers', () => {
+    const distribution = Object.values(resourcesOf(template, 'AWS::CloudFront::Distribution'))[0]!;
+    const behaviors = distribution.Properties.DistributionConfig.CacheBehaviors as Array<
+      Record<string, unknown>
+    >;
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/oncall/*', '/orders', '/orders/*']);
+    for (const behavior of behaviors)
+      expect(behavior).toMatchObject({
+        // Managed policies: CachingDisabled and AllViewerExceptHostHeader.
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+        ViewerProtocolPolicy: 'https-only',
+      });
+  });
+});

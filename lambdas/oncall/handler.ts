@@ -1,0 +1,38 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpProblem } from '../api/http-problem.ts';
+import { requireOnCall } from '../api/identity.ts';
+import { jsonResponse, problemResponse } from '../api/problem-response.ts';
+import type { Gauge } from './gauges.ts';
+import { readGauges } from './read-gauges.ts';
+
+let cloudWatch: CloudWatchClient | undefined;
+
+/**
+ * `GET /oncall/gauges` (role `oncall`): the four gauges with their alarm states. Its own function, outside the
+ * VPC: it only talks to CloudWatch, which the isolated subnets of the order API cannot reach, and the order API
+ * keeps no CloudWatch permissions.
+ */
+export async function onCallRoute(
+  event: APIGatewayProxyEventV2,
+  gauges: () => Promise<Gauge[]>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (event.routeKey !== 'GET /oncall/gauges')
+    throw new HttpProblem(404, 'route_not_found', `no route for ${event.routeKey}`);
+  requireOnCall(event);
+  return jsonResponse(
+    200,
+    { generatedAt: new Date().toISOString(), gauges: await gauges() },
+    { 'cache-control': 'no-store' },
+  );
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(problemResponse())
+  .handler(async (event) =>
+    onCallRoute(event, () => {
+      cloudWatch ??= new CloudWatchClient({});
+      return readGauges(cloudWatch);
+    }),
+  );

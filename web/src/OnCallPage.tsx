@@ -1,0 +1,145 @@
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, type Gauge, onCallGauges } from './api.ts';
+import type { Session } from './session.ts';
+
+const pollMs = 5000;
+
+function format(value: number, unit: Gauge['unit']): string {
+  switch (unit) {
+    case 'Bytes':
+      return value >= 1024 ** 2
+        ? `${(value / 1024 ** 2).toFixed(1)} MiB`
+        : `${(value / 1024).toFixed(1)} KiB`;
+    case 'Milliseconds':
+      return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+    case 'Seconds':
+      return `${Math.round(value)} s`;
+    default:
+      return String(Math.round(value));
+  }
+}
+
+const stateLabel: Record<Gauge['state'], string> = {
+  OK: 'OK',
+  ALARM: 'ALARM',
+  INSUFFICIENT_DATA: 'Insufficient data',
+  NO_ALARM: 'No alarm defined yet',
+};
+
+/** The four gauges, live, with alarm states from DescribeAlarms and a runbook link each. */
+export function OnCallPage(props: { session: Session; onSignOut: () => void }) {
+  const gauges = useQuery({
+    queryKey: ['oncall-gauges'],
+    queryFn: () => onCallGauges(props.session.token),
+    refetchInterval: pollMs,
+    retry: (n, e) => n < 2 && !(e instanceof ApiError && e.status < 500),
+  });
+  const forbidden = gauges.error instanceof ApiError && gauges.error.status === 403;
+  return (
+    <>
+      <header className="bar oncall">
+        <h1>On-call panel</h1>
+        <span className="who">
+          <strong>{props.session.customerId}</strong>{' '}
+          <button type="button" className="link" onClick={props.onSignOut}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main>
+        {forbidden && (
+          <p role="alert" className="error">
+            This page needs the on-call role.
+          </p>
+        )}
+        {gauges.isError && !forbidden && (
+          <p role="alert" className="error">
+            Could not read the gauges: {(gauges.error as Error).message}
+          </p>
+        )}
+        {gauges.isPending && <p className="hint">Loading gauges…</p>}
+        {gauges.data && (
+          <>
+            <p className="hint" aria-live="polite">
+              Updated {new Date(gauges.data.generatedAt).toLocaleTimeString()} · refreshes every{' '}
+              {pollMs / 1000} s
+            </p>
+            <div className="gauges">
+              {gauges.data.gauges.map((g) => (
+                <GaugeCard key={g.id} gauge={g} />
+              ))}
+            </div>
+          </>
+        )}
+      </main>
+    </>
+  );
+}
+
+function GaugeCard({ gauge }: { gauge: Gauge }) {
+  const headingId = `gauge-${gauge.id}`;
+  return (
+    <section
+      className={`card gauge state-${gauge.state}`}
+      aria-labelledby={headingId}
+      data-testid="gauge"
+      data-gauge={gauge.id}
+      data-state={gauge.state}
+    >
+      <h2 id={headingId}>{gauge.title}</h2>
+      <p className="value" data-testid="gauge-value">
+        {gauge.value === null ? 'no data yet' : format(gauge.value, gauge.unit)}
+        {gauge.cap !== null && (
+          <span className="cap">
+            {' '}
+            of {format(gauge.cap, gauge.unit)} cap
+            {gauge.capShare !== null && ` (${(gauge.capShare * 100).toFixed(1)} %)`}
+          </span>
+        )}
+      </p>
+      {gauge.capShare !== null && (
+        <meter
+          min={0}
+          max={1}
+          low={0.5}
+          high={0.8}
+          optimum={0}
+          value={gauge.capShare}
+          aria-label="share of cap"
+        />
+      )}
+      <p>
+        <span className={`badge alarm-${gauge.state}`} data-testid="gauge-state">
+          {stateLabel[gauge.state]}
+        </span>
+      </p>
+      {gauge.alarms.length > 0 && (
+        <ul className="alarms">
+          {gauge.alarms.map((a) => (
+            <li key={a.name}>
+              <strong>{a.name}</strong>: {a.state}
+              {a.reason && <span className="hint"> — {a.reason}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {gauge.series.length > 1 && (
+        <details>
+          <summary>{gauge.series.length} series</summary>
+          <ul>
+            {gauge.series.map((s) => (
+              <li key={JSON.stringify(s.dimensions)}>
+                {Object.values(s.dimensions).join(' / ') || s.metricName}: {format(s.value, gauge.unit)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <p>
+        <a href={`/${gauge.runbook}`} target="_blank" rel="noreferrer">
+          Runbook: {gauge.runbook}
+        </a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import type { Order } from './orders.ts';
+
+/** An HTTP failure with the server's problem code, when it sent one. `retryable` = network error or 5xx. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  get retryable(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+async function request<T>(token: string | null, path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...init.headers,
+      },
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network', `network error: ${(error as Error).message}`);
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+    message?: string;
+  };
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      body.error?.code ?? String(response.status),
+      body.error?.message ?? body.message ?? response.statusText,
+    );
+  return body as T;
+}
+
+export interface NewOrder {
+  currency: string;
+  items: Array<{ sku: string; quantity: number; unitPriceCents: number }>;
+}
+
+/** One POST; the caller retries with the SAME key, so a retry after a lost answer returns the first order. */
+export const placeOrder = (token: string, order: NewOrder, idempotencyKey: string) =>
+  request<Order>(token, '/orders', {
+    method: 'POST',
+    body: JSON.stringify(order),
+    headers: { 'idempotency-key': idempotencyKey },
+  });
+
+export const listOrders = (token: string) =>
+  request<{ orders: Order[]; consistency: string }>(token, '/orders');
+
+export const getOrder = (token: string, id: string) => request<Order>(token, `/orders/${id}`);
+
+export const devLogin = (customerId: string, role: 'customer' | 'oncall') =>
+  request<{ token: string; customerId: string; role: string }>(null, '/auth/dev-login', {
+    method: 'POST',
+    body: JSON.stringify({ customerId, role }),
+  });
+
+export interface GaugeAlarm {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason: string;
+  updatedAt: string | null;
+}
+
+export interface Gauge {
+  id: string;
+  title: string;
+  unit: 'Seconds' | 'Count' | 'Milliseconds' | 'Bytes';
+  value: number | null;
+  cap: number | null;
+  capShare: number | null;
+  series: Array<{ metricName: string; dimensions: Record<string, string>; value: number; at: string }>;
+  alarms: GaugeAlarm[];
+  state: GaugeAlarm['state'] | 'NO_ALARM';
+  runbook: string;
+}
+
+export const onCallGauges = (token: string) =>
+  request<{ generatedAt: string; gauges: Gauge[] }>(token, '/oncall/gauges');
