@@ -60,12 +60,13 @@ describe('identity, the order list and the reconciler', () => {
     );
     expect(readers).toHaveLength(1);
     expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('OnCall');
-    expect(readers[0]!.Properties.PolicyDocument.Statement).toContainEqual(
-      expect.objectContaining({
-        Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
-        Effect: 'Allow',
-      }),
+    const statements = readers[0]!.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], Effect: 'Allow' }),
     );
+    // Alarm states only, of this account and region.
+    const describe = statements.find((s: { Action: unknown }) => s.Action === 'cloudwatch:DescribeAlarms');
+    expect(JSON.stringify(describe.Resource)).toContain(':alarm:');
     const [, onCall] = functionByEntry(template, 'lambdas/oncall/handler.ts');
     expect(onCall.Properties.VpcConfig).toBeUndefined();
   });

@@ -111,6 +111,9 @@ describe('cdk-nag AwsSolutions', () => {
       'xray:PutTelemetryRecords',
       'ecr:GetAuthorizationToken',
       'cloudwatch:PutMetricData',
+      // The on-call panel's reads (DescribeAlarms is scoped to alarm ARNs).
+      'cloudwatch:GetMetricData',
+      'cloudwatch:ListMetrics',
       // CDK's BucketDeployment handler invalidates the distribution after an upload.
       'cloudfront:CreateInvalidation',
       'cloudfront:GetInvalidation',

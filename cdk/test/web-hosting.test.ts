@@ -46,7 +46,7 @@ describe('web UI hosting', () => {
     });
   });
 
-  it('serves the bucket over HTTPS through origin access control and forwards /orders* to the API uncached', () => {
+  it('serves the bucket over HTTPS through origin access control and forwards the API paths (orders, on-call gauges) to the API uncached', () => {
     const [oacId] = only(template, 'AWS::CloudFront::OriginAccessControl', () => true);
     const [, distribution] = only(template, 'AWS::CloudFront::Distribution', () => true);
     const cfg = distribution.Properties.DistributionConfig;
@@ -54,7 +54,12 @@ describe('web UI hosting', () => {
     expect(cfg.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     const s3Origin = cfg.Origins.find((o: { S3OriginConfig?: unknown }) => o.S3OriginConfig);
     expect(referencedId(s3Origin.OriginAccessControlId)).toBe(oacId);
-    const api = cfg.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/orders*');
+    expect(cfg.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern).sort()).toEqual([
+      '/oncall/*',
+      '/orders',
+      '/orders/*',
+    ]);
+    const api = cfg.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/orders/*');
     expect(api).toMatchObject({
       ViewerProtocolPolicy: 'https-only',
       AllowedMethods: expect.arrayContaining(['POST', 'GET']),

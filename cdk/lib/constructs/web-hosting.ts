@@ -29,7 +29,7 @@ export const DEFAULT_WEB_DIST = 'web/dist';
 export const API_PATH_PATTERNS = ['/orders', '/orders/*', '/oncall/*'] as const;
 
 export interface WebHostingProps {
-  /** The order API's endpoint (`https://<id>.execute-api.<region>.amazonaws.com`): served under `/orders*`. */
+  /** The order API's endpoint (`https://<id>.execute-api.<region>.amazonaws.com`): served under `/orders`, `/orders/*` and `/oncall/*`. */
   apiEndpoint: string;
   /** Built UI directory, repo-relative or absolute. Deployed only if it holds an `index.html`. */
   distDir: string;
@@ -37,7 +37,7 @@ export interface WebHostingProps {
 
 /**
  * The web UI: a private, encrypted S3 bucket that only CloudFront reads (origin access control), a distribution
- * that serves it over HTTPS and forwards `/orders*` to the order API (one origin, so the browser needs no CORS),
+ * that serves it over HTTPS and forwards the API paths (`/orders`, `/orders/*`, `/oncall/*`) to the order API (one origin, so the browser needs no CORS),
  * and the built files uploaded on deploy. Without a built UI the bucket and distribution still exist (so the
  * template, and the diagram generated from it, do not depend on a build), and synth warns that nothing is served.
  */
@@ -147,7 +147,7 @@ export class WebHosting extends Construct {
     ack(
       this.distribution,
       'CFR5',
-      'The /orders* origin is API Gateway, reached over HTTPS only (HttpOrigin default https-only); cdk-nag ' +
+      'The API origin is API Gateway, reached over HTTPS only (HttpOrigin default https-only); cdk-nag ' +
         'cannot see the protocol policy through the token-valued domain.',
     );
     // The upload runs as a CDK-provided singleton Lambda under the stack, outside this construct.

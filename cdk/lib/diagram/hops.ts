@@ -284,7 +284,7 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
     located('display_stream', orderChanges, 'Kinesis OrderChanges'),
     located('display_view', view, 'order-view λ<br/>LSN-guarded writes'),
     located('display_table', viewTable, 'order view table'),
-    located('display_cdn', distribution, 'CloudFront<br/>UI + /orders* → API'),
+    located('display_cdn', distribution, 'CloudFront<br/>UI + /orders, /oncall → API'),
     located('display_bucket', bucket, 'S3 UI bucket<br/>private, OAC'),
   ];
 
