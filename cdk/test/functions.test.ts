@@ -15,6 +15,7 @@ const ENTRIES = [
   'lambdas/consumers/inventory/handler.ts',
   'lambdas/consumers/notification/handler.ts',
   'lambdas/order-view/handler.ts',
+  'lambdas/slot-monitor/handler.ts',
 ];
 
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
@@ -42,6 +43,7 @@ const ENVIRONMENT: Record<string, string[]> = {
     'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   ],
   'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
+  'lambdas/slot-monitor/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME'],
 };
 
 describe('Lambda functions', () => {
