@@ -1,6 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthTemplate } from '../cdk/lib/synth.ts';
+import type { AlarmEvaluator } from './alarms/evaluator.ts';
+import {
+  type LocalSlotGuardOptions,
+  slotMonitorOverrides,
+  startLocalSlotGuard,
+} from './alarms/local-slot-guard.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { fallback, selection } from './emulators/selection.ts';
 import { startEmulators } from './emulators/start.ts';
@@ -37,6 +43,8 @@ export interface LocalCloudOptions {
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
   progress?: (line: string) => void;
+  /** Slot monitor every few seconds, the template's alarms evaluated, AWS/SQS metrics published. `false`: off. */
+  slotGuard?: LocalSlotGuardOptions | false;
 }
 
 export interface LocalCloud {
@@ -53,6 +61,8 @@ export interface LocalCloud {
   debeziumOrders: DebeziumServer | undefined;
   /** Starts or pauses every event-source mapping that reads an SQS queue (the consumers), e.g. to inspect queues. */
   setQueueConsumersEnabled(enabled: boolean): Promise<void>;
+  /** The local alarm evaluator (states also in the emulator's DescribeAlarms), unless `slotGuard: false`. */
+  alarms: AlarmEvaluator | undefined;
   /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
   pids(): number[];
   stop(): Promise<void>;
@@ -174,9 +184,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         },
         stateDir: runtimeState,
         logDir: options.logDir,
+        ...(options.slotGuard === false
+          ? {}
+          : { scheduleOverrides: slotMonitorOverrides(template, options.slotGuard?.monitorIntervalMs) }),
       }),
     );
     stops.push(() => runtime.stop());
+
+    let alarms: AlarmEvaluator | undefined;
+    if (options.slotGuard !== false) {
+      const guard = await step('alarm evaluator', () =>
+        startLocalSlotGuard(template, provisioned, options.logDir, options.slotGuard || {}),
+      );
+      alarms = guard.evaluator;
+      stops.push(() => guard.stop());
+    }
     pids.push(() => runtime.workerPids());
     for (const warning of runtime.warnings) progress(`  note: ${warning}`);
 
@@ -205,6 +227,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       paymentGateway,
       debezium,
       debeziumOrders,
+      alarms,
       setQueueConsumersEnabled: async (enabled) => {
         for (const id of queueMappingIds(template)) await runtime.setMappingEnabled(id, enabled);
       },
