@@ -12,4 +12,6 @@ export const benches: Record<string, () => Promise<Runnable>> = {
 
 export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./drills/cdc-view.ts')).run,
+  'stalled-slot': async () => (await import('./drills/stalled-slot.ts')).run,
+  'long-txn': async () => (await import('./drills/long-txn.ts')).run,
 };
