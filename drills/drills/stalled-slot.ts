@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,7 +19,7 @@ import { freePort } from '../../localstack/lib/process.ts';
 import { type PostgresServer, startPostgres } from '../../localstack/postgres/server.ts';
 import { ensureServerUser } from '../../localstack/postgres/server-user.ts';
 import { serverFlags } from '../../localstack/postgres/settings.ts';
-import { type BoundedDisk, boundedDisk } from '../lib/bounded-disk.ts';
+import { boundedDisk } from '../lib/bounded-disk.ts';
 import type { RunContext } from '../lib/context.ts';
 import type { ReadableReport, Report } from '../lib/report.ts';
 import { round } from '../lib/stats.ts';

@@ -153,7 +153,7 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
       const transition: AlarmTransition = {
         at: new Date(at).toISOString(),
         alarmName: a.alarmName,
-        severity: /\bpage\b/.test(a.alarmName) ? 'page' : /\bwarn\b/.test(a.alarmName) ? 'warn' : 'unknown',
+        severity: severityOf(a),
         from,
         to: result.state,
         reason: result.reason,
@@ -208,4 +208,14 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
       sns.destroy();
     },
   };
+}
+
+/** `[page]`/`[warn]` in the name or description (slot guard alarms); otherwise an alarm with actions pages. */
+export function severityOf(
+  a: Pick<AlarmDefinition, 'alarmName' | 'description' | 'alarmActions'>,
+): AlarmTransition['severity'] {
+  const text = `${a.alarmName} ${a.description}`;
+  if (/\bwarn\b/.test(text) && !/-page-/.test(a.alarmName)) return 'warn';
+  if (/\bpage\b/.test(text) || a.alarmActions.length > 0) return 'page';
+  return 'unknown';
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
 import { resourcesOfType } from '../provision/template.ts';
 import { startSqsMetricsPublisher } from './aws-metrics.ts';
+import { startEmfForwarder } from './emf-forwarder.ts';
 import { type AlarmEvaluator, type AlarmTransition, startAlarmEvaluator } from './evaluator.ts';
 
 export const SLOT_MONITOR_ENTRY = 'lambdas/slot-monitor/handler.ts';
@@ -37,7 +38,8 @@ export function slotMonitorOverrides(template: CfnTemplate, intervalMs = 5000): 
 
 /**
  * What AWS does around alarms that no emulator does: evaluates the template's alarms (writing states to the
- * emulator's CloudWatch, changes to `<logDir>/oncall.jsonl`) and publishes the AWS/SQS queue-depth metrics.
+ * emulator's CloudWatch, changes to `<logDir>/oncall.jsonl`), publishes the AWS/SQS queue-depth metrics and
+ * forwards the functions' EMF metric lines (CloudWatch Logs' job in AWS) with PutMetricData.
  */
 export async function startLocalSlotGuard(
   template: CfnTemplate,
@@ -48,6 +50,7 @@ export async function startLocalSlotGuard(
   const scale = options.alarmTimeScale ?? 12;
   const periodMs = Math.round(60_000 / scale);
   const sqsMetrics = startSqsMetricsPublisher(provisioned, periodMs);
+  const emf = startEmfForwarder(logDir, periodMs);
   const evaluator = await startAlarmEvaluator({
     template,
     provisioned,
@@ -60,6 +63,7 @@ export async function startLocalSlotGuard(
     stop: async () => {
       await evaluator.stop();
       await sqsMetrics.stop();
+      await emf.stop();
     },
   };
 }
