@@ -1,5 +1,5 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import type { SqlClient } from '../shared/db/sql-client.ts';
 import { SlotMonitor } from './monitor.ts';

@@ -5,7 +5,11 @@ import type { MetricDatum } from './slot-health.ts';
 export const NAMESPACE = 'Holdline';
 
 /** PutMetricData in batches of 20 datums (well under the API's limit), all stamped with `at`. */
-export async function publishMetrics(cw: CloudWatchClient, data: readonly MetricDatum[], at: Date): Promise<void> {
+export async function publishMetrics(
+  cw: CloudWatchClient,
+  data: readonly MetricDatum[],
+  at: Date,
+): Promise<void> {
   for (let i = 0; i < data.length; i += 20) {
     await cw.send(
       new PutMetricDataCommand({

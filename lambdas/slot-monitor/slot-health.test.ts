@@ -29,7 +29,13 @@ function slot(overrides: Partial<SlotRow> = {}): SlotRow {
   };
 }
 
-const longTxn: OldestTransaction = { pid: 42, ageSeconds: 600, state: 'idle in transaction', holdsXid: true, query: 'INSERT' };
+const longTxn: OldestTransaction = {
+  pid: 42,
+  ageSeconds: 600,
+  state: 'idle in transaction',
+  holdsXid: true,
+  query: 'INSERT',
+};
 
 describe('growthRate', () => {
   it('fits the slope of retained WAL in bytes per second', () => {
@@ -84,12 +90,14 @@ describe('classify', () => {
     expect(verdict.explanation).toContain('wal_removed');
   });
   it('treats an invalidated slot that still shows unreserved (connected consumer) as invalidated', () => {
-    expect(classify(slot({ walStatus: 'unreserved', invalidationReason: 'wal_removed' }), null, 0).cause).toBe(
-      'invalidated',
-    );
+    expect(
+      classify(slot({ walStatus: 'unreserved', invalidationReason: 'wal_removed' }), null, 0).cause,
+    ).toBe('invalidated');
   });
   it('calls small retention healthy', () => {
-    expect(classify(slot({ retainedBytes: 10 * MiB, active: false }), longTxn, 64 * MiB).cause).toBe('healthy');
+    expect(classify(slot({ retainedBytes: 10 * MiB, active: false }), longTxn, 64 * MiB).cause).toBe(
+      'healthy',
+    );
   });
 });
 
@@ -100,7 +108,9 @@ describe('assess and toMetrics', () => {
     capBytes: 1024 * MiB,
     pgWalBytes: 300 * MiB,
     oldestTransaction: null,
-    slots: [slot({ retainedBytes: retainedMiB * MiB, safeWalSizeBytes: (1024 - retainedMiB) * MiB, ...overrides })],
+    slots: [
+      slot({ retainedBytes: retainedMiB * MiB, safeWalSizeBytes: (1024 - retainedMiB) * MiB, ...overrides }),
+    ],
   });
 
   it('forecasts time to cap from the history and counts inactive time from inactive_since', () => {
@@ -117,8 +127,19 @@ describe('assess and toMetrics', () => {
     expect(a?.inactiveSeconds).toBe(30);
   });
 
+  it('forecasts nothing alarming while retained WAL is below the concern level (a healthy saw-tooth)', () => {
+    const history = new Map([['holdline_outbox', [{ at: 0, retainedBytes: 0 }]]]);
+    const [a] = assess(snapshot(10_000, 30), history, new Map());
+    expect(a?.growthBytesPerSecond).toBeGreaterThan(0);
+    expect(a?.timeToCapSeconds).toBe(NOT_GROWING_SECONDS);
+  });
+
   it('falls back to when the monitor first saw the slot inactive before PG 17', () => {
-    const [a] = assess(snapshot(50_000, 130, { active: false }), new Map(), new Map([['holdline_outbox', 20_000]]));
+    const [a] = assess(
+      snapshot(50_000, 130, { active: false }),
+      new Map(),
+      new Map([['holdline_outbox', 20_000]]),
+    );
     expect(a?.inactiveSeconds).toBe(30);
   });
 
@@ -139,7 +160,10 @@ describe('assess and toMetrics', () => {
         'SlotWalStatusUnreserved',
       ].sort(),
     );
-    expect(data.find((d) => d.name === 'SlotWalStatusUnreserved')).toMatchObject({ value: 1, slotName: 'holdline_outbox' });
+    expect(data.find((d) => d.name === 'SlotWalStatusUnreserved')).toMatchObject({
+      value: 1,
+      slotName: 'holdline_outbox',
+    });
     expect(data.find((d) => d.name === 'PgWalBytes')?.slotName).toBeUndefined();
   });
 });

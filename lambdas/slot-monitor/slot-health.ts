@@ -71,7 +71,12 @@ export interface SlotAssessment {
   explanation: string;
 }
 
-/** Reported when retained WAL is flat or shrinking: "not within a week" keeps LessThan alarms quiet. */
+/**
+ * Reported when retained WAL is flat or shrinking, or still below `concernBytes`: "not within a week" keeps the
+ * LessThan alarm quiet. Below the concern level a healthy slot's saw-tooth (Debezium confirms every heartbeat, so
+ * retained WAL climbs by WAL rate × 10 s, then drops) would otherwise read as growth — the stalled-slot drill saw
+ * exactly that false page on the healthy outbox slot before this rule.
+ */
 export const NOT_GROWING_SECONDS = 7 * 24 * 3600;
 
 export interface AssessOptions {
@@ -145,9 +150,7 @@ export function classify(
     return { cause: 'healthy', explanation: `slot ${slot.slotName} retains ${mib(retained)}` };
   const lag = slot.consumerLagBytes ?? retained;
   if (lag >= retained / 2) {
-    const how = slot.active
-      ? 'connected but not confirming'
-      : 'disconnected (no walsender holds the slot)';
+    const how = slot.active ? 'connected but not confirming' : 'disconnected (no walsender holds the slot)';
     return {
       cause: 'stalled-consumer',
       explanation: `slot ${slot.slotName}: the consumer is ${how}; ${mib(lag)} of ${mib(retained)} retained is unconfirmed`,
@@ -190,7 +193,10 @@ export function assess(
       consumerLagBytes: slot.consumerLagBytes,
       safeWalSizeBytes: slot.safeWalSizeBytes,
       growthBytesPerSecond: rate,
-      timeToCapSeconds: timeToCap(snapshot.capBytes, slot.retainedBytes, slot.safeWalSizeBytes, rate),
+      timeToCapSeconds:
+        slot.retainedBytes !== null && slot.retainedBytes < concernBytes && snapshot.capBytes !== null
+          ? NOT_GROWING_SECONDS
+          : timeToCap(snapshot.capBytes, slot.retainedBytes, slot.safeWalSizeBytes, rate),
       inactiveSeconds: inactiveFrom === null ? 0 : Math.max(0, (snapshot.at - inactiveFrom) / 1000),
       lost: cause === 'invalidated',
       unreserved: slot.walStatus === 'unreserved',
