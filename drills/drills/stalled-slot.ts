@@ -60,11 +60,15 @@ interface Plan {
   controlDiskMb: number;
 }
 
+/**
+ * Quick run: a cap of 160 MB fills in ~45 s at ~3.5 MB/s, so the time-to-cap forecast (which starts once 64 MiB
+ * are retained, see slot-health.ts) has room to page well before the invalidation.
+ */
 const QUICK: Plan = {
-  diskMb: 256,
-  capMb: 96,
+  diskMb: 384,
+  capMb: 160,
   maxWalSizeMb: 48,
-  ballastRowsPerTick: 700,
+  ballastRowsPerTick: 400,
   afterInvalidationMs: 5000,
   controlDiskMb: 96,
 };
@@ -170,10 +174,11 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
       ports: { aws: 0, postgres: 0, api: 0 },
       external: { databaseUrl: server.adminUrl },
       progress: (line) => ctx.log(`  ${line}`),
-      // Monitor every second, alarm periods of 1 s (60 s / 60): the drill runs in seconds what AWS runs in minutes.
+      // Monitor every second, alarm periods of 2 s (60 s / 30): the drill runs in seconds what AWS runs in minutes.
+      // Two monitor datapoints per period, so a slow invocation on a loaded machine does not leave a period empty.
       slotGuard: {
         monitorIntervalMs: 1000,
-        alarmTimeScale: 60,
+        alarmTimeScale: 30,
         onTransition: (t) => {
           if (stalledAt > 0) transitions.push({ ...t, t: clock() });
         },
@@ -543,7 +548,7 @@ function readable(
         `the order view then differed from the source in ${m.viewDiffAfterRecovery} orders.`,
       `Control run without the cap: ${m.uncappedDiskFull ? 'Postgres PANICked when pg_wal filled' : 'no PANIC observed'}` +
         `${m.uncappedRestartFailed ? ' and could not restart until space was freed' : ''} (log below).`,
-      `Alarm periods run at 1 s locally (the evaluator divides the template's 60 s periods by 60; M of N and missing-data ` +
+      `Alarm periods run at 2 s locally (the evaluator divides the template's 60 s periods by 30; M of N and missing-data ` +
         `rules unchanged). Thresholds are not scaled: ${ctx_note(plan)}`,
     ].join('\n\n'),
     charts: [
