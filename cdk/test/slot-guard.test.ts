@@ -50,6 +50,13 @@ describe('slot guard: monitor, alarms, on-call topic, dashboard', () => {
     });
   });
 
+  it('gives the in-VPC monitor a CloudWatch monitoring endpoint (the VPC has no NAT)', () => {
+    const [, endpoint] = only(template, 'AWS::EC2::VPCEndpoint', (r) =>
+      JSON.stringify(r.Properties.ServiceName).includes('.monitoring'),
+    );
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+  });
+
   it.each(SLOTS)('alarms on slot %s: retained WAL at 70 %% (warn) and 85 %% (page) of the cap', (slot) => {
     const warn = alarmNamed(template, `warn-${slot}-retained-warn`).Properties;
     expect(warn).toMatchObject({

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { InterfaceVpcEndpoint, InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -38,6 +39,14 @@ export class SlotMonitor extends Construct {
         conditions: { StringEquals: { 'cloudwatch:namespace': HOLDLINE_NAMESPACE } },
       }),
     );
+    // In the VPC (RDS variant) there is no NAT: PutMetricData needs the CloudWatch monitoring endpoint.
+    const { vpc, vpcSubnets } = database.functionPlacement;
+    if (vpc)
+      new InterfaceVpcEndpoint(this, 'MonitoringEndpoint', {
+        vpc,
+        service: InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+        ...(vpcSubnets ? { subnets: vpcSubnets } : {}),
+      });
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Holdline slot monitor: replication slot and WAL metrics every minute',
       schedule: Schedule.rate(Duration.minutes(1)),
