@@ -64,37 +64,40 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
   const sns = new SNSClient({});
   mkdirSync(dirname(options.sinkFile), { recursive: true });
   const state: Record<string, AlarmState> = {};
-  for (const a of alarms) {
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName: a.alarmName,
-        AlarmDescription: a.description,
-        Namespace: a.namespace,
-        MetricName: a.metricName,
-        Dimensions: a.dimensions,
-        ...(a.extendedStatistic
-          ? { ExtendedStatistic: a.extendedStatistic }
-          : { Statistic: a.statistic as 'Maximum' }),
-        Period: a.periodSeconds,
-        EvaluationPeriods: a.evaluationPeriods,
-        DatapointsToAlarm: a.datapointsToAlarm,
-        Threshold: a.threshold,
-        ComparisonOperator: a.comparisonOperator,
-        TreatMissingData: a.treatMissingData,
-        AlarmActions: a.alarmActions,
-        OKActions: a.okActions,
-      }),
-    );
-    // A new alarm starts in INSUFFICIENT_DATA in AWS.
-    state[a.alarmName] = 'INSUFFICIENT_DATA';
-    await cw.send(
-      new SetAlarmStateCommand({
-        AlarmName: a.alarmName,
-        StateValue: 'INSUFFICIENT_DATA',
-        StateReason: 'created by the local alarm evaluator',
-      }),
-    );
-  }
+  // In parallel: ~30 alarms × 2 calls one after the other took ~8 s against moto on a loaded machine.
+  await Promise.all(
+    alarms.map(async (a) => {
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: a.alarmName,
+          AlarmDescription: a.description,
+          Namespace: a.namespace,
+          MetricName: a.metricName,
+          Dimensions: a.dimensions,
+          ...(a.extendedStatistic
+            ? { ExtendedStatistic: a.extendedStatistic }
+            : { Statistic: a.statistic as 'Maximum' }),
+          Period: a.periodSeconds,
+          EvaluationPeriods: a.evaluationPeriods,
+          DatapointsToAlarm: a.datapointsToAlarm,
+          Threshold: a.threshold,
+          ComparisonOperator: a.comparisonOperator,
+          TreatMissingData: a.treatMissingData,
+          AlarmActions: a.alarmActions,
+          OKActions: a.okActions,
+        }),
+      );
+      // A new alarm starts in INSUFFICIENT_DATA in AWS.
+      state[a.alarmName] = 'INSUFFICIENT_DATA';
+      await cw.send(
+        new SetAlarmStateCommand({
+          AlarmName: a.alarmName,
+          StateValue: 'INSUFFICIENT_DATA',
+          StateReason: 'created by the local alarm evaluator',
+        }),
+      );
+    }),
+  );
   const sink = (line: unknown) => appendFileSync(options.sinkFile, `${JSON.stringify(line)}\n`);
   sink({
     at: new Date(now()).toISOString(),
@@ -137,8 +140,10 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
   async function evaluateOnce(): Promise<AlarmTransition[]> {
     const at = now();
     const changes: AlarmTransition[] = [];
-    for (const a of alarms) {
-      const vals = await values(a, at);
+    // Reads in parallel (one GetMetricData per alarm), decisions in order.
+    const allValues = await Promise.all(alarms.map((a) => values(a, at)));
+    for (const [i, a] of alarms.entries()) {
+      const vals = allValues[i] ?? [];
       const from = state[a.alarmName] ?? 'INSUFFICIENT_DATA';
       const result = evaluateAlarm(a, vals, from);
       if (result.state === from) continue;
