@@ -19,7 +19,7 @@ import { freePort } from '../../localstack/lib/process.ts';
 import { type PostgresServer, startPostgres } from '../../localstack/postgres/server.ts';
 import { ensureServerUser } from '../../localstack/postgres/server-user.ts';
 import { serverFlags } from '../../localstack/postgres/settings.ts';
-import { boundedDisk } from '../lib/bounded-disk.ts';
+import { boundedDisk, releaseStaleMounts } from '../lib/bounded-disk.ts';
 import type { RunContext } from '../lib/context.ts';
 import type { ReadableReport, Report } from '../lib/report.ts';
 import { round } from '../lib/stats.ts';
@@ -85,6 +85,7 @@ const FULL: Plan = {
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const plan = ctx.quick ? QUICK : FULL;
   const base = join(stateDir, 'drills', 'stalled-slot');
+  if (process.getuid?.() === 0) releaseStaleMounts(join(base, 'wal'), join(base, 'control-wal'));
   rmSync(base, { recursive: true, force: true });
   mkdirSync(base, { recursive: true });
   chmodSync(base, 0o755);

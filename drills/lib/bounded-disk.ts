@@ -14,6 +14,17 @@ export interface BoundedDisk {
   release(): void;
 }
 
+/** Unmounts whatever an interrupted earlier run left mounted under these paths (no-op otherwise). */
+export function releaseStaleMounts(...paths: string[]): void {
+  for (const path of paths) {
+    try {
+      execFileSync('umount', ['-l', path], { stdio: 'pipe' });
+    } catch {
+      // not mounted
+    }
+  }
+}
+
 /** Mounts a tmpfs of `sizeMb` at `path` (needs root); falls back to a measured budget and says why. */
 export function boundedDisk(path: string, sizeMb: number): BoundedDisk {
   mkdirSync(path, { recursive: true });
