@@ -43,7 +43,8 @@ export class SlotMonitor {
     const windowMs = this.options.windowMs ?? 5 * 60_000;
     for (const slot of snapshot.slots) {
       const points = (this.history.get(slot.slotName) ?? []).filter((p) => p.at >= snapshot.at - windowMs);
-      if (slot.retainedBytes !== null) points.push({ at: snapshot.at, retainedBytes: slot.retainedBytes });
+      if (slot.retainedBytes !== null)
+        points.push({ at: snapshot.at, retainedBytes: slot.retainedBytes, restartLsn: slot.restartLsn });
       this.history.set(slot.slotName, points);
     }
     return { snapshot, assessments, metrics: toMetrics(snapshot, assessments) };

@@ -115,7 +115,10 @@ describe('assess and toMetrics', () => {
 
   it('forecasts time to cap from the history and counts inactive time from inactive_since', () => {
     const history = new Map([
-      ['holdline_outbox', [0, 10, 20].map((s) => ({ at: s * 1000, retainedBytes: (100 + s) * MiB }))],
+      [
+        'holdline_outbox',
+        [0, 10, 20].map((s) => ({ at: s * 1000, retainedBytes: (100 + s) * MiB, restartLsn: '0/1000000' })),
+      ],
     ]);
     const [a] = assess(
       snapshot(30_000, 130, { active: false, inactiveSince: new Date(0) }),
@@ -127,11 +130,23 @@ describe('assess and toMetrics', () => {
     expect(a?.inactiveSeconds).toBe(30);
   });
 
-  it('forecasts nothing alarming while retained WAL is below the concern level (a healthy saw-tooth)', () => {
-    const history = new Map([['holdline_outbox', [{ at: 0, retainedBytes: 0 }]]]);
-    const [a] = assess(snapshot(10_000, 30), history, new Map());
-    expect(a?.growthBytesPerSecond).toBeGreaterThan(0);
+  it('forecasts nothing for a slot whose restart_lsn keeps moving (a healthy heartbeat saw-tooth)', () => {
+    const history = new Map([
+      [
+        'holdline_outbox',
+        [0, 10, 20].map((s) => ({ at: s * 1000, retainedBytes: (100 + s) * MiB, restartLsn: `0/${s}` })),
+      ],
+    ]);
+    const [a] = assess(snapshot(30_000, 130), history, new Map());
     expect(a?.timeToCapSeconds).toBe(NOT_GROWING_SECONDS);
+  });
+
+  it('waits until restart_lsn has stood still for the minimum span before forecasting', () => {
+    const history = new Map([
+      ['holdline_outbox', [{ at: 0, retainedBytes: 100 * MiB, restartLsn: '0/1000000' }]],
+    ]);
+    expect(assess(snapshot(10_000, 110), history, new Map())[0]?.timeToCapSeconds).toBe(NOT_GROWING_SECONDS);
+    expect(assess(snapshot(40_000, 140), history, new Map())[0]?.timeToCapSeconds).toBeCloseTo(884);
   });
 
   it('falls back to when the monitor first saw the slot inactive before PG 17', () => {
@@ -156,6 +171,7 @@ describe('assess and toMetrics', () => {
         'SlotInactiveSeconds',
         'SlotRetainedWalBytes',
         'SlotSafeWalSizeBytes',
+        'SlotTimeToCapSeconds',
         'SlotWalStatusLost',
         'SlotWalStatusUnreserved',
       ].sort(),

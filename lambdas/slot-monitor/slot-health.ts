@@ -72,10 +72,8 @@ export interface SlotAssessment {
 }
 
 /**
- * Reported when retained WAL is flat or shrinking, or still below `concernBytes`: "not within a week" keeps the
- * LessThan alarm quiet. Below the concern level a healthy slot's saw-tooth (Debezium confirms every heartbeat, so
- * retained WAL climbs by WAL rate × 10 s, then drops) would otherwise read as growth — the stalled-slot drill saw
- * exactly that false page on the healthy outbox slot before this rule.
+ * Reported when nothing pins WAL for long enough to forecast (see `assess`), or retained WAL is flat or shrinking:
+ * "not within a week" keeps the LessThan alarm quiet.
  */
 export const NOT_GROWING_SECONDS = 7 * 24 * 3600;
 
@@ -84,14 +82,28 @@ export interface AssessOptions {
   concernBytes?: number;
   /** Samples older than this are ignored by the growth fit. Default 5 minutes. */
   windowMs?: number;
+  /**
+   * A forecast needs restart_lsn to have stood still this long. Default 30 s: three Debezium heartbeats (10 s). A
+   * healthy slot's restart_lsn moves on every confirmation, so its retained WAL only saw-tooths (climbs by WAL
+   * rate × heartbeat, then drops) — a fit over that would forecast a cap that never comes; the stalled-slot drill
+   * paged falsely on the healthy outbox slot before this rule. Stalled consumers and long transactions both hold
+   * restart_lsn, so they are forecast after this span.
+   */
+  minPinnedMs?: number;
 }
 
-const DEFAULTS: Required<AssessOptions> = { concernBytes: 64 * 1024 * 1024, windowMs: 5 * 60_000 };
+const DEFAULTS: Required<AssessOptions> = {
+  concernBytes: 64 * 1024 * 1024,
+  windowMs: 5 * 60_000,
+  minPinnedMs: 30_000,
+};
 
 /** A retained-WAL observation of one slot. */
 export interface RetentionPoint {
   at: number;
   retainedBytes: number;
+  /** The slot's restart_lsn at that moment: the fit uses only the points since it last moved. */
+  restartLsn?: string | null;
 }
 
 /** Least-squares slope of retained bytes over time, in bytes per second; null with fewer than two points. */
@@ -177,12 +189,18 @@ export function assess(
   firstSeenInactive: ReadonlyMap<string, number>,
   options: AssessOptions = {},
 ): SlotAssessment[] {
-  const { concernBytes, windowMs } = { ...DEFAULTS, ...options };
+  const { concernBytes, windowMs, minPinnedMs } = { ...DEFAULTS, ...options };
   return snapshot.slots.map((slot) => {
     const past = (history.get(slot.slotName) ?? []).filter((p) => p.at >= snapshot.at - windowMs);
-    const points =
-      slot.retainedBytes === null ? past : [...past, { at: snapshot.at, retainedBytes: slot.retainedBytes }];
-    const rate = growthRate(points);
+    // Only the run of points since restart_lsn last moved: what is pinned now, and for how long.
+    let from = past.length;
+    while (from > 0 && past[from - 1]?.restartLsn === slot.restartLsn) from--;
+    const pinned =
+      slot.retainedBytes === null
+        ? []
+        : [...past.slice(from), { at: snapshot.at, retainedBytes: slot.retainedBytes }];
+    const pinnedMs = pinned.length > 0 ? snapshot.at - (pinned[0]?.at ?? snapshot.at) : 0;
+    const rate = growthRate(pinned);
     const inactiveFrom = slot.active
       ? null
       : (slot.inactiveSince?.getTime() ?? firstSeenInactive.get(slot.slotName) ?? snapshot.at);
@@ -194,7 +212,7 @@ export function assess(
       safeWalSizeBytes: slot.safeWalSizeBytes,
       growthBytesPerSecond: rate,
       timeToCapSeconds:
-        slot.retainedBytes !== null && slot.retainedBytes < concernBytes && snapshot.capBytes !== null
+        snapshot.capBytes !== null && slot.retainedBytes !== null && pinnedMs < minPinnedMs
           ? NOT_GROWING_SECONDS
           : timeToCap(snapshot.capBytes, slot.retainedBytes, slot.safeWalSizeBytes, rate),
       inactiveSeconds: inactiveFrom === null ? 0 : Math.max(0, (snapshot.at - inactiveFrom) / 1000),
