@@ -61,14 +61,14 @@ interface Plan {
 }
 
 /**
- * Quick run: a cap of 160 MB fills in ~45 s at ~3.5 MB/s, so the time-to-cap forecast (which starts once 64 MiB
- * are retained, see slot-health.ts) has room to page well before the invalidation.
+ * Quick run: a cap of 192 MB fills in about a minute at ~3.5 MB/s, so the time-to-cap forecast (which starts once
+ * restart_lsn has stood still for 30 s, see slot-health.ts) has room to page well before the invalidation.
  */
 const QUICK: Plan = {
-  diskMb: 384,
-  capMb: 160,
+  diskMb: 448,
+  capMb: 192,
   maxWalSizeMb: 48,
-  ballastRowsPerTick: 600,
+  ballastRowsPerTick: 350,
   afterInvalidationMs: 5000,
   controlDiskMb: 96,
 };
