@@ -23,4 +23,6 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'dlq-replay': async () => (await import('./drills/dlq-replay.ts')).run,
   reconcile: async () => (await import('./drills/reconcile.ts')).run,
   'ui-honesty': async () => (await import('./drills/ui-honesty.ts')).run,
+  'stalled-slot': async () => (await import('./drills/stalled-slot.ts')).run,
+  'long-txn': async () => (await import('./drills/long-txn.ts')).run,
 };

@@ -2,6 +2,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthTemplate } from '../cdk/lib/synth.ts';
 import { localTokenSecret } from './auth/dev-token.ts';
+import type { AlarmEvaluator } from './alarms/evaluator.ts';
+import {
+  type LocalSlotGuardOptions,
+  slotMonitorOverrides,
+  startLocalSlotGuard,
+} from './alarms/local-slot-guard.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { fallback, selection } from './emulators/selection.ts';
 import { startEmulators } from './emulators/start.ts';
@@ -48,8 +54,11 @@ export interface LocalCloudOptions {
   localEnv?: Record<string, string>;
   /** Changes the synthesized template before anything is provisioned (drills: shorter timeouts, to run faster). */
   adjustTemplate?: (template: CfnTemplate) => void;
-  /** Schedule logical id → interval in ms, replacing the template's rate() locally (logged as such). */
+  /** Schedule logical id → interval in ms, replacing the template's rate() locally (logged as such); over the
+   *  slot guard's own override of the slot monitor. */
   scheduleOverrides?: Record<string, number>;
+  /** Slot monitor every few seconds, the template's alarms evaluated, AWS/SQS metrics published. `false`: off. */
+  slotGuard?: LocalSlotGuardOptions | false;
 }
 
 export interface LocalCloud {
@@ -68,6 +77,8 @@ export interface LocalCloud {
   debeziumOrders: DebeziumServer | undefined;
   /** Starts or pauses every event-source mapping that reads an SQS queue (the consumers), e.g. to inspect queues. */
   setQueueConsumersEnabled(enabled: boolean): Promise<void>;
+  /** The local alarm evaluator (states also in the emulator's DescribeAlarms), unless `slotGuard: false`. */
+  alarms: AlarmEvaluator | undefined;
   /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
   pids(): number[];
   stop(): Promise<void>;
@@ -197,12 +208,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           TOKEN_SIGNING_SECRET: localTokenSecret,
           ...options.localEnv,
         },
-        ...(options.scheduleOverrides ? { scheduleOverrides: options.scheduleOverrides } : {}),
+        scheduleOverrides: {
+          ...(options.slotGuard === false
+            ? {}
+            : slotMonitorOverrides(template, options.slotGuard?.monitorIntervalMs)),
+          ...options.scheduleOverrides,
+        },
         stateDir: runtimeState,
         logDir: options.logDir,
       }),
     );
     stops.push(() => runtime.stop());
+
+    let alarms: AlarmEvaluator | undefined;
+    if (options.slotGuard !== false) {
+      const guard = await step('alarm evaluator', () =>
+        startLocalSlotGuard(template, provisioned, options.logDir, options.slotGuard || {}),
+      );
+      alarms = guard.evaluator;
+      stops.push(() => guard.stop());
+    }
     pids.push(() => runtime.workerPids());
     for (const warning of runtime.warnings) progress(`  note: ${warning}`);
 
@@ -240,6 +265,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sideEffects,
       debezium,
       debeziumOrders,
+      alarms,
       setQueueConsumersEnabled: async (enabled) => {
         for (const id of queueMappingIds(template)) await runtime.setMappingEnabled(id, enabled);
       },

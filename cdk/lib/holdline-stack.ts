@@ -1,4 +1,5 @@
 import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { AdminBastion } from './constructs/admin-bastion.ts';
 import { AuroraPostgres } from './constructs/aurora-postgres.ts';
@@ -9,6 +10,8 @@ import { DmsCapture } from './constructs/dms-capture.ts';
 import { HttpApiGuards } from './constructs/http-api-guards.ts';
 import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
+import { OnCallDashboard } from './constructs/on-call-dashboard.ts';
+import { OnCallTopic } from './constructs/on-call-topic.ts';
 import { OrderApi } from './constructs/order-api.ts';
 import { OrderReconciler } from './constructs/order-reconciler.ts';
 import { OrderViewProjection } from './constructs/order-view-projection.ts';
@@ -17,6 +20,8 @@ import { OutboxRouter } from './constructs/outbox-router.ts';
 import { PollingRelayService } from './constructs/polling-relay-service.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { RdsPostgres } from './constructs/rds-postgres.ts';
+import { SlotGuardAlarms } from './constructs/slot-guard-alarms.ts';
+import { SlotMonitor } from './constructs/slot-monitor.ts';
 import { DEFAULT_WEB_DIST, WebHosting } from './constructs/web-hosting.ts';
 import type { OutputId } from './outputs.ts';
 
@@ -105,6 +110,34 @@ export class HoldlineStack extends Stack {
     const web = new WebHosting(this, 'WebHosting', {
       apiEndpoint: api.httpApi.apiEndpoint,
       distDir: props.webDist ?? DEFAULT_WEB_DIST,
+    });
+
+    // Slot guard: the monitor, the alarms, the on-call topic every alarm pages through, the dashboard.
+    new SlotMonitor(this, 'SlotMonitor', database);
+    const onCall = new OnCallTopic(this, 'OnCall');
+    const consumers = { payment, inventory, notification };
+    const guardInput = {
+      // Debezium's connector names, which are also its slot names (debezium-capture.ts). DMS names its own.
+      slotNames: props.cdc === 'dms' ? [] : ['holdline_outbox', 'holdline_orders'],
+      consumers: Object.keys(consumers),
+      ...(database instanceof RdsPostgres ? { rdsInstance: database.instance } : {}),
+    };
+    const guard = new SlotGuardAlarms(this, 'SlotGuard', {
+      ...guardInput,
+      onCall,
+      queues: Object.entries(consumers).map(([name, c]) => ({ name, queue: c.queues.queue })),
+      streams: [
+        { name: 'order-events', stream: orderEvents },
+        { name: 'order-changes', stream: orderChanges },
+      ],
+    });
+    // Every other alarm of the stack (DLQ depth, failure queues) pages through the same topic.
+    const alarms = this.node.findAll().filter((c): c is Alarm => c instanceof Alarm);
+    for (const alarm of alarms) if (!guard.alarms.includes(alarm)) onCall.page(alarm);
+    new OnCallDashboard(this, 'OnCallDashboard', {
+      ...guardInput,
+      dlqs: Object.entries(consumers).map(([name, c]) => ({ name, dlq: c.queues.dlq })),
+      alarms,
     });
 
     const outputs: Record<OutputId, string> = {

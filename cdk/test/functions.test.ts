@@ -19,6 +19,7 @@ const ENTRIES = [
   'lambdas/authorizer/handler.ts',
   'lambdas/reconcile/handler.ts',
   'lambdas/oncall/handler.ts',
+  'lambdas/slot-monitor/handler.ts',
 ];
 
 /** What every consumer's failure policy reads (lambdas/consumers/fifo-consumer.ts; consumer-quarantine.test.ts). */
@@ -79,6 +80,7 @@ const ENVIRONMENT: Record<string, string[]> = {
     'DB_HOST',
     'DB_NAME',
   ],
+  'lambdas/slot-monitor/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME'],
 };
 
 describe('Lambda functions', () => {

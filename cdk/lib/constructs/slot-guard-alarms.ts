@@ -1,0 +1,210 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { CfnDBInstance, DatabaseInstance } from 'aws-cdk-lib/aws-rds';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type AlarmThresholds, alarmThresholds, capBytes } from '../alarm-thresholds.ts';
+import type { OnCallTopic } from './on-call-topic.ts';
+import { HOLDLINE_NAMESPACE } from './slot-monitor.ts';
+
+/** `page`: wakes someone up. `warn`: goes to the same topic, named so a subscriber can route it to a channel. */
+export type Severity = 'page' | 'warn';
+
+export interface SlotGuardAlarmsProps {
+  onCall: OnCallTopic;
+  /** Replication slots the monitor reports (Debezium's connector names). */
+  slotNames: readonly string[];
+  /** RDS instance for the AWS/RDS storage and WAL metrics (Aurora has no FreeStorageSpace; omitted then). */
+  rdsInstance?: DatabaseInstance;
+  /** Consumer queues: the age of their oldest message. */
+  queues: ReadonlyArray<{ name: string; queue: IQueue }>;
+  /** Kinesis streams: iterator age. */
+  streams: ReadonlyArray<{ name: string; stream: IStream }>;
+  /** Consumers that emit EndToEndLatency (dimension `Consumer`). */
+  consumers: readonly string[];
+  thresholds?: AlarmThresholds;
+  capMb?: number;
+}
+
+const MINUTE = Duration.minutes(1);
+
+/**
+ * The slot guard's alarms (retained WAL vs the cap, time-to-cap, inactive slot, wal_status unreserved/lost,
+ * free storage, oldest transaction) and the pipeline's flow alarms (queue age, iterator age, end-to-end
+ * latency). Each pages through the on-call topic; thresholds come from `alarm-thresholds.ts`.
+ */
+export class SlotGuardAlarms extends Construct {
+  readonly alarms: Alarm[] = [];
+  private readonly onCall: OnCallTopic;
+
+  constructor(scope: Construct, id: string, props: SlotGuardAlarmsProps) {
+    super(scope, id);
+    this.onCall = props.onCall;
+    const t = props.thresholds ?? alarmThresholds;
+    const cap = capBytes(props.capMb);
+
+    for (const slot of props.slotNames) {
+      const m = (name: string) => slotMetric(name, { SlotName: slot });
+      this.add(`${slot}-retained-warn`, 'warn', {
+        metric: m('SlotRetainedWalBytes'),
+        threshold: Math.round(cap * t.retainedWarnFraction),
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        // No datapoint = the monitor is not running or the slot is gone; the inactive/lost alarms cover those.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `Slot ${slot} retains more than ${t.retainedWarnFraction * 100} % of max_slot_wal_keep_size.`,
+      });
+      this.add(`${slot}-retained-page`, 'page', {
+        metric: m('SlotRetainedWalBytes'),
+        threshold: Math.round(cap * t.retainedPageFraction),
+        evaluationPeriods: 2,
+        datapointsToAlarm: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `Slot ${slot} retains more than ${t.retainedPageFraction * 100} % of the cap: it will be invalidated (and need a re-snapshot) unless its consumer catches up.`,
+      });
+      this.add(`${slot}-time-to-cap`, 'page', {
+        metric: m('SlotTimeToCapSeconds'),
+        threshold: t.timeToCap.toSeconds(),
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `Slot ${slot} reaches the cap in under ${t.timeToCap.toHumanString()} at the current WAL rate.`,
+      });
+      this.add(`${slot}-inactive`, 'page', {
+        metric: m('SlotInactiveSeconds'),
+        threshold: t.slotInactive.toSeconds(),
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `Slot ${slot} has had no consumer for over ${t.slotInactive.toHumanString()}.`,
+      });
+      for (const status of ['Unreserved', 'Lost'] as const)
+        this.add(`${slot}-wal-status-${status.toLowerCase()}`, 'page', {
+          metric: m(`SlotWalStatus${status}`),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+          description:
+            status === 'Lost'
+              ? `Slot ${slot} is invalidated (wal_status lost or invalidation_reason set): CDC has stopped; drop the slot and re-snapshot.`
+              : `Slot ${slot} is past the cap (wal_status unreserved): the next checkpoint invalidates it.`,
+        });
+    }
+    this.add('oldest-transaction', 'warn', {
+      metric: slotMetric('OldestTransactionAgeSeconds', {}),
+      threshold: t.oldestTransaction.toSeconds(),
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description: `A transaction has been open over ${t.oldestTransaction.toHumanString()}; it holds restart_lsn for every slot.`,
+    });
+
+    if (props.rdsInstance) {
+      const cfn = props.rdsInstance.node.defaultChild as CfnDBInstance;
+      const allocatedBytes = Number(cfn.allocatedStorage) * 1024 ** 3;
+      this.add('free-storage', 'page', {
+        metric: props.rdsInstance.metricFreeStorageSpace({ period: MINUTE, statistic: 'Minimum' }),
+        threshold: Math.round(allocatedBytes * t.freeStorageFraction),
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        // Silence from RDS is itself a problem worth a look, but not a page at 3 a.m. on its own.
+        treatMissingData: TreatMissingData.MISSING,
+        description: `RDS free storage below ${t.freeStorageFraction * 100} % of the allocated storage.`,
+      });
+      // RDS's own view of the slot, independent of the monitor Lambda: if the monitor dies, this still pages.
+      this.add('rds-oldest-slot-lag', 'page', {
+        metric: rdsMetric(props.rdsInstance, 'OldestReplicationSlotLag'),
+        threshold: Math.round(cap * t.retainedPageFraction),
+        evaluationPeriods: 2,
+        datapointsToAlarm: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `RDS reports a replication slot over ${t.retainedPageFraction * 100} % of the cap (AWS/RDS OldestReplicationSlotLag).`,
+      });
+    }
+
+    for (const { name, queue } of props.queues)
+      this.add(`${name}-oldest-message`, 'page', {
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: MINUTE, statistic: 'Maximum' }),
+        threshold: t.queueOldestMessageAge.toSeconds(),
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `The ${name} queue's oldest message is older than ${t.queueOldestMessageAge.toHumanString()}: its consumer is stuck.`,
+      });
+    for (const { name, stream } of props.streams)
+      this.add(`${name}-iterator-age`, 'page', {
+        metric: stream.metricGetRecordsIteratorAgeMilliseconds({ period: MINUTE, statistic: 'Maximum' }),
+        threshold: t.iteratorAge.toMilliseconds(),
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `The ${name} stream's reader is over ${t.iteratorAge.toHumanString()} behind.`,
+      });
+    for (const consumer of props.consumers)
+      this.add(`${consumer}-end-to-end-latency`, 'warn', {
+        metric: new Metric({
+          namespace: HOLDLINE_NAMESPACE,
+          metricName: 'EndToEndLatency',
+          dimensionsMap: { Consumer: consumer },
+          period: MINUTE,
+          statistic: 'p99',
+        }),
+        threshold: t.endToEndLatencyP99.toMilliseconds(),
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `The ${consumer} consumer's p99 end-to-end latency is over ${t.endToEndLatencyP99.toHumanString()}.`,
+      });
+  }
+
+  private add(
+    name: string,
+    severity: Severity,
+    o: {
+      metric: IMetric;
+      threshold: number;
+      comparisonOperator?: ComparisonOperator;
+      evaluationPeriods: number;
+      datapointsToAlarm?: number;
+      treatMissingData: TreatMissingData;
+      description: string;
+    },
+  ): void {
+    const alarm = new Alarm(this, name, {
+      alarmName: `${Stack.of(this).stackName}-${severity}-${name}`,
+      alarmDescription: `[${severity}] ${o.description}`,
+      metric: o.metric,
+      threshold: o.threshold,
+      comparisonOperator: o.comparisonOperator ?? ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: o.evaluationPeriods,
+      datapointsToAlarm: o.datapointsToAlarm ?? o.evaluationPeriods,
+      treatMissingData: o.treatMissingData,
+    });
+    this.onCall.page(alarm);
+    this.alarms.push(alarm);
+  }
+}
+
+/** An AWS/RDS metric of the instance (OldestReplicationSlotLag, ReplicationSlotDiskUsage, TransactionLogsDiskUsage, …), bytes. */
+export function rdsMetric(instance: DatabaseInstance, name: string): Metric {
+  return instance.metric(name, { period: MINUTE, statistic: 'Maximum' });
+}
+
+/** A `Holdline` namespace metric as the slot monitor publishes it: one datapoint a minute, so Maximum per minute. */
+export function slotMetric(name: string, dimensionsMap: Record<string, string>): Metric {
+  return new Metric({
+    namespace: HOLDLINE_NAMESPACE,
+    metricName: name,
+    dimensionsMap,
+    period: MINUTE,
+    statistic: 'Maximum',
+  });
+}

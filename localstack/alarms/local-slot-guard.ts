@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { CfnTemplate, Provisioned } from '../provision/index.ts';
+import { resourcesOfType } from '../provision/template.ts';
+import { startSqsMetricsPublisher } from './aws-metrics.ts';
+import { startEmfForwarder } from './emf-forwarder.ts';
+import { type AlarmEvaluator, type AlarmTransition, startAlarmEvaluator } from './evaluator.ts';
+
+export const SLOT_MONITOR_ENTRY = 'lambdas/slot-monitor/handler.ts';
+
+export interface LocalSlotGuardOptions {
+  /** Slot monitor schedule locally. Default 5 s (AWS: rate(1 minute)). */
+  monitorIntervalMs?: number;
+  /** Alarm periods divided by this. Default 12: 60 s periods become 5 s, matching the monitor's interval. */
+  alarmTimeScale?: number;
+  onTransition?: (t: AlarmTransition) => void;
+}
+
+/** Logical ids of the schedules that invoke the slot monitor, for the runtime's `scheduleOverrides`. */
+export function slotMonitorScheduleIds(template: CfnTemplate): string[] {
+  const fnIds = new Set(
+    resourcesOfType(template, 'AWS::Lambda::Function')
+      .filter(([, r]) => r.Metadata?.['holdline:entry'] === SLOT_MONITOR_ENTRY)
+      .map(([id]) => id),
+  );
+  return resourcesOfType(template, 'AWS::Events::Rule')
+    .filter(([, r]) =>
+      ((r.Properties?.Targets as Array<{ Arn?: { 'Fn::GetAtt'?: [string, string] } }>) ?? []).some((t) =>
+        fnIds.has(t.Arn?.['Fn::GetAtt']?.[0] ?? ''),
+      ),
+    )
+    .map(([id]) => id);
+}
+
+/** The runtime's scheduleOverrides that run the slot monitor every `intervalMs`. */
+export function slotMonitorOverrides(template: CfnTemplate, intervalMs = 5000): Record<string, number> {
+  return Object.fromEntries(slotMonitorScheduleIds(template).map((id) => [id, intervalMs]));
+}
+
+/**
+ * What AWS does around alarms that no emulator does: evaluates the template's alarms (writing states to the
+ * emulator's CloudWatch, changes to `<logDir>/oncall.jsonl`), publishes the AWS/SQS queue-depth metrics and
+ * forwards the functions' EMF metric lines (CloudWatch Logs' job in AWS) with PutMetricData.
+ */
+export async function startLocalSlotGuard(
+  template: CfnTemplate,
+  provisioned: Provisioned,
+  logDir: string,
+  options: LocalSlotGuardOptions = {},
+): Promise<{ evaluator: AlarmEvaluator; stop(): Promise<void> }> {
+  const scale = options.alarmTimeScale ?? 12;
+  const periodMs = Math.round(60_000 / scale);
+  const sqsMetrics = startSqsMetricsPublisher(provisioned, periodMs);
+  const emf = startEmfForwarder(logDir, periodMs);
+  const evaluator = await startAlarmEvaluator({
+    template,
+    provisioned,
+    sinkFile: join(logDir, 'oncall.jsonl'),
+    timeScale: scale,
+    ...(options.onTransition ? { onTransition: options.onTransition } : {}),
+  });
+  return {
+    evaluator,
+    stop: async () => {
+      await evaluator.stop();
+      await sqsMetrics.stop();
+      await emf.stop();
+    },
+  };
+}
