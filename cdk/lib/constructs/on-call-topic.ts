@@ -20,7 +20,7 @@ export class OnCallTopic extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.topic = new Topic(this, 'Topic', { displayName: 'Holdline on-call' });
+    this.topic = new Topic(this, 'Topic', { displayName: 'Holdline on-call', enforceSSL: true });
     this.action = new SnsAction(this.topic);
     this.subscribe(
       ON_CALL_EMAIL_PARAMETER,
