@@ -1,13 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthTemplate } from '../cdk/lib/synth.ts';
-import { localTokenSecret } from './auth/dev-token.ts';
 import type { AlarmEvaluator } from './alarms/evaluator.ts';
 import {
   type LocalSlotGuardOptions,
   slotMonitorOverrides,
   startLocalSlotGuard,
 } from './alarms/local-slot-guard.ts';
+import { localTokenSecret } from './auth/dev-token.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { fallback, selection } from './emulators/selection.ts';
 import { startEmulators } from './emulators/start.ts';

@@ -62,7 +62,10 @@ describe('identity, the order list and the reconciler', () => {
     expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('OnCall');
     const statements = readers[0]!.Properties.PolicyDocument.Statement;
     expect(statements).toContainEqual(
-      expect.objectContaining({ Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], Effect: 'Allow' }),
+      expect.objectContaining({
+        Action: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        Effect: 'Allow',
+      }),
     );
     // Alarm states only, of this account and region.
     const describe = statements.find((s: { Action: unknown }) => s.Action === 'cloudwatch:DescribeAlarms');
