@@ -151,23 +151,23 @@ const transitionSql = `WITH changed AS (
   )
   SELECT * FROM changed`;
 
+/** A guarded state change and the outbox event it emits. */
+export interface OrderTransition {
+  orderId: string;
+  from: OrderStatus;
+  to: OrderStatus;
+  eventType: string;
+  payload: Record<string, unknown>;
+  traceContext: string | null;
+  /** The version the caller's decision was based on; the change is refused if the order moved since. */
+  expectedVersion?: number;
+}
+
 /**
  * Moves an order `from` → `to` and writes `eventType` to the outbox, atomically. Undefined when the order was not
  * in `from` any more (someone else moved it first): the caller reads the order to see where it stands.
  */
-export async function transitionOrder(
-  db: SqlExecutor,
-  change: {
-    orderId: string;
-    from: OrderStatus;
-    to: OrderStatus;
-    eventType: string;
-    payload: Record<string, unknown>;
-    traceContext: string | null;
-    /** The version the caller's decision was based on; the change is refused if the order moved since. */
-    expectedVersion?: number;
-  },
-): Promise<Order | undefined> {
+export async function transitionOrder(db: SqlExecutor, change: OrderTransition): Promise<Order | undefined> {
   const [row] = await db.query<OrderRow>(transitionSql, {
     id: change.orderId,
     version: change.expectedVersion ?? null,

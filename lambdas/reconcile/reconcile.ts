@@ -1,4 +1,5 @@
 import type { Order } from '../orders/order.ts';
+import type { OrderTransition } from '../orders/order-store.ts';
 import type { GatewayRecord } from './decide.ts';
 import { decide } from './decide.ts';
 
@@ -7,14 +8,7 @@ export interface ReconcileDeps {
   stuckOrders(olderThan: Date, limit: number): Promise<Order[]>;
   lookUp(orderId: string): Promise<GatewayRecord>;
   /** transitionOrder: the guarded change plus its outbox event; undefined if the order moved meanwhile. */
-  transition(change: {
-    orderId: string;
-    from: Order['status'];
-    to: Order['status'];
-    eventType: string;
-    payload: Record<string, unknown>;
-    traceContext: string | null;
-  }): Promise<Order | undefined>;
+  transition(change: OrderTransition): Promise<Order | undefined>;
 }
 
 export interface ReconcileSummary {

@@ -6,19 +6,10 @@
  * 3. the customer's own placed orders stay shown until the list catches up (read-your-writes), because they are
  *    in `seen` from the POST's answer and the list is merged in, never substituted.
  */
-export type OrderStatus = 'pending' | 'confirmed' | 'payment_failed' | 'cancelled';
+// The API's own types (type-only: nothing of the Lambda code is bundled into the UI).
+import type { Order } from '../../lambdas/orders/order.ts';
 
-export interface Order {
-  id: string;
-  customerId: string;
-  status: OrderStatus;
-  currency: string;
-  totalCents: number;
-  items: Array<{ sku: string; quantity: number; unitPriceCents: number }>;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Order, OrderStatus } from '../../lambdas/orders/order.ts';
 
 /** Where an observation came from: the POST's answer, the authoritative GET, or the eventually consistent list. */
 export type Source = 'placed' | 'authoritative' | 'list';

@@ -1,5 +1,6 @@
 import type { Order } from '../../orders/order.ts';
 import { paymentTransition } from '../../orders/order-state.ts';
+import type { OrderTransition } from '../../orders/order-store.ts';
 import type { OrderEventMessage } from '../../shared/order-event-message.ts';
 import { OrderNotFoundError } from '../errors.ts';
 import type { Charge } from './charge-client.ts';
@@ -8,15 +9,7 @@ export interface PaymentDeps {
   getOrder(orderId: string): Promise<Order | undefined>;
   charge(order: Order): Promise<Charge>;
   /** The guarded state change plus its outbox event; undefined if the order had already moved. */
-  transition(change: {
-    orderId: string;
-    from: Order['status'];
-    to: Order['status'];
-    eventType: string;
-    payload: Record<string, unknown>;
-    traceContext: string | null;
-    expectedVersion?: number;
-  }): Promise<Order | undefined>;
+  transition(change: OrderTransition): Promise<Order | undefined>;
 }
 
 export type PaymentResult = 'ignored' | 'already-settled' | 'confirmed' | 'payment_failed';
