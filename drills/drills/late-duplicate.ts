@@ -65,7 +65,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         const ids: string[] = [];
         for (let i = 0; i < count; i++) ids.push(await placeOrder(api, 'late-duplicate', i));
         const settled = await waitFor(async () => {
-          const orders = await Promise.all(ids.map((id) => getOrder(api, id)));
+          const orders = await Promise.all(ids.map((id) => getOrder(api, 'late-duplicate', id)));
           return orders.every((o) => o?.status === 'confirmed') ? orders : undefined;
         }, 90_000);
         if (!settled) throw new Error('not every order was confirmed within 90 s');
@@ -105,7 +105,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
 
         const gatewayLog = cloud.paymentGateway.log();
         const gatewayAfterWindow = gatewayLog.slice(gatewayBefore);
-        const after = await Promise.all(ids.map((id) => getOrder(api, id)));
+        const after = await Promise.all(ids.map((id) => getOrder(api, 'late-duplicate', id)));
         const resultEvents = await db.query<{ aggregate_id: string; n: string }>(
           `SELECT aggregate_id, count(*) AS n FROM outbox
            WHERE event_type IN ('OrderConfirmed', 'OrderPaymentFailed') AND aggregate_id = ANY($1) GROUP BY 1`,

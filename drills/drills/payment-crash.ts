@@ -58,7 +58,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         const run: OrderRun = { orderId, placedAt: Date.now() };
         runs.push(run);
         const settled = await waitFor(async () => {
-          const order = await getOrder(cloud.endpoints.api, orderId);
+          const order = await getOrder(cloud.endpoints.api, 'payment-crash', orderId);
           return order && order.status !== 'pending' ? order : undefined;
         }, 60_000);
         run.settledAt = Date.now();

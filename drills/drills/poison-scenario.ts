@@ -1,16 +1,15 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { type RetryBudget, retryWindowSeconds } from '../../lambdas/consumers/failure-policy.ts';
 import { consumersFor, toSqsEntry } from '../../lambdas/router/routing.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
-import { type LocalCloud, startLocalCloud } from '../../localstack/cloud.ts';
-import { stateDir } from '../../localstack/lib/paths.ts';
+import { devAuthHeaders } from '../../localstack/auth/dev-token.ts';
+import type { LocalCloud } from '../../localstack/cloud.ts';
 import type { LogEntry } from '../../localstack/payment-gateway/server.ts';
 import { type DlqMessage, peek, queueDepth } from '../../tools/dlq/dlq.ts';
 import type { RunContext } from '../lib/context.ts';
+import { startIsolatedCloud } from '../lib/drill-cloud.ts';
 
 /**
  * The shared set-up of the `poison` and `dlq-replay` drills: a local cloud without Debezium (the drill relays each
@@ -41,22 +40,10 @@ export interface DrillCloud {
 }
 
 export async function startDrillCloud(ctx: RunContext, name: string): Promise<DrillCloud> {
-  const base = join(stateDir, 'drills', name);
-  mkdirSync(base, { recursive: true });
-  chmodSync(base, 0o755); // Postgres runs as `holdline-pg` when we are root
-  const dir = mkdtempSync(join(base, 'run-'));
-  chmodSync(dir, 0o755);
-  // startLocalCloud points AWS_ENDPOINT_URL at its own gateway; put back the caller's after.
-  const callerEndpoint = process.env.AWS_ENDPOINT_URL;
-  const cloud = await startLocalCloud({
-    stateDir: dir,
-    logDir: join(dir, 'logs'),
-    ports: { aws: 0, postgres: 0, api: 0 },
-    fresh: true,
+  const { cloud, stop: stopCloud } = await startIsolatedCloud(name, ctx, () => ({
     cdc: false,
     localEnv: drillBackoff,
-    progress: (line) => ctx.log(`  ${line}`),
-  });
+  }));
   // A pool: the sampler and the order relay query at the same time.
   const db = new pg.Pool({ connectionString: cloud.database.admin, max: 4 });
   const sqs = new SQSClient({});
@@ -87,10 +74,7 @@ export async function startDrillCloud(ctx: RunContext, name: string): Promise<Dr
     stop: async () => {
       await db.end().catch(() => {});
       sqs.destroy();
-      await cloud.stop();
-      if (callerEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-      else process.env.AWS_ENDPOINT_URL = callerEndpoint;
-      rmSync(dir, { recursive: true, force: true });
+      await stopCloud();
     },
   };
 }
@@ -126,7 +110,7 @@ export async function setPoisonFault(dc: DrillCloud, on: boolean): Promise<void>
 async function placeAndRoute(dc: DrillCloud, customerId: string, amountCents: number): Promise<PlacedOrder> {
   const response = await fetch(`${dc.cloud.endpoints.api}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await devAuthHeaders(customerId)) },
     body: JSON.stringify({
       customerId,
       currency: 'USD',

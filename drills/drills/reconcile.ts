@@ -6,7 +6,7 @@ import { orderEventMessageSchema } from '../../lambdas/shared/order-event-messag
 import type { LocalCloud } from '../../localstack/cloud.ts';
 import type { CfnTemplate } from '../../localstack/provision/index.ts';
 import type { RunContext } from '../lib/context.ts';
-import { customerApi, scheduleOf, waitFor, withLocalCloud } from '../lib/local-cloud-run.ts';
+import { customerApi, scheduleOf, waitFor, withDrillCloud } from '../lib/drill-cloud.ts';
 import type { ReadableReport, Report } from '../lib/report.ts';
 import { round } from '../lib/stats.ts';
 
@@ -35,15 +35,15 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const deadlineSeconds = ctx.quick ? 3 : 10;
   const intervalMs = 1000;
   const ruleId = scheduleOf(synthTemplate() as CfnTemplate, RECONCILE_ENTRY);
-  return withLocalCloud(
-    ctx,
+  return withDrillCloud(
     'reconcile',
-    {
+    ctx,
+    () => ({
       // A short deadline and a fast schedule locally (AWS: config.reconcileDeadline, rate(1 minute)).
       localEnv: { RECONCILE_DEADLINE_SECONDS: String(deadlineSeconds) },
       scheduleOverrides: { [ruleId]: intervalMs },
-    },
-    (cloud) => drill(ctx, cloud, { orders, deadlineSeconds, intervalMs }),
+    }),
+    ({ cloud }) => drill(ctx, cloud, { orders, deadlineSeconds, intervalMs }),
   );
 }
 

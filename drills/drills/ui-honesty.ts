@@ -15,7 +15,7 @@ import { config } from '../../cdk/lib/config.ts';
 import { devAuthHeaders } from '../../localstack/auth/dev-token.ts';
 import type { LocalCloud } from '../../localstack/cloud.ts';
 import type { RunContext } from '../lib/context.ts';
-import { waitFor, withLocalCloud } from '../lib/local-cloud-run.ts';
+import { waitFor, withDrillCloud } from '../lib/drill-cloud.ts';
 import { type ReadableReport, type Report, reportsDir } from '../lib/report.ts';
 import { percentile, round } from '../lib/stats.ts';
 
@@ -67,7 +67,12 @@ interface Submit {
 }
 
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
-  return withLocalCloud(ctx, 'ui-honesty', {}, (cloud) => drill(ctx, cloud));
+  return withDrillCloud(
+    'ui-honesty',
+    ctx,
+    () => ({}),
+    ({ cloud }) => drill(ctx, cloud),
+  );
 }
 
 async function drill(
@@ -250,12 +255,20 @@ async function warmUp(cloud: LocalCloud): Promise<void> {
         fetch(`${cloud.endpoints.api}/orders`, { headers }).then((r) => r.arrayBuffer()),
       ),
     );
-  const order = await fetch(`${cloud.endpoints.api}/orders`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ currency: 'USD', items: [{ sku: 'WARM-1', quantity: 1, unitPriceCents: 100 }] }),
-  });
-  await order.arrayBuffer();
+  // POSTs too, concurrently, so every API container has opened its Postgres connection before the first click.
+  for (let round = 0; round < 2; round++)
+    await Promise.all(
+      Array.from({ length: 3 }, () =>
+        fetch(`${cloud.endpoints.api}/orders`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            currency: 'USD',
+            items: [{ sku: 'WARM-1', quantity: 1, unitPriceCents: 100 }],
+          }),
+        }).then((r) => r.arrayBuffer()),
+      ),
+    );
 }
 
 /**

@@ -111,7 +111,10 @@ describe('the consumers', () => {
 
     // assert: two deliveries each, one effect each
     expect(handled).toEqual([2, 2, 2]);
-    expect(await getOrder(cloud.endpoints.api, orderId)).toMatchObject({ status: 'confirmed', version: 2 });
+    expect(await getOrder(cloud.endpoints.api, 'consumers-it', orderId)).toMatchObject({
+      status: 'confirmed',
+      version: 2,
+    });
     const charges = cloud.paymentGateway.log().filter((e) => e.idempotencyKey === orderId);
     expect(charges.map((e) => e.result)).toEqual(['created']);
     const effects = cloud.sideEffects.log().filter((e) => e.eventId === event.eventId);

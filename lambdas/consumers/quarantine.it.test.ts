@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devAuthHeaders } from '../../localstack/auth/dev-token.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud.ts';
 import { logDir, repoRoot, stateDir } from '../../localstack/lib/paths.ts';
 import { type DlqMessage, peek, queueDepth, replay } from '../../tools/dlq/dlq.ts';
@@ -39,7 +40,7 @@ afterAll(async () => {
 async function placeOrder(i: number): Promise<OrderEventMessage> {
   const response = await fetch(`${cloud.endpoints.api}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await devAuthHeaders(`c-q-${run}`)) },
     body: JSON.stringify({
       customerId: `c-q-${run}`,
       currency: 'USD',
@@ -141,7 +142,11 @@ describe('quarantine', () => {
         orders.map(
           async (o) =>
             (
-              (await (await fetch(`${cloud.endpoints.api}/orders/${o.aggregateId}`)).json()) as {
+              (await (
+                await fetch(`${cloud.endpoints.api}/orders/${o.aggregateId}`, {
+                  headers: await devAuthHeaders(`c-q-${run}`),
+                })
+              ).json()) as {
                 status: string;
               }
             ).status,
