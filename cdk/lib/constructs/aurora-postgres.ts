@@ -14,7 +14,13 @@ import {
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { config } from '../config.ts';
-import { APP_USER, CDC_USER, type HoldlineDatabase, replicationParameters } from './database.ts';
+import {
+  APP_USER,
+  acknowledgeSandboxDatabase,
+  CDC_USER,
+  type HoldlineDatabase,
+  replicationParameters,
+} from './database.ts';
 import type { Network } from './network.ts';
 
 // The Data API calls the SQL client makes (lambdas/shared/db/data-api-client.ts): statements and explicit transactions.
@@ -75,24 +81,13 @@ export class AuroraPostgres extends Construct implements HoldlineDatabase {
       dbname: config.databaseName,
     }).attach(this.cluster);
 
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'No automatic rotation: a rotation Lambda needs its own network path to the database, and Debezium reads ' +
-        'the holdline_cdc password once at start, so a rotation would break capture until the task restarts. ' +
-        'docs/deploy.md describes rotating by hand (rotate, then force a new Debezium deployment).',
-    });
+    acknowledgeSandboxDatabase(this, this.cluster);
     const ack = (rule: string, reason: string) =>
       Validations.of(this.cluster).acknowledge({ id: `AwsSolutions-${rule}`, reason });
     ack(
       'RDS6',
       "No IAM database authentication: the Data API signs in with the Secrets Manager secret, and Debezium's " +
         'replication connection would outlive an IAM token (15 minutes); passwords stay in Secrets Manager.',
-    );
-    ack(
-      'RDS10',
-      'No deletion protection so `cdk destroy` can tear the sandbox down; the removal policy (snapshot, the CDK ' +
-        'default) still keeps a final snapshot.',
     );
   }
 

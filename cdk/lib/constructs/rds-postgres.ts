@@ -14,7 +14,13 @@ import {
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { config } from '../config.ts';
-import { APP_USER, CDC_USER, type HoldlineDatabase, replicationParameters } from './database.ts';
+import {
+  APP_USER,
+  acknowledgeSandboxDatabase,
+  CDC_USER,
+  type HoldlineDatabase,
+  replicationParameters,
+} from './database.ts';
 import type { Network } from './network.ts';
 
 /**
@@ -78,24 +84,13 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
     });
     this.functionPlacement = { vpc: network.vpc, vpcSubnets: network.functionSubnets };
 
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'No automatic rotation: a rotation Lambda needs its own network path to the database, and Debezium reads ' +
-        'the holdline_cdc password once at start, so a rotation would break capture until the task restarts. ' +
-        'docs/deploy.md describes rotating by hand (rotate, then force a new Debezium deployment).',
-    });
+    acknowledgeSandboxDatabase(this, this.instance);
     const ack = (rule: string, reason: string) =>
       Validations.of(this.instance).acknowledge({ id: `AwsSolutions-${rule}`, reason });
     ack(
       'RDS3',
       'Single-AZ for the sandbox stack: Multi-AZ doubles the instance bill (docs/deploy.md). Set multiAz on this ' +
         'instance for production; the replication slot and its cap need no other change.',
-    );
-    ack(
-      'RDS10',
-      'No deletion protection so `cdk destroy` can tear the sandbox down; the removal policy (snapshot, the CDK ' +
-        'default) still keeps a final snapshot.',
     );
     ack(
       'RDS11',
