@@ -41,12 +41,16 @@ interface EventRow {
   event_type: string;
 }
 
+/** Orders placed at once right before each Debezium kill, and how long after them it lands. */
+const BURST = 8;
+const BURST_TO_KILL_MS = 250;
+
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const count = ctx.quick ? 24 : 200;
   const paceMs = ctx.quick ? 150 : 100;
   const chaosEveryMs = ctx.quick ? 1200 : 2000;
   const plan: Array<Kill['target']> = ctx.quick
-    ? ['router', 'debezium', 'router']
+    ? ['router', 'debezium', 'router', 'debezium']
     : [
         'router',
         'debezium',
@@ -89,6 +93,16 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
           if (target === 'router') {
             kills.push({ at, target, detail: cloud.runtime.killWorkers(routerId) });
           } else if (debezium) {
+            // A burst just before the kill, so records are on the stream whose offsets are not flushed yet
+            // (offset.flush.interval.ms 1 s): the restarted connector sends them again. Without it a quick run's
+            // kill can land in a quiet second and prove nothing.
+            const burst = await Promise.all(
+              Array.from({ length: BURST }, (_, j) =>
+                placeOrder(cloud.endpoints.api, 'relay-crash', 100_000 + kills.length * BURST + j),
+              ),
+            );
+            ids.push(...burst);
+            await sleep(BURST_TO_KILL_MS);
             await debezium.kill();
             const started = Date.now();
             debezium = await startDebezium({
@@ -120,7 +134,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
               )
             ).rows;
             const e = effects(cloud, events);
-            return events.length >= 2 * count && e.missing.length === 0 ? e : undefined;
+            return events.length >= 2 * ids.length && e.missing.length === 0 ? e : undefined;
           },
           ctx.quick ? 120_000 : 300_000,
           500,
@@ -158,7 +172,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         const lost = final.missing.length + [...eventIds].filter((id) => !perEvent.has(id)).length;
         const duplicateEffects = final.duplicates.length;
         const metrics = {
-          orders: count,
+          orders: ids.length,
           events: events.length,
           kills: kills.length,
           debeziumKills: kills.filter((k) => k.target === 'debezium').length,
