@@ -75,8 +75,12 @@ export class HoldlineStack extends Stack {
       // DMS captures the outbox table as a whole; with the poller too, every event would go out twice.
       throw new Error('relay=polling needs cdc=debezium: the DMS variant always delivers the outbox itself');
     const capture = { network, database, orderEvents, orderChanges, paused: props.capturePaused };
+    // The slots the guard watches: Debezium's, one per connector. DMS names its own slots, so none are known.
+    let slotNames: string[] = [];
     if (props.cdc === 'dms') new DmsCapture(this, 'Capture', capture);
-    else new DebeziumCapture(this, 'Capture', { ...capture, outbox: props.relay !== 'polling' });
+    else
+      slotNames = new DebeziumCapture(this, 'Capture', { ...capture, outbox: props.relay !== 'polling' })
+        .slotNames;
     if (props.relay === 'polling')
       new PollingRelayService(this, 'PollingRelay', { network, database, orderEvents });
     new OutboxReaper(this, 'OutboxReaper', database);
@@ -117,8 +121,7 @@ export class HoldlineStack extends Stack {
     const onCall = new OnCallTopic(this, 'OnCall');
     const consumers = { payment, inventory, notification };
     const guardInput = {
-      // Debezium's connector names, which are also its slot names (debezium-capture.ts). DMS names its own.
-      slotNames: props.cdc === 'dms' ? [] : ['holdline_outbox', 'holdline_orders'],
+      slotNames,
       consumers: Object.keys(consumers),
       ...(database instanceof RdsPostgres ? { rdsInstance: database.instance } : {}),
     };

@@ -199,3 +199,14 @@ describe('slot guard on Aurora', () => {
     expect(names).not.toContain('Holdline-page-free-storage');
   });
 });
+
+describe('slot guard with the polling relay', () => {
+  it('watches only the slots that exist: no outbox connector, so no outbox slot alarms', () => {
+    const template = holdlineTemplate({ relay: 'polling' });
+    const names = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties.AlarmName as string | undefined,
+    );
+    expect(names).toContain('Holdline-page-holdline_orders-retained-page');
+    expect(names.filter((n) => n?.includes('holdline_outbox'))).toEqual([]);
+  });
+});

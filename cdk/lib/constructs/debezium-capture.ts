@@ -44,6 +44,8 @@ export class DebeziumCapture extends Construct {
   /** Absent when the polling relay delivers the outbox (context `relay=polling`): one relay at a time. */
   readonly outbox: DebeziumTask | undefined;
   readonly orders: DebeziumTask;
+  /** The replication slots these connectors hold (the slot guard alarms on each). */
+  readonly slotNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: DebeziumCaptureProps) {
     super(scope, id);
@@ -51,8 +53,9 @@ export class DebeziumCapture extends Construct {
       vpc: props.network.vpc,
       containerInsightsV2: ContainerInsights.ENABLED,
     });
-    const task = (taskId: string, spec: ConnectorSpec): DebeziumTask =>
-      new DebeziumTask(this, taskId, {
+    const task = (taskId: string, spec: ConnectorSpec): DebeziumTask => {
+      this.slotNames.push(spec.name);
+      return new DebeziumTask(this, taskId, {
         cluster,
         properties: debeziumProperties(this.input(props.database, spec)),
         stream: spec.stream,
@@ -61,6 +64,7 @@ export class DebeziumCapture extends Construct {
         subnets: props.network.publicSubnets,
         paused: props.paused,
       });
+    };
     this.outbox =
       props.outbox === false
         ? undefined
