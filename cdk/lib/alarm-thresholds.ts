@@ -38,6 +38,15 @@ export interface AlarmThresholds {
   /** Warns when a consumer's p99 end-to-end latency (event occurredAt → side effect) exceeds this. 30 s: the
    *  cdc-latency bench measured commit → Kinesis at 174 ms p99; 30 s means something is retrying or queued. */
   endToEndLatencyP99: Duration;
+  /** Pages on any Lambda error or throttle in a minute. 1: handlers report partial batch failures instead of
+   *  throwing, so an invocation error means a crash, a timeout or a failed cold start — never normal traffic. */
+  functionErrors: number;
+  /** Pages when a consumer's circuit breaker has been open this long. 1 min: the breaker opens within seconds
+   *  of an outage, so on-call hears about the outage itself, not its symptoms (queue age, DLQ) hours later. */
+  dependencyDown: Duration;
+  /** Pages when orders stay stuck (pending past the reconcile deadline) this long without the count ever
+   *  reaching zero. 15 min: three reconciler re-drives; an outage that ends by itself drains well inside it. */
+  reconcileNotDraining: Duration;
 }
 
 export const alarmThresholds: AlarmThresholds = {
@@ -50,6 +59,9 @@ export const alarmThresholds: AlarmThresholds = {
   queueOldestMessageAge: Duration.minutes(10),
   iteratorAge: Duration.minutes(5),
   endToEndLatencyP99: Duration.seconds(30),
+  functionErrors: 1,
+  dependencyDown: Duration.minutes(1),
+  reconcileNotDraining: Duration.minutes(15),
 };
 
 /** The slot cap in bytes, as the monitor publishes it (SlotCapBytes). */

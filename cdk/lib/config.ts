@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { outageReceives, type RetryBudget } from '../../lambdas/consumers/failure-policy.ts';
 
 /**
  * Every setting a delivery guarantee rests on, in one typed place. Constructs read these instead of
@@ -7,13 +8,23 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  * AWS imposes the number).
  */
 export interface HoldlineConfig {
-  /** Receives before SQS moves a message to its DLQ. Default 5: rides out a short outage, parks a poison pill. */
-  maxReceiveCount: number;
-  /** A consumer's first retry backoff (visibility timeout after a transient failure), doubling per receive.
-   *  Default 2 s: with maxReceiveCount 5 a poison message is retried for 2+4+8+16 = 30 s, then quarantined. */
+  /** Receives a message that fails on its own (poison) gets before the consumer quarantines it with its reason.
+   *  Default 5: with the 2 s base a poison message is retried for 2+4+8+16 = 30 s, then quarantined. */
+  messageAttempts: number;
+  /** A consumer's first retry backoff (visibility timeout after a failure), doubling per receive. Default 2 s. */
   consumerRetryBackoffBase: Duration;
-  /** Cap on one consumer retry backoff. Default 60 s. */
+  /** Cap on one consumer retry backoff for a message failure. Default 60 s. */
   consumerRetryBackoffMax: Duration;
+  /**
+   * How long a dependency (the database, the gateway, DynamoDB) may be unavailable before the messages waiting
+   * on it are quarantined. Default 6 h: longer than any outage that ends by itself (an RDS reboot or Multi-AZ
+   * failover takes 1–2 min, a regional brown-out hours), short enough that a dependency gone for good still ends
+   * in the DLQ with its reason the same working day. A dependency failure never spends `messageAttempts`.
+   */
+  outageBudget: Duration;
+  /** Cap on one backoff during an outage. Default 2 min: backoff grows to minutes so an outage costs few receives,
+   *  and after the dependency is back a message waits at most this long (FIFO holds its group meanwhile). */
+  outageBackoffMax: Duration;
   /** Consumer Lambda timeout. Default 30 s: a payment call plus an idempotency write, with margin. */
   consumerTimeout: Duration;
   /** Queue visibility as a multiple of the consumer timeout. Default 6: AWS guidance for SQS→Lambda, so a batch
@@ -50,8 +61,8 @@ export interface HoldlineConfig {
   orderViewTimeout: Duration;
   /** API Lambda timeout. Default 10 s: below API Gateway's 30 s integration limit so errors are ours, not a 503. */
   apiTimeout: Duration;
-  /** How long a processed event id is remembered. Default 24 h: far longer than any redelivery path
-   *  (5 receives × 180 s visibility, 10 Kinesis retries), so a late duplicate still hits the record. */
+  /** How long a processed event id is remembered. Default 24 h: longer than any redelivery path (a message
+   *  waits at most the 6 h outage budget; 10 Kinesis retries), so a late duplicate still hits the record. */
   idempotencyTtl: Duration;
   /** PostgreSQL major version, matching the local server. Default 17. */
   postgresMajorVersion: '17';
@@ -92,16 +103,24 @@ export interface HoldlineConfig {
   reconcileDeadline: Duration;
   /** How often the reconciler runs. Default every minute (the finest `rate()` EventBridge allows). */
   reconcileInterval: Duration;
-  /** Orders the reconciler resolves per run. Default 100: bounded work inside its timeout. */
+  /** Orders the reconciler reads per page (it pages on with a cursor while time lasts). Default 100. */
   reconcileBatchSize: number;
+  /** An order with no charge has its payment asked for again at most this often. Default 5 min: longer than a
+   *  message's own retries take once its dependency is back (outageBackoffMax), so a re-drive rarely races one. */
+  reconcileRedriveInterval: Duration;
+  /** An order still without a charge this long after it was placed fails with "could not be processed".
+   *  Default 7 h: past the consumers' outage budget (6 h), so no message of it can still be trying. */
+  reconcileGiveUpAfter: Duration;
   /** Reconciler Lambda timeout. Default 60 s: 100 gateway look-ups and guarded updates. */
   reconcileTimeout: Duration;
 }
 
 export const config: HoldlineConfig = {
-  maxReceiveCount: 5,
+  messageAttempts: 5,
   consumerRetryBackoffBase: Duration.seconds(2),
   consumerRetryBackoffMax: Duration.seconds(60),
+  outageBudget: Duration.hours(6),
+  outageBackoffMax: Duration.minutes(2),
   consumerTimeout: Duration.seconds(30),
   visibilityTimeoutFactor: 6,
   dlqRetention: Duration.days(14),
@@ -130,10 +149,32 @@ export const config: HoldlineConfig = {
   reconcileDeadline: Duration.minutes(2),
   reconcileInterval: Duration.minutes(1),
   reconcileBatchSize: 100,
+  reconcileRedriveInterval: Duration.minutes(5),
+  reconcileGiveUpAfter: Duration.hours(7),
   reconcileTimeout: Duration.seconds(60),
 };
 
 /** Queue visibility timeout for a consumer with the configured timeout (180 s by default). */
 export function consumerVisibilityTimeout(c: HoldlineConfig = config): Duration {
   return Duration.seconds(c.consumerTimeout.toSeconds() * c.visibilityTimeoutFactor);
+}
+
+/** The consumers' retry budget (lambdas/consumers/failure-policy.ts) as the stack configures it. */
+export function consumerRetryBudget(c: HoldlineConfig = config): RetryBudget {
+  return {
+    maxAttempts: c.messageAttempts,
+    backoffBaseSeconds: c.consumerRetryBackoffBase.toSeconds(),
+    backoffMaxSeconds: c.consumerRetryBackoffMax.toSeconds(),
+    outageBudgetSeconds: c.outageBudget.toSeconds(),
+    outageBackoffMaxSeconds: c.outageBackoffMax.toSeconds(),
+  };
+}
+
+/**
+ * A consumer queue's RedrivePolicy maxReceiveCount: the backstop for what the consumer's own policy never sees
+ * (a crash, a timeout). It must sit above every receive an outage of the whole budget can spend, or SQS would
+ * move a message that is only waiting for its dependency; plus the message's own attempts.
+ */
+export function redriveMaxReceiveCount(c: HoldlineConfig = config): number {
+  return outageReceives(consumerRetryBudget(c)) + c.messageAttempts;
 }

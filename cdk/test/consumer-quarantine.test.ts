@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../lib/config.ts';
+import { outageReceives } from '../../lambdas/consumers/failure-policy.ts';
+import { config, consumerRetryBudget } from '../lib/config.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
 
 const CONSUMERS = ['payment', 'inventory', 'notification'] as const;
@@ -24,22 +25,35 @@ describe('consumer quarantine wiring', () => {
     return { fn, queueId, queue, dlqId, env: fn.Properties.Environment.Variables };
   }
 
-  it('gives each consumer its own queue, its own DLQ and the redrive maxReceiveCount as the retry budget', () => {
+  it('gives each consumer its own queue, its own DLQ and the retry budget of the config', () => {
     for (const consumer of CONSUMERS) {
-      const { env, queueId, queue, dlqId } = wiring(consumer);
+      const { env, queueId, dlqId } = wiring(consumer);
       expect(referencedId(env.QUEUE_URL), consumer).toBe(queueId);
       expect(referencedId(env.DLQ_URL), consumer).toBe(dlqId);
-      expect(env.MAX_RECEIVE_COUNT).toBe(String(queue.Properties.RedrivePolicy.maxReceiveCount));
-      expect(env.RETRY_BACKOFF_BASE_SECONDS).toBe(String(config.consumerRetryBackoffBase.toSeconds()));
-      expect(env.RETRY_BACKOFF_MAX_SECONDS).toBe(String(config.consumerRetryBackoffMax.toSeconds()));
+      expect(env).toMatchObject({
+        MAX_ATTEMPTS: String(config.messageAttempts),
+        RETRY_BACKOFF_BASE_SECONDS: String(config.consumerRetryBackoffBase.toSeconds()),
+        RETRY_BACKOFF_MAX_SECONDS: String(config.consumerRetryBackoffMax.toSeconds()),
+        OUTAGE_BUDGET_SECONDS: String(6 * 3600),
+        OUTAGE_BACKOFF_MAX_SECONDS: String(config.outageBackoffMax.toSeconds()),
+      });
+    }
+  });
+
+  it('sets the queue redrive above every receive a 6 h outage can spend, so SQS never moves a waiting message', () => {
+    for (const consumer of CONSUMERS) {
+      const { queue } = wiring(consumer);
+      const budget = consumerRetryBudget();
+      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBeGreaterThan(
+        outageReceives(budget) + budget.maxAttempts - 1,
+      );
+      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBeLessThanOrEqual(1000);
     }
   });
 
   it('keeps the longest retry backoff inside the queue visibility, so a backoff never lengthens a retry', () => {
     const { queue } = wiring('payment');
-    expect(config.consumerRetryBackoffMax.toSeconds()).toBeLessThanOrEqual(
-      queue.Properties.VisibilityTimeout,
-    );
+    expect(config.outageBackoffMax.toSeconds()).toBeLessThanOrEqual(queue.Properties.VisibilityTimeout);
   });
 
   it('lets each consumer send to its own DLQ and to no other', () => {

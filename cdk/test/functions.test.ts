@@ -26,9 +26,11 @@ const ENTRIES = [
 const FAILURE_POLICY_ENV = [
   'QUEUE_URL',
   'DLQ_URL',
-  'MAX_RECEIVE_COUNT',
+  'MAX_ATTEMPTS',
   'RETRY_BACKOFF_BASE_SECONDS',
   'RETRY_BACKOFF_MAX_SECONDS',
+  'OUTAGE_BUDGET_SECONDS',
+  'OUTAGE_BACKOFF_MAX_SECONDS',
 ];
 
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
@@ -75,6 +77,8 @@ const ENVIRONMENT: Record<string, string[]> = {
     'PAYMENT_GATEWAY_URL',
     'RECONCILE_DEADLINE_SECONDS',
     'RECONCILE_BATCH_SIZE',
+    'RECONCILE_REDRIVE_INTERVAL_SECONDS',
+    'RECONCILE_GIVE_UP_AFTER_SECONDS',
     'DB_DRIVER',
     'DB_SECRET_ARN',
     'DB_HOST',

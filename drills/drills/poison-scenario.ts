@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { type RetryBudget, retryWindowSeconds } from '../../lambdas/consumers/failure-policy.ts';
 import { consumersFor, toSqsEntry } from '../../lambdas/router/routing.ts';
@@ -9,7 +9,7 @@ import type { LocalCloud } from '../../localstack/cloud.ts';
 import type { LogEntry } from '../../localstack/payment-gateway/server.ts';
 import { type DlqMessage, peek, queueDepth } from '../../tools/dlq/dlq.ts';
 import type { RunContext } from '../lib/context.ts';
-import { startIsolatedCloud } from '../lib/drill-cloud.ts';
+import { functionIdByEntry, startIsolatedCloud } from '../lib/drill-cloud.ts';
 
 /**
  * The shared set-up of the `poison` and `dlq-replay` drills: a local cloud without Debezium (the drill relays each
@@ -23,7 +23,7 @@ export const poisonAmountCents = 1313;
 
 /**
  * Local speed-up, said in every report: the consumers back off 1, 2, 4, 4 s (base 1 s, cap 4 s) instead of the
- * stack's 2, 4, 8, 16 s, so a drill takes seconds. The retry budget (maxReceiveCount) is the stack's own.
+ * stack's 2, 4, 8, 16 s, so a drill takes seconds. The message budget (MAX_ATTEMPTS) is the stack's own.
  */
 export const drillBackoff = { RETRY_BACKOFF_BASE_SECONDS: '1', RETRY_BACKOFF_MAX_SECONDS: '4' };
 
@@ -52,23 +52,28 @@ export async function startDrillCloud(ctx: RunContext, name: string): Promise<Dr
     if (!value) throw new Error(`stack output ${cap(consumer)}${kind}Url is missing`);
     return value;
   };
-  // The retry budget as provisioned: the payment queue's own RedrivePolicy.
-  const attributes = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url('payment', 'Queue'), AttributeNames: ['RedrivePolicy'] }),
-  );
-  const maxReceiveCount = Number(
-    (JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}') as { maxReceiveCount?: unknown })
-      .maxReceiveCount,
-  );
+  // The retry budget as provisioned: the payment function's own environment, from the template (the drill's
+  // backoff override on top, said in the report).
+  const environment = (
+    cloud.template.Resources?.[functionIdByEntry(cloud, 'lambdas/consumers/payment/handler.ts')]
+      ?.Properties as {
+      Environment?: { Variables?: Record<string, unknown> };
+    }
+  )?.Environment?.Variables;
+  const maxAttempts = Number(environment?.MAX_ATTEMPTS);
+  if (!Number.isInteger(maxAttempts))
+    throw new Error('the payment function has no MAX_ATTEMPTS in the template');
   return {
     cloud,
     db,
     sqs,
     url,
     budget: {
-      maxReceiveCount,
+      maxAttempts,
       backoffBaseSeconds: Number(drillBackoff.RETRY_BACKOFF_BASE_SECONDS),
       backoffMaxSeconds: Number(drillBackoff.RETRY_BACKOFF_MAX_SECONDS),
+      outageBudgetSeconds: Number(environment?.OUTAGE_BUDGET_SECONDS),
+      outageBackoffMaxSeconds: Number(environment?.OUTAGE_BACKOFF_MAX_SECONDS),
     },
     gatewayLog: () => cloud.paymentGateway.log(),
     stop: async () => {

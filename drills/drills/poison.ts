@@ -5,7 +5,7 @@ import { gatewayResults, runPoison, startDrillCloud } from './poison-scenario.ts
 /**
  * Drill: one poison order among many, each order its own FIFO message group. The gateway stand-in answers HTTP 500
  * to every charge of the poison's amount, so the payment consumer can never succeed with it. It must use up its
- * retry budget (the stack's maxReceiveCount) with backoffs, land in the payment DLQ with its reason, and hold back
+ * message budget (the stack's MAX_ATTEMPTS) with backoffs, land in the payment DLQ with its reason, and hold back
  * nothing but itself: every other order completes, and the queue's backlog and oldest-message age stay bounded.
  */
 
@@ -39,9 +39,9 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       'it carries its reason (retry budget exhausted)': /^retry budget exhausted/.test(
         q?.quarantine.reason ?? '',
       ),
-      'it used the whole retry budget': q?.quarantine.receiveCount === String(dc.budget.maxReceiveCount),
-      'the gateway saw exactly maxReceiveCount attempts, none charged':
-        poisonAttempts.failed === dc.budget.maxReceiveCount && poisonAttempts.created === undefined,
+      'it used the whole retry budget': q?.quarantine.receiveCount === String(dc.budget.maxAttempts),
+      'the gateway saw exactly maxAttempts attempts, none charged':
+        poisonAttempts.failed === dc.budget.maxAttempts && poisonAttempts.created === undefined,
       'every other order completed': othersCompleted === others.length,
       'no other DLQ has anything': result.dlqDepths.inventory === 0 && result.dlqDepths.notification === 0,
       'the payment queue drained': result.finalBacklog === 0,
@@ -60,7 +60,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         maxBacklog,
         poisonQuarantinedAfterSeconds,
         poisonReceiveCount: q?.quarantine.receiveCount ?? null,
-        maxReceiveCount: dc.budget.maxReceiveCount,
+        maxAttempts: dc.budget.maxAttempts,
         retryWindowSeconds: result.retryWindowSeconds,
         othersMaxCompletionSeconds: Math.round(Math.max(0, ...completionSeconds) * 10) / 10,
       },
@@ -102,10 +102,10 @@ function readable(
   return {
     title: 'Drill: poison — one order that can never be paid, among many',
     summary: [
-      `${e.orders} orders at ${e.offeredPerSecond}/s, each its own FIFO message group; the drill relays each order's outbox row to the consumer queues exactly as the router would (Debezium is off so the timing is the consumers'). One order's amount makes the payment gateway stand-in answer **HTTP 500** every time. The consumer's failure policy treats that as transient: it retries with backoff (visibility timeout; locally 1, 2, 4, 4 s instead of the stack's 2, 4, 8, 16 s — \`RETRY_BACKOFF_*\` overridden for the drill only) until the receive that uses up the queue's **maxReceiveCount (${m.maxReceiveCount}, from the CDK stack)**, then copies it to the payment DLQ with its reason and acknowledges it.`,
+      `${e.orders} orders at ${e.offeredPerSecond}/s, each its own FIFO message group; the drill relays each order's outbox row to the consumer queues exactly as the router would (Debezium is off so the timing is the consumers'). One order's amount makes the payment gateway stand-in answer **HTTP 500** every time, while it serves every other order. A 5xx while the other orders succeed is the message's own failure, not an outage (the circuit breaker stays closed): the consumer retries with backoff (visibility timeout; locally 1, 2, 4, 4 s instead of the stack's 2, 4, 8, 16 s — \`RETRY_BACKOFF_*\` overridden for the drill only) until the receive that uses up its **MAX_ATTEMPTS (${m.maxAttempts}, from the CDK stack)**, then copies it to the payment DLQ with its reason and acknowledges it.`,
       `Result: **${m.dlqMessages}** message in the payment DLQ after ${m.poisonQuarantinedAfterSeconds} s (reason: “${e.quarantined?.quarantine.reason ?? 'none'}”); **${m.othersCompleted}/${m.othersTotal}** other orders confirmed; the oldest unsettled payment message was never older than **${m.maxOldestMessageAgeSeconds} s** (bound ${m.ageBoundSeconds} s = retry window ${m.retryWindowSeconds} s + slack), the backlog peaked at ${m.maxBacklog} and drained to 0.`,
       '**Oldest-message age**: ElasticMQ has no `ApproximateAgeOfOldestMessage` (in AWS it is a CloudWatch metric, not a queue attribute), so the drill computes it from its own clocks: the time it sent each OrderPlaced, and the moment it saw the order leave `pending` in Postgres (sampled each second) — or, for the poison, its copy arrive in the DLQ. A message counts as waiting until the first sample that sees it gone, so the figure is an upper bound by at most one sampling interval. Backlog is `ApproximateNumberOfMessages` + `…NotVisible` of the payment queue.',
-      `Without the policy the poison would sit in the queue ${m.maxReceiveCount} × 180 s (the visibility timeout) = ${Number(m.maxReceiveCount) * 3} min before the queue's redrive moved it — with no reason attached.`,
+      `Without the policy the poison would sit in the queue until the queue's redrive backstop (sized above what a 6 h outage spends) moved it — hours, with no reason attached.`,
     ].join('\n\n'),
     charts: [
       {

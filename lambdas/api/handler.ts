@@ -2,26 +2,24 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { boundedAwsClient } from '../shared/aws-client.ts';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
-import type { SqlClient } from '../shared/db/sql-client.ts';
 import { requireEnv } from '../shared/env.ts';
+import { lazy } from '../shared/lazy.ts';
 import { HttpProblem } from './http-problem.ts';
 import { dynamoOrderList, type OrderListReader } from './order-list.ts';
 import { problemResponse } from './problem-response.ts';
 import { type ApiDeps, routes } from './routes.ts';
 
-// Created on first use, so a route that needs none of them (POST /orders) never pays for the others.
-let db: Promise<SqlClient> | undefined;
+// Created on first use, so a route that needs none of them (POST /orders) never pays for the others; a failed
+// first connection (the database restarting) is forgotten, so the next request tries again.
 let orderList: OrderListReader | undefined;
 
 const deps: ApiDeps = {
-  db: () => {
-    db ??= sqlClientFromEnv();
-    return db;
-  },
+  db: lazy(sqlClientFromEnv),
   orderList: () => {
     orderList ??= dynamoOrderList(
-      DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      DynamoDBDocumentClient.from(new DynamoDBClient(boundedAwsClient)),
       requireEnv('ORDER_VIEW_TABLE'),
     );
     return orderList;

@@ -1,11 +1,24 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { metricNames } from '../shared/metric-names.ts';
 import { type ConsumerName, endToEndLatencyMs } from './dedupe.ts';
-import { fifoConsumer, logger } from './fifo-consumer.ts';
+import { type BatchOutcome, fifoConsumer, logger } from './fifo-consumer.ts';
 import { type ApplyStep, idempotent } from './idempotent.ts';
 
 /** CloudWatch namespace shared by every Holdline metric. */
 export const METRICS_NAMESPACE = 'Holdline';
+
+/**
+ * `DependencyDown` (1 while the breaker is open, else 0: its alarm pages for the outage itself, within a minute),
+ * `DependencyFailures` and `RecordsHandedBack` (how much of the traffic the outage is holding).
+ */
+function addOutageMetrics(metrics: Metrics, outcome: BatchOutcome): void {
+  metrics.addMetric(metricNames.dependencyDown, MetricUnit.Count, outcome.breakerOpen ? 1 : 0);
+  if (outcome.dependencyFailures > 0)
+    metrics.addMetric(metricNames.dependencyFailures, MetricUnit.Count, outcome.dependencyFailures);
+  if (outcome.handedBack > 0)
+    metrics.addMetric(metricNames.recordsHandedBack, MetricUnit.Count, outcome.handedBack);
+}
 
 /**
  * A consumer Lambda: `fifoConsumer(idempotent(name, step))` plus the per-invocation wiring — the Lambda context
@@ -19,23 +32,26 @@ export function consumerHandler(name: ConsumerName, step: ApplyStep) {
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ Consumer: name });
   const once = idempotent(name, step);
-  return fifoConsumer(async (message) => {
-    const delivery = await once.handle(message);
-    if (delivery.kind === 'applied')
-      metrics.addMetric(
-        'EndToEndLatency',
-        MetricUnit.Milliseconds,
-        endToEndLatencyMs(message.occurredAt, Date.now()),
-      );
-    logger.info(delivery.kind === 'applied' ? 'event applied' : 'duplicate absorbed', {
-      consumer: name,
-      eventId: message.eventId,
-      orderId: message.aggregateId,
-      eventType: message.eventType,
-      outcome: delivery.applied.outcome,
-      appliedBy: delivery.applied.appliedBy,
-    });
-  })
+  return fifoConsumer(
+    async (message) => {
+      const delivery = await once.handle(message);
+      if (delivery.kind === 'applied')
+        metrics.addMetric(
+          'EndToEndLatency',
+          MetricUnit.Milliseconds,
+          endToEndLatencyMs(message.occurredAt, Date.now()),
+        );
+      logger.info(delivery.kind === 'applied' ? 'event applied' : 'duplicate absorbed', {
+        consumer: name,
+        eventId: message.eventId,
+        orderId: message.aggregateId,
+        eventType: message.eventType,
+        outcome: delivery.applied.outcome,
+        appliedBy: delivery.applied.appliedBy,
+      });
+    },
+    { onBatch: (outcome) => addOutageMetrics(metrics, outcome) },
+  )
     .before((request) => once.registerContext(request.context))
     .use(logMetrics(metrics));
 }

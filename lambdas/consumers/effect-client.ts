@@ -3,6 +3,7 @@ import { ConsumerError } from './errors.ts';
 /** The downstream service could not be reached or answered 5xx: retry later (visibility timeout). */
 export class EffectUnavailableError extends ConsumerError {
   override name = 'EffectUnavailableError';
+  readonly dependencyUnavailable = true;
   constructor(
     readonly url: string,
     readonly status: number | undefined,

@@ -49,9 +49,10 @@ export class OversizeMessageError extends PermanentMessageError {
   }
 }
 
-/** The gateway could not be reached or answered 5xx: retry later (visibility timeout). */
+/** The gateway could not be reached, timed out or answered 5xx: a dependency outage (failure-policy.ts). */
 export class GatewayUnavailableError extends ConsumerError {
   override name = 'GatewayUnavailableError';
+  readonly dependencyUnavailable = true;
   constructor(
     readonly orderId: string,
     readonly status: number | undefined,
@@ -73,8 +74,31 @@ export class ChargeRejectedError extends ConsumerError {
     readonly status: number,
     readonly body: string,
   ) {
-    super(`payment gateway rejected the charge for order ${orderId}: HTTP ${status} ${body}`);
+    super(`payment gateway rejected the charge for order ${orderId}: HTTP ${status} ${body.slice(0, 200)}`);
     this.permanent = status !== 408 && status !== 429;
+    this.dependencyUnavailable = !this.permanent;
+  }
+  /** 408 and 429 say the gateway is busy: an outage for the failure policy, not this order's fault. */
+  readonly dependencyUnavailable: boolean;
+}
+
+/**
+ * The gateway answered 2xx with something that is not a charge (not JSON, or a status we do not know). We cannot
+ * tell whether it charged, so the order must stay pending and the call be retried (the idempotency key makes a
+ * repeat safe); treated as the gateway misbehaving, i.e. unavailable, never as a decline.
+ */
+export class GatewayProtocolError extends ConsumerError {
+  override name = 'GatewayProtocolError';
+  readonly dependencyUnavailable = true;
+  constructor(
+    readonly orderId: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `payment gateway answered the charge for order ${orderId} with an unreadable body: ${reason}`,
+      options,
+    );
   }
 }
 
@@ -97,5 +121,32 @@ export class QuarantineFailedError extends ConsumerError {
     options?: ErrorOptions,
   ) {
     super(`message ${messageId} could not be sent to the DLQ`, options);
+  }
+}
+
+/**
+ * Not tried: the circuit breaker is open because a dependency is down. Counts as a dependency failure for the
+ * failure policy (the outage budget), and the record comes back when the breaker lets a probe through.
+ */
+export class CircuitOpenError extends ConsumerError {
+  override name = 'CircuitOpenError';
+  readonly dependencyUnavailable = true;
+  constructor(
+    readonly messageId: string,
+    readonly lastFailure: string,
+  ) {
+    super(`message ${messageId} handed back untried: circuit open after "${lastFailure}"`);
+  }
+}
+
+/** Not tried: too little of the invocation was left to finish it safely. Handed back to be tried at once. */
+export class InvocationEndingError extends ConsumerError {
+  override name = 'InvocationEndingError';
+  readonly dependencyUnavailable = true;
+  constructor(
+    readonly messageId: string,
+    readonly remainingMs: number,
+  ) {
+    super(`message ${messageId} handed back untried: only ${remainingMs} ms of the invocation left`);
   }
 }

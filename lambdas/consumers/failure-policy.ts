@@ -1,31 +1,43 @@
+import { describeFailure, isDependencyUnavailable } from '../shared/dependency-failure.ts';
 import { ConsumerError } from './errors.ts';
 
 /**
  * What a consumer does with a message whose processing failed. Pure: no AWS, no clock, no randomness of its own.
+ * Failures are told apart by cause:
  *
- * - A permanent failure (malformed, unknown type, oversize, a 4xx from the gateway) is quarantined on the spot:
- *   retrying cannot help, and every retry would hold the message's group back.
- * - Anything else is retried after an exponential backoff, set as the message's visibility timeout — until the
- *   receive that uses up the queue's retry budget (`maxReceiveCount`, from the CDK config): that one quarantines
- *   the message with the last error as its reason, one receive before the queue's own redrive would move it
- *   without any reason.
+ * - **permanent** (malformed, unknown type, oversize, a 4xx from the gateway): quarantined on the spot; retrying
+ *   cannot help, and every retry would hold the message's group back.
+ * - **dependency** (connection refused or reset, a timeout, a 5xx or 429, throttling, DNS — `dependency-failure.ts`)
+ *   while the consumer has no evidence its dependencies work: an outage, not the message's fault. Retried with a
+ *   backoff that grows to minutes, for as long as the outage budget (default 6 h since the message was sent)
+ *   lasts; it never spends the message's own attempts.
+ * - **message** (anything else, or a dependency error while other messages succeed — the gateway always refusing
+ *   this one order): retried with a short backoff until the message's attempts are used up, then quarantined with
+ *   the last error as its reason.
  *
  * The queue's RedrivePolicy stays as the backstop for what this code never sees (a crash, a timeout, a failed
- * DLQ send): those messages land in the DLQ without `holdline.*` attributes.
+ * DLQ send); its maxReceiveCount is sized above what the outage budget can spend (`cdk/lib/config.ts`).
  */
 
 export interface RetryBudget {
-  /** The source queue's RedrivePolicy maxReceiveCount: deliveries a message gets before it must leave. */
-  maxReceiveCount: number;
+  /** Receives a message failing on its own gets before it is quarantined (the stack's `messageAttempts`). */
+  maxAttempts: number;
   /** Backoff after the first failed receive, in seconds; doubles with every receive. */
   backoffBaseSeconds: number;
-  /** Cap on one backoff, in seconds (SQS allows up to 43,200). */
+  /** Cap on one backoff for a message failure, in seconds. */
   backoffMaxSeconds: number;
+  /** How long a dependency may stay unavailable before its messages are quarantined, in seconds. */
+  outageBudgetSeconds: number;
+  /** Cap on one backoff during an outage, in seconds: how long a message may wait after the dependency is back. */
+  outageBackoffMaxSeconds: number;
 }
+
+export type FailureCause = 'permanent' | 'dependency' | 'message';
 
 export type FailureDecision =
   | {
       action: 'quarantine';
+      cause: FailureCause;
       /** Human text for `holdline.reason`. */
       reason: string;
       /** For `holdline.errorName`. */
@@ -33,9 +45,21 @@ export type FailureDecision =
     }
   | {
       action: 'retry';
+      cause: FailureCause;
       /** The message's new visibility timeout: when it (and the rest of its group) is tried again. */
       delaySeconds: number;
     };
+
+/** What the consumer knows about the delivery when it failed. Times in epoch milliseconds. */
+export interface FailureContext {
+  /** SQS ApproximateReceiveCount of this delivery. */
+  receiveCount: number;
+  /** SQS SentTimestamp: when the message entered the queue, where the outage budget starts. */
+  sentAt: number;
+  now: number;
+  /** Another message succeeded recently and the breaker is closed (`CircuitBreaker.healthy`). */
+  dependenciesHealthy: boolean;
+}
 
 /** Longest `holdline.reason` kept: a reason is for a human, and the DLQ copy must stay within the SQS size limit. */
 export const maxReasonLength = 1000;
@@ -44,44 +68,95 @@ export function isPermanent(error: unknown): boolean {
   return error instanceof ConsumerError && error.permanent;
 }
 
+/** permanent, dependency (an outage, as far as this consumer can tell) or message. */
+export function failureCause(error: unknown, dependenciesHealthy: boolean): FailureCause {
+  if (isPermanent(error)) return 'permanent';
+  if (isDependencyUnavailable(error) && !dependenciesHealthy) return 'dependency';
+  return 'message';
+}
+
 /**
- * Backoff before receive `receiveCount + 1`: base × 2^(receiveCount − 1), capped, with "equal jitter" (half
- * fixed, half random) so that orders failing together (a gateway outage) do not all come back in the same second.
+ * Backoff before receive `receiveCount + 1`: base × 2^(receiveCount − 1), capped at `maxSeconds`, with "equal
+ * jitter" (half fixed, half random) so that orders failing together do not all come back in the same second.
  * Whole seconds, at least 1, because that is what ChangeMessageVisibility takes.
  */
-export function backoffSeconds(receiveCount: number, budget: RetryBudget, random: () => number): number {
+export function backoffSeconds(
+  receiveCount: number,
+  budget: Pick<RetryBudget, 'backoffBaseSeconds'>,
+  random: () => number,
+  maxSeconds: number,
+): number {
   const exponent = Math.max(0, receiveCount - 1);
-  const full = Math.min(budget.backoffMaxSeconds, budget.backoffBaseSeconds * 2 ** exponent);
+  const full = Math.min(maxSeconds, budget.backoffBaseSeconds * 2 ** exponent);
   return Math.max(1, Math.ceil(full / 2 + (random() * full) / 2));
 }
 
-/** Decides quarantine or retry for `error` on the `receiveCount`-th delivery (SQS ApproximateReceiveCount). */
+/** Decides quarantine or retry for `error` on a delivery described by `context`. */
 export function decideFailure(
   error: unknown,
-  receiveCount: number,
+  context: FailureContext,
   budget: RetryBudget,
   random: () => number = Math.random,
 ): FailureDecision {
   const errorName = error instanceof Error ? error.name : 'NonError';
-  const message = error instanceof Error ? error.message : String(error);
-  if (isPermanent(error))
-    return { action: 'quarantine', errorName, reason: clip(`permanent failure: ${message}`) };
-  if (receiveCount >= budget.maxReceiveCount)
+  const message = describeFailure(error);
+  const cause = failureCause(error, context.dependenciesHealthy);
+  if (cause === 'permanent')
+    return { action: 'quarantine', cause, errorName, reason: clip(`permanent failure: ${message}`) };
+  if (cause === 'dependency') {
+    const waitedSeconds = Math.max(0, (context.now - context.sentAt) / 1000);
+    if (waitedSeconds >= budget.outageBudgetSeconds)
+      return {
+        action: 'quarantine',
+        cause,
+        errorName,
+        reason: clip(
+          `dependency unavailable past the outage budget (${Math.round(waitedSeconds)} s of ${budget.outageBudgetSeconds} s): ${message}`,
+        ),
+      };
+    return {
+      action: 'retry',
+      cause,
+      delaySeconds: backoffSeconds(context.receiveCount, budget, random, budget.outageBackoffMaxSeconds),
+    };
+  }
+  if (context.receiveCount >= budget.maxAttempts)
     return {
       action: 'quarantine',
+      cause,
       errorName,
       reason: clip(
-        `retry budget exhausted (${receiveCount} of ${budget.maxReceiveCount} receives): ${message}`,
+        `retry budget exhausted (${context.receiveCount} of ${budget.maxAttempts} receives): ${message}`,
       ),
     };
-  return { action: 'retry', delaySeconds: backoffSeconds(receiveCount, budget, random) };
+  return {
+    action: 'retry',
+    cause,
+    delaySeconds: backoffSeconds(context.receiveCount, budget, random, budget.backoffMaxSeconds),
+  };
 }
 
-/** The worst case a transient failure spends before quarantine: the sum of the backoffs without jitter. */
+/** The worst case a message failure spends before quarantine: the sum of the backoffs without jitter. */
 export function retryWindowSeconds(budget: RetryBudget): number {
   let total = 0;
-  for (let n = 1; n < budget.maxReceiveCount; n++) total += backoffSeconds(n, budget, () => 1);
+  for (let n = 1; n < budget.maxAttempts; n++)
+    total += backoffSeconds(n, budget, () => 1, budget.backoffMaxSeconds);
   return total;
+}
+
+/**
+ * Receives an outage of the whole budget can spend at most: every backoff at its shortest (half the full one,
+ * the jitter's floor). The queue's maxReceiveCount must be above this, or SQS's redrive would move a message
+ * that is only waiting for its dependency.
+ */
+export function outageReceives(budget: RetryBudget): number {
+  let spent = 0;
+  let receives = 0;
+  while (spent < budget.outageBudgetSeconds) {
+    receives++;
+    spent += backoffSeconds(receives, budget, () => 0, budget.outageBackoffMaxSeconds);
+  }
+  return receives;
 }
 
 function clip(text: string): string {

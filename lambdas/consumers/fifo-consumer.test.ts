@@ -7,6 +7,7 @@ import {
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import {
   GatewayUnavailableError,
   MalformedMessageError,
@@ -45,7 +46,7 @@ const event = (group: string, n: number, eventType = 'OrderPlaced'): OrderEventM
 
 describe('readMessage', () => {
   it('takes only the event types the router sends to the consumer', () => {
-    expect([...acceptedEventTypes('payment')]).toEqual(['OrderPlaced']);
+    expect([...acceptedEventTypes('payment')]).toEqual(['OrderPlaced', 'OrderPaymentRequested']);
     expect([...acceptedEventTypes('notification')].sort()).toEqual([
       'OrderCancelled',
       'OrderConfirmed',
@@ -70,8 +71,16 @@ const settings: ConsumerSettings = {
   consumer: 'payment',
   queueUrl: 'https://sqs.local/q.fifo',
   dlqUrl: 'https://sqs.local/dlq.fifo',
-  budget: { maxReceiveCount: 5, backoffBaseSeconds: 2, backoffMaxSeconds: 60 },
+  budget: {
+    maxAttempts: 5,
+    backoffBaseSeconds: 2,
+    backoffMaxSeconds: 60,
+    outageBudgetSeconds: 6 * 3600,
+    outageBackoffMaxSeconds: 120,
+  },
+  reserveMs: 8000,
 };
+const clock = 1_000_000;
 
 function record(id: string, group: string, body: string, receiveCount = 1): SQSRecord {
   return {
@@ -94,7 +103,10 @@ function record(id: string, group: string, body: string, receiveCount = 1): SQSR
   };
 }
 
-function harness(fail: (message: OrderEventMessage) => Error | undefined) {
+function harness(
+  fail: (message: OrderEventMessage) => Error | undefined,
+  { breaker = healthyBreaker(), remainingMs = 30_000 } = {},
+) {
   const sent: SendMessageCommandInput[] = [];
   const visibility: ChangeMessageVisibilityBatchCommandInput[] = [];
   const applied: string[] = [];
@@ -111,12 +123,24 @@ function harness(fail: (message: OrderEventMessage) => Error | undefined) {
       if (error) throw error;
       applied.push(message.aggregateId);
     },
-    { settings, sqs, random: () => 1 },
+    { settings, sqs, random: () => 1, now: () => clock, breaker },
   );
   const invoke = (records: SQSRecord[]) =>
-    handler({ Records: records } as SQSEvent, { getRemainingTimeInMillis: () => 30_000 } as Context);
-  return { invoke, sent, visibility, applied };
+    handler({ Records: records } as SQSEvent, { getRemainingTimeInMillis: () => remainingMs } as Context);
+  return { invoke, sent, visibility, applied, breaker };
 }
+
+/** A breaker that saw another message succeed a second ago: the dependencies are known to work. */
+function healthyBreaker() {
+  const breaker = new CircuitBreaker();
+  breaker.recordSuccess(clock - 1000);
+  return breaker;
+}
+
+const refused = (orderId: string) =>
+  new GatewayUnavailableError(orderId, undefined, {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+  });
 
 describe('fifoConsumer', () => {
   it('quarantines a malformed message to the DLQ with its reason and acknowledges it; other groups go on', async () => {
@@ -176,6 +200,30 @@ describe('fifoConsumer', () => {
     );
   });
 
+  it('never quarantines during an outage: the breaker opens and hands the rest back untried', async () => {
+    const { invoke, sent, visibility, applied, breaker } = harness((m) => refused(m.aggregateId), {
+      breaker: new CircuitBreaker(),
+    });
+    const records = ['a', 'b', 'c', 'd', 'e'].map((g, i) =>
+      record(`m${i}`, g, JSON.stringify(event(g, i)), 50),
+    );
+    const response = await invoke(records);
+    expect(response.batchItemFailures).toHaveLength(5);
+    expect(applied).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(breaker.state(clock)).toBe('open');
+    // Three tried and refused (receive 50: the outage backoff cap, 120 s); two untried, back when the probe is due.
+    expect(visibility[0]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([120, 120, 120, 5, 5]);
+  });
+
+  it('hands records back before the invocation runs out of time, so a hang never times out the batch', async () => {
+    const { invoke, visibility, applied } = harness(() => undefined, { remainingMs: 7_000 });
+    const response = await invoke([record('m1', 'o1', JSON.stringify(event('o1', 1)))]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(applied).toEqual([]);
+    expect(visibility[0]?.Entries).toEqual([{ Id: '0', ReceiptHandle: 'rh-m1', VisibilityTimeout: 1 }]);
+  });
+
   it('keeps a message it could not quarantine, for a retry', async () => {
     const failing = fifoConsumer(async () => {}, {
       settings,
@@ -184,6 +232,7 @@ describe('fifoConsumer', () => {
           throw new Error('DLQ down');
         },
       } as never,
+      breaker: healthyBreaker(),
     });
     const response = await failing(
       { Records: [record('m1', 'bad', 'not json')] } as SQSEvent,

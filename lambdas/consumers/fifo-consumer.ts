@@ -4,9 +4,14 @@ import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } fr
 import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Consumer, consumers, routes } from '../router/routing.ts';
+import { boundedAwsClient } from '../shared/aws-client.ts';
+import { describeFailure, isDependencyUnavailable } from '../shared/dependency-failure.ts';
 import { ConfigError, optionalEnv, requireEnv } from '../shared/env.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
+import { CircuitBreaker, defaultBreakerSettings } from './circuit-breaker.ts';
 import {
+  CircuitOpenError,
+  InvocationEndingError,
   MalformedMessageError,
   OversizeMessageError,
   QuarantineFailedError,
@@ -65,12 +70,16 @@ export interface ConsumerSettings {
   /** That queue's own DLQ, where quarantined copies go. */
   dlqUrl: string;
   budget: RetryBudget;
+  /** Time kept back at the end of an invocation: a record is started only with more than this left, so the
+   *  longest outbound call (5 s) always finishes before the function's timeout. Default 8 s. */
+  reserveMs: number;
 }
 
 /**
  * From the environment the CDK construct sets (`QueueConsumer`): CONSUMER_NAME, QUEUE_URL, DLQ_URL,
- * MAX_RECEIVE_COUNT (the queue's RedrivePolicy), RETRY_BACKOFF_BASE_SECONDS (default 2) and
- * RETRY_BACKOFF_MAX_SECONDS (default 60).
+ * MAX_ATTEMPTS, RETRY_BACKOFF_BASE_SECONDS (default 2), RETRY_BACKOFF_MAX_SECONDS (default 60),
+ * OUTAGE_BUDGET_SECONDS (default 6 h), OUTAGE_BACKOFF_MAX_SECONDS (default 120) and INVOCATION_RESERVE_MS
+ * (default 8000).
  */
 export function consumerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ConsumerSettings {
   const consumer = requireEnv('CONSUMER_NAME', env);
@@ -88,11 +97,25 @@ export function consumerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): C
     queueUrl: requireEnv('QUEUE_URL', env),
     dlqUrl: requireEnv('DLQ_URL', env),
     budget: {
-      maxReceiveCount: positive('MAX_RECEIVE_COUNT'),
+      maxAttempts: positive('MAX_ATTEMPTS'),
       backoffBaseSeconds: positive('RETRY_BACKOFF_BASE_SECONDS', '2'),
       backoffMaxSeconds: positive('RETRY_BACKOFF_MAX_SECONDS', '60'),
+      outageBudgetSeconds: positive('OUTAGE_BUDGET_SECONDS', String(6 * 3600)),
+      outageBackoffMaxSeconds: positive('OUTAGE_BACKOFF_MAX_SECONDS', '120'),
     },
+    reserveMs: positive('INVOCATION_RESERVE_MS', '8000'),
   };
+}
+
+/** What one invocation saw, for the consumer's metrics. */
+export interface BatchOutcome {
+  /** Records that failed because a dependency was unavailable (each one a call that failed). */
+  dependencyFailures: number;
+  /** Records handed back untried: the breaker was open, or the invocation was running out of time. */
+  handedBack: number;
+  quarantined: number;
+  /** Whether the breaker was open when the batch ended. */
+  breakerOpen: boolean;
 }
 
 export interface FifoConsumerOptions {
@@ -101,6 +124,11 @@ export interface FifoConsumerOptions {
   sqs?: Pick<SQSClient, 'send'>;
   /** Jitter source for backoffs. Default Math.random. */
   random?: () => number;
+  /** Clock. Default Date.now. */
+  now?: () => number;
+  breaker?: CircuitBreaker;
+  /** Called once per invocation with what it saw (metrics). */
+  onBatch?: (outcome: BatchOutcome) => void;
 }
 
 const groupOf = (record: SQSRecord) => record.attributes.MessageGroupId ?? record.messageId;
@@ -112,47 +140,101 @@ const groupOf = (record: SQSRecord) => record.attributes.MessageGroupId ?? recor
  *   so later messages of its group go on;
  * - retry: the message fails, and the rest of ITS group only (skipGroupOnError: other orders keep flowing); all
  *   of that group's failed messages get the backoff as their visibility timeout, so the group comes back in order.
+ * While the circuit breaker is open (a dependency is down), records are handed back untried with the outage
+ * backoff, and a record is started only while the invocation has `reserveMs` left, so a hanging dependency never
+ * times out the whole invocation.
  */
 export function fifoConsumer(
   apply: (message: OrderEventMessage, record: SQSRecord) => Promise<void>,
   options: FifoConsumerOptions = {},
 ) {
   const settings = options.settings ?? consumerSettingsFromEnv();
-  const sqs = options.sqs ?? new SQSClient({});
+  const sqs = options.sqs ?? new SQSClient(boundedAwsClient);
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const breaker = options.breaker ?? new CircuitBreaker(defaultBreakerSettings);
   const accepted = acceptedEventTypes(settings.consumer);
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
     /** Backoff per message group that failed in this batch. */
     const retryAfter = new Map<string, number>();
+    const outcome: BatchOutcome = {
+      dependencyFailures: 0,
+      handedBack: 0,
+      quarantined: 0,
+      breakerOpen: false,
+    };
+
+    const attempt = async (record: SQSRecord) => {
+      if (context.getRemainingTimeInMillis() < settings.reserveMs)
+        throw new InvocationEndingError(record.messageId, context.getRemainingTimeInMillis());
+      if (!breaker.allow(now()))
+        throw new CircuitOpenError(record.messageId, breaker.lastFailure ?? 'a dependency is unavailable');
+      const message = readMessage(record, settings.consumer, accepted);
+      await apply(message, record);
+      breaker.recordSuccess(now());
+    };
 
     const recordHandler = async (record: SQSRecord) => {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+      const sentAt = Number(record.attributes.SentTimestamp) || now();
       try {
-        await apply(readMessage(record, settings.consumer, accepted), record);
+        await attempt(record);
       } catch (error) {
-        const decision = decideFailure(error, receiveCount, settings.budget, random);
+        const at = now();
+        const untried = error instanceof CircuitOpenError || error instanceof InvocationEndingError;
+        // Health is read before this failure is recorded: "did others succeed while this one failed?"
+        const dependenciesHealthy = !untried && breaker.healthy(at);
+        if (untried) outcome.handedBack++;
+        else if (isDependencyUnavailable(error)) {
+          outcome.dependencyFailures++;
+          breaker.recordDependencyFailure(at, describeFailure(error));
+        }
+        const decision = decideFailure(
+          error,
+          { receiveCount, sentAt, now: at, dependenciesHealthy },
+          settings.budget,
+          random,
+        );
         const where = { messageId: record.messageId, group: groupOf(record), receiveCount };
         if (decision.action === 'retry') {
-          logger.warn('message failed; retrying after backoff', {
-            ...where,
-            ...decision,
-            error: error as Error,
-          });
-          retryAfter.set(groupOf(record), decision.delaySeconds);
+          // A record that was never tried comes back as soon as the breaker lets a probe through (or at once,
+          // when only the invocation's time ran out), never later than its own backoff.
+          const delaySeconds =
+            error instanceof InvocationEndingError
+              ? 1
+              : error instanceof CircuitOpenError
+                ? Math.max(1, Math.min(decision.delaySeconds, Math.ceil(breaker.msUntilProbe(at) / 1000)))
+                : decision.delaySeconds;
+          if (!untried)
+            logger.warn('message failed; retrying after backoff', {
+              ...where,
+              ...decision,
+              delaySeconds,
+              error,
+            });
+          retryAfter.set(groupOf(record), delaySeconds);
           throw error;
         }
         try {
           await sqs.send(
             new SendMessageCommand(
-              quarantineMessage(settings.dlqUrl, record, { ...decision, receiveCount, failedAt: new Date() }),
+              quarantineMessage(settings.dlqUrl, record, {
+                ...decision,
+                receiveCount,
+                failedAt: new Date(at),
+              }),
             ),
           );
         } catch (sendError) {
-          retryAfter.set(groupOf(record), backoffSeconds(receiveCount, settings.budget, random));
+          retryAfter.set(
+            groupOf(record),
+            backoffSeconds(receiveCount, settings.budget, random, settings.budget.backoffMaxSeconds),
+          );
           logger.error('quarantine failed; retrying', { ...where, error: sendError as Error });
           throw new QuarantineFailedError(record.messageId, { cause: sendError });
         }
+        outcome.quarantined++;
         // Returning acknowledges the message: it now lives in the DLQ, with its reason.
         logger.error('message quarantined', { ...where, ...decision, error: error as Error });
       }
@@ -164,11 +246,18 @@ export function fifoConsumer(
       // A batch whose every message failed is reported as such, not thrown, so the queue's redrive counts it.
       throwOnFullBatchFailure: false,
     });
+    outcome.breakerOpen = breaker.state(now()) !== 'closed';
+    if (outcome.handedBack > 0)
+      logger.warn('records handed back untried', {
+        handedBack: outcome.handedBack,
+        breaker: breaker.state(now()),
+        lastFailure: breaker.lastFailure,
+      });
+    options.onBatch?.(outcome);
     await backOff(sqs, settings.queueUrl, event.Records, response.batchItemFailures, retryAfter);
     return response;
   });
 }
-
 /**
  * Sets each failed message's visibility to its group's backoff: the message that failed and the ones skipped
  * behind it come back together, in order. Best effort: if this call fails, they come back after the queue's

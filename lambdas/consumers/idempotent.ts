@@ -1,6 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
 import {
@@ -46,7 +47,10 @@ export function idempotent(
     // Called only when the answer comes from a COMPLETED record: that is how a duplicate is told apart.
     responseHook: (response) => markReplayed(response as unknown as Applied) as never,
   });
-  const persistenceStore = new DynamoDBPersistenceLayer({ tableName: requireEnv('IDEMPOTENCY_TABLE', env) });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: requireEnv('IDEMPOTENCY_TABLE', env),
+    clientConfig: boundedAwsClient,
+  });
   let requestId = 'unregistered';
   const once = makeIdempotent(
     async (message: OrderEventMessage): Promise<Applied> => ({

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HttpProblem } from '../api/http-problem.ts';
 import { requireOnCall } from '../api/identity.ts';
 import { jsonResponse, problemResponse } from '../api/problem-response.ts';
+import { boundedAwsClient } from '../shared/aws-client.ts';
 import type { Gauge } from './gauges.ts';
 import { readGauges } from './read-gauges.ts';
 
@@ -32,7 +33,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .use(problemResponse())
   .handler(async (event) =>
     onCallRoute(event, () => {
-      cloudWatch ??= new CloudWatchClient({});
+      cloudWatch ??= new CloudWatchClient(boundedAwsClient);
       return readGauges(cloudWatch);
     }),
   );

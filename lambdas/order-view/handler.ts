@@ -6,8 +6,15 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from 'aws-lambda';
+import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
+import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { dynamoViewStore } from './dynamo-store.ts';
 import { InvalidChangeError } from './errors.ts';
 import { parseViewChange } from './view-change.ts';
@@ -16,10 +23,17 @@ import { applyChange } from './view-item.ts';
 // Module scope: read once per cold start; a missing table name fails the cold start (ConfigError).
 const tableName = requireEnv('ORDER_VIEW_TABLE');
 // Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
-const store = dynamoViewStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName);
+const store = dynamoViewStore(DynamoDBDocumentClient.from(new DynamoDBClient(boundedAwsClient)), tableName);
 const logger = new Logger();
 const metrics = new Metrics({ namespace: 'Holdline' });
 const processor = new BatchProcessor(EventType.KinesisDataStreams);
+/** A DynamoDB outage of seconds is waited out inside the invocation (5 s kept for the rest of the batch). */
+const outageWait = (context: Context) => ({
+  timeLeftMs: () => context.getRemainingTimeInMillis(),
+  reserveMs: 5_000,
+  onRetry: (error: unknown, pauseMs: number) =>
+    logger.warn('dependency unavailable; waiting', { pauseMs, error }),
+});
 
 async function projectRecord(record: KinesisStreamRecord): Promise<void> {
   const { sequenceNumber, partitionKey, data } = record.kinesis;
@@ -52,14 +66,19 @@ async function logFailures(record: KinesisStreamRecord): Promise<void> {
  * Kinesis `OrderChanges` → the DynamoDB order view. Every write is guarded by the change's WAL position, so
  * retries and replays are no-ops; failed records become batch item failures and the mapping does the rest.
  */
-export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) =>
-    processPartialResponse(event, logFailures, processor, {
-      context,
-      // One at a time in shard order: an order's changes reach the view oldest first, so the guard only ever
-      // holds back true replays, never a change that arrived early.
-      processInParallel: false,
-    }),
+    processPartialResponse(
+      event,
+      (record: KinesisStreamRecord) => waitOutOutage(() => logFailures(record), outageWait(context)),
+      processor,
+      {
+        context,
+        // One at a time in shard order: an order's changes reach the view oldest first, so the guard only ever
+        // holds back true replays, never a change that arrived early.
+        processInParallel: false,
+      },
+    ),
   );

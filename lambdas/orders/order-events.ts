@@ -14,6 +14,9 @@ export interface OutboxEvent {
   traceContext: string | null;
 }
 
+/** The reconciler asks again for an order's payment (a message lost to an outage); only payment takes it. */
+export const orderPaymentRequested = 'OrderPaymentRequested';
+
 export function orderPlacedEvent(
   order: Pick<Order, 'id' | 'customerId' | 'currency' | 'totalCents' | 'items' | 'version'>,
   traceContext: string | null,

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { SqlExecutor } from '../shared/db/sql-client.ts';
 import { IdempotencyKeyReusedError } from './errors.ts';
 import { type Order, type OrderItem, type OrderStatus, orderTotalCents, type PlaceOrder } from './order.ts';
-import { orderPlacedEvent } from './order-events.ts';
+import { orderPaymentRequested, orderPlacedEvent } from './order-events.ts';
 
 interface OrderRow {
   id: string;
@@ -186,13 +186,76 @@ export async function getOrder(db: SqlExecutor, id: string): Promise<Order | und
   return row ? toOrder(row) : undefined;
 }
 
-/** Orders still `pending` that were placed before `olderThan`, oldest first (the reconciler's work list). */
-export async function pendingOrdersBefore(db: SqlExecutor, olderThan: Date, limit: number): Promise<Order[]> {
-  const rows = await db.query<OrderRow>(
-    `SELECT ${orderColumns} FROM orders
+/** Where a page of pending orders ended: the next page starts after it, in (createdAt, id) order. */
+export interface PendingCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** A pending order as the reconciler sees it: with when its payment was last asked for again. */
+export interface StuckOrder extends Order {
+  paymentRequestedAt: string | null;
+}
+
+/**
+ * Orders still `pending` that were placed before `olderThan`, oldest first, after `cursor` (the reconciler's work
+ * list, read in pages so that orders it cannot resolve never hide newer ones; `orders_pending_idx` serves it).
+ */
+export async function pendingOrdersBefore(
+  db: SqlExecutor,
+  olderThan: Date,
+  limit: number,
+  cursor?: PendingCursor,
+): Promise<StuckOrder[]> {
+  const rows = await db.query<OrderRow & { payment_requested_at: Date | string | null }>(
+    `SELECT ${orderColumns}, payment_requested_at FROM orders
      WHERE status = 'pending' AND created_at < :olderThan::timestamptz
-     ORDER BY created_at LIMIT :limit`,
-    { olderThan: olderThan.toISOString(), limit },
+       AND (:afterCreatedAt::timestamptz IS NULL OR (created_at, id) > (:afterCreatedAt::timestamptz, :afterId::uuid))
+     ORDER BY created_at, id LIMIT :limit`,
+    {
+      olderThan: olderThan.toISOString(),
+      limit,
+      afterCreatedAt: cursor?.createdAt ?? null,
+      afterId: cursor?.id ?? null,
+    },
   );
-  return rows.map(toOrder);
+  return rows.map((row) => ({
+    ...toOrder(row),
+    paymentRequestedAt: row.payment_requested_at ? new Date(row.payment_requested_at).toISOString() : null,
+  }));
+}
+
+const requestPaymentSql = `WITH asked AS (
+    UPDATE orders SET payment_requested_at = now()
+    WHERE id = :id::uuid AND status = 'pending'
+      AND (payment_requested_at IS NULL OR payment_requested_at < now() - make_interval(secs => :intervalSeconds))
+    RETURNING id, customer_id, currency, total_cents, items, version
+  ),
+  event AS (
+    INSERT INTO outbox (event_id, aggregate_type, aggregate_id, sequence, event_type, payload, trace_context)
+    SELECT :eventId::uuid, 'order', id::text, version, :eventType,
+      jsonb_build_object('orderId', id, 'customerId', customer_id, 'currency', currency,
+        'totalCents', total_cents, 'items', items, 'reason', 'reconcile'), NULL
+    FROM asked
+  )
+  SELECT id FROM asked`;
+
+/**
+ * Asks again for the payment of a pending order (`OrderPaymentRequested`, routed to the payment consumer only),
+ * at most once per `intervalSeconds`, atomically with the marker that enforces it. The event keeps the order's
+ * version as its sequence: it changes nothing about the order. One charge per order still holds, because the
+ * gateway's idempotency key is the order id. False when the order moved on or was asked for recently.
+ */
+export async function requestPayment(
+  db: SqlExecutor,
+  orderId: string,
+  intervalSeconds: number,
+): Promise<boolean> {
+  const rows = await db.query(requestPaymentSql, {
+    id: orderId,
+    intervalSeconds,
+    eventId: uuidv7(),
+    eventType: orderPaymentRequested,
+  });
+  return rows.length > 0;
 }

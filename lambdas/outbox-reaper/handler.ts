@@ -4,8 +4,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
-import type { SqlClient } from '../shared/db/sql-client.ts';
 import { ConfigError, optionalEnv } from '../shared/env.ts';
+import { lazy } from '../shared/lazy.ts';
 import { reapOutbox } from './reaper.ts';
 
 // Module scope: read once per cold start; a malformed value fails the cold start.
@@ -18,12 +18,11 @@ if (!Number.isInteger(lockWaitMs) || lockWaitMs < 1)
 
 const logger = new Logger();
 const metrics = new Metrics({ namespace: 'Holdline' });
-let db: SqlClient | undefined;
+const db = lazy(sqlClientFromEnv);
 
 /** EventBridge schedule → one reaper run. Throws (so the run shows as an error) only if the SQL fails. */
 export const handler = middy(async () => {
-  db ??= await sqlClientFromEnv();
-  const result = await reapOutbox(db, { retentionDays, lockWaitMs });
+  const result = await reapOutbox(await db(), { retentionDays, lockWaitMs });
   const count = (prefix: string) => result.filter((r) => r.action.startsWith(prefix)).length;
   metrics.addMetric('OutboxPartitionsDropped', MetricUnit.Count, count('dropped'));
   metrics.addMetric('OutboxPartitionsKeptUnsent', MetricUnit.Count, count('kept'));

@@ -1,3 +1,4 @@
+import { readCharge } from '../consumers/payment/charge-client.ts';
 import type { GatewayRecord } from './decide.ts';
 import { GatewayLookupError } from './errors.ts';
 
@@ -17,6 +18,11 @@ export async function lookUpCharge(
   }
   if (response.status === 404) return { found: false };
   if (!response.ok) throw new GatewayLookupError(orderId, response.status);
-  const charge = (await response.json()) as { chargeId: string; status: 'succeeded' | 'declined' };
-  return { found: true, chargeId: charge.chargeId, status: charge.status };
+  try {
+    const charge = readCharge(orderId, await response.text());
+    return { found: true, chargeId: charge.chargeId, status: charge.status };
+  } catch (error) {
+    // An answer we cannot read settles nothing: the order stays stuck and is looked up again next run.
+    throw new GatewayLookupError(orderId, response.status, { cause: error });
+  }
 }

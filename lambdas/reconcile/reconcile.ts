@@ -1,72 +1,144 @@
+import pLimit from 'p-limit';
 import type { Order } from '../orders/order.ts';
-import type { OrderTransition } from '../orders/order-store.ts';
+import type { OrderTransition, PendingCursor, StuckOrder } from '../orders/order-store.ts';
 import type { GatewayRecord } from './decide.ts';
 import { decide } from './decide.ts';
 
 export interface ReconcileDeps {
-  /** Orders still `pending` that were placed before `olderThan`, oldest first, at most `limit`. */
-  stuckOrders(olderThan: Date, limit: number): Promise<Order[]>;
+  /** Orders still `pending`, placed before `olderThan`, after `cursor` in (createdAt, id) order, at most `limit`. */
+  stuckOrders(olderThan: Date, cursor: PendingCursor | undefined, limit: number): Promise<StuckOrder[]>;
   lookUp(orderId: string): Promise<GatewayRecord>;
   /** transitionOrder: the guarded change plus its outbox event; undefined if the order moved meanwhile. */
   transition(change: OrderTransition): Promise<Order | undefined>;
+  /** Emits `OrderPaymentRequested` for a still-pending order not asked for within the interval; false if not. */
+  requestPayment(orderId: string, intervalSeconds: number): Promise<boolean>;
+}
+
+export interface ReconcileOptions {
+  now: Date;
+  /** Pending longer than this is stuck. */
+  deadlineSeconds: number;
+  /** Orders read per page. */
+  pageSize: number;
+  /** Look-ups in flight at once. */
+  concurrency: number;
+  redriveIntervalSeconds: number;
+  giveUpAfterSeconds: number;
+  /** Milliseconds left in the invocation; no new page starts with less than `reserveMs` left. */
+  timeLeftMs: () => number;
+  reserveMs: number;
 }
 
 export interface ReconcileSummary {
-  /** Pending past the deadline when the run began. */
+  /** Pending past the deadline and looked at by this run. */
   stuck: number;
   /** Settled by this run from the gateway's record (event emitted through the outbox). */
   resolved: number;
-  /** No charge at the gateway: left pending. */
+  /** No charge at the gateway: the payment was asked for again. */
+  redriven: number;
+  /** No charge, asked for recently: left pending. */
   noCharge: number;
+  /** No charge past the final deadline: moved to payment_failed with a reason. */
+  givenUp: number;
   /** Settled by someone else between the query and the update. */
   alreadySettled: number;
   /** Look-ups or updates that failed; retried next run. */
   failed: number;
+  /** Pages read; `complete` is false when the run stopped for time with orders left. */
+  pages: number;
+  complete: boolean;
   /** Longest placed → resolved time among the resolved orders (0 when none). */
   maxResolveSeconds: number;
   resolvedOrders: Array<{ orderId: string; to: Order['status']; resolveSeconds: number }>;
 }
 
-/** One reconciler run: every order pending past the deadline is resolved from the gateway, or left and counted. */
-export async function reconcile(
-  deps: ReconcileDeps,
-  options: { now: Date; deadlineSeconds: number; limit: number },
-): Promise<ReconcileSummary> {
+/**
+ * One reconciler run: pages through every order pending past the deadline with a keyset cursor, so a hundred
+ * orders that cannot be resolved never hide a newer one, looking each up at the gateway concurrently. Each order
+ * is resolved from its charge, re-driven, or given up on (`decide`); one that fails is counted and retried next
+ * run, and never stops the others.
+ */
+export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileSummary> {
   const olderThan = new Date(options.now.getTime() - options.deadlineSeconds * 1000);
-  const stuck = await deps.stuckOrders(olderThan, options.limit);
   const summary: ReconcileSummary = {
-    stuck: stuck.length,
+    stuck: 0,
     resolved: 0,
+    redriven: 0,
     noCharge: 0,
+    givenUp: 0,
     alreadySettled: 0,
     failed: 0,
+    pages: 0,
+    complete: false,
     maxResolveSeconds: 0,
     resolvedOrders: [],
   };
-  for (const order of stuck) {
-    try {
-      const resolution = decide(order, await deps.lookUp(order.id));
-      if (resolution.kind === 'no-charge') summary.noCharge++;
-      if (resolution.kind === 'already-settled') summary.alreadySettled++;
-      if (resolution.kind !== 'resolve') continue;
-      const moved = await deps.transition({
-        orderId: order.id,
-        ...resolution.transition,
-        payload: { chargeId: resolution.chargeId, resolvedBy: 'reconcile' },
-        traceContext: null,
-      });
-      if (!moved) {
-        summary.alreadySettled++;
-        continue;
-      }
-      const resolveSeconds =
-        (new Date(moved.updatedAt).getTime() - new Date(order.createdAt).getTime()) / 1000;
-      summary.resolved++;
-      summary.maxResolveSeconds = Math.max(summary.maxResolveSeconds, resolveSeconds);
-      summary.resolvedOrders.push({ orderId: order.id, to: resolution.transition.to, resolveSeconds });
-    } catch {
-      summary.failed++;
+  const limit = pLimit(options.concurrency);
+  let cursor: PendingCursor | undefined;
+  while (options.timeLeftMs() > options.reserveMs) {
+    const page = await deps.stuckOrders(olderThan, cursor, options.pageSize);
+    summary.pages++;
+    summary.stuck += page.length;
+    await Promise.all(page.map((order) => limit(() => settle(order, deps, options, summary))));
+    const last = page.at(-1);
+    if (!last || page.length < options.pageSize) {
+      summary.complete = true;
+      break;
     }
+    cursor = { createdAt: last.createdAt, id: last.id };
   }
   return summary;
+}
+
+async function settle(
+  order: StuckOrder,
+  deps: ReconcileDeps,
+  options: ReconcileOptions,
+  summary: ReconcileSummary,
+): Promise<void> {
+  try {
+    const resolution = decide(order, await deps.lookUp(order.id), options);
+    switch (resolution.kind) {
+      case 'already-settled':
+        summary.alreadySettled++;
+        return;
+      case 'no-charge':
+        summary.noCharge++;
+        return;
+      case 'redrive':
+        if (await deps.requestPayment(order.id, options.redriveIntervalSeconds)) summary.redriven++;
+        else summary.noCharge++;
+        return;
+      case 'give-up': {
+        const moved = await deps.transition({
+          orderId: order.id,
+          ...resolution.transition,
+          payload: { reason: resolution.reason, resolvedBy: 'reconcile' },
+          traceContext: null,
+          expectedVersion: order.version,
+        });
+        if (moved) summary.givenUp++;
+        else summary.alreadySettled++;
+        return;
+      }
+      case 'resolve': {
+        const moved = await deps.transition({
+          orderId: order.id,
+          ...resolution.transition,
+          payload: { chargeId: resolution.chargeId, resolvedBy: 'reconcile' },
+          traceContext: null,
+        });
+        if (!moved) {
+          summary.alreadySettled++;
+          return;
+        }
+        const resolveSeconds = (Date.parse(moved.updatedAt) - Date.parse(order.createdAt)) / 1000;
+        summary.resolved++;
+        summary.maxResolveSeconds = Math.max(summary.maxResolveSeconds, resolveSeconds);
+        summary.resolvedOrders.push({ orderId: order.id, to: resolution.transition.to, resolveSeconds });
+      }
+    }
+  } catch {
+    summary.failed++;
+  }
 }

@@ -5,7 +5,14 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from 'aws-lambda';
+import { boundedAwsClient } from '../shared/aws-client.ts';
+import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { queueUrlsFromEnv } from './config.ts';
 import { deliver } from './deliver.ts';
 import { HeldBehindFailureError } from './errors.ts';
@@ -15,19 +22,26 @@ import { planRecord } from './plan.ts';
 // Module scope: read once per cold start; a missing queue URL fails the cold start (ConfigError).
 const queueUrls = queueUrlsFromEnv();
 // Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
-const sqs = new SQSClient({});
+const sqs = new SQSClient(boundedAwsClient);
 const logger = new Logger();
 // The CDK function sets POWERTOOLS_SERVICE_NAME (the `service` dimension) but no metrics namespace.
 const metrics = new Metrics({ namespace: 'Holdline' });
 const processor = new BatchProcessor(EventType.KinesisDataStreams);
+/** An SQS outage of seconds is waited out inside the invocation (10 s kept for the rest of the batch). */
+const outageWait = (context: Context) => ({
+  timeLeftMs: () => context.getRemainingTimeInMillis(),
+  reserveMs: 10_000,
+  onRetry: (error: unknown, pauseMs: number) =>
+    logger.warn('dependency unavailable; waiting', { pauseMs, error }),
+});
 
-async function routeRecord(record: KinesisStreamRecord): Promise<void> {
+async function routeRecord(record: KinesisStreamRecord, context: Context): Promise<void> {
   const plan = planRecord(record);
   if (plan.kind === 'heartbeat') {
     metrics.addMetric('HeartbeatsSkipped', MetricUnit.Count, 1);
     return;
   }
-  await deliver(sqs, queueUrls, plan);
+  await waitOutOutage(() => deliver(sqs, queueUrls, plan), outageWait(context));
   metrics.addMetric('EventsRouted', MetricUnit.Count, 1);
 }
 
@@ -59,14 +73,19 @@ function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
  * Kinesis `OrderEvents` → the consumers' FIFO queues. Failed records become batch item failures; the mapping
  * (ReportBatchItemFailures, bisect, retries, on-failure queue) does the rest.
  */
-export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) =>
-    processPartialResponse(event, logFailures(holdBehindFailures(routeRecord)), processor, {
-      context,
-      // Powertools defaults to Promise.all over the batch. Records must go one at a time, in shard order: that
-      // is what keeps an order's events in order on their way into SQS (and what holdBehindFailures relies on).
-      processInParallel: false,
-    }),
+    processPartialResponse(
+      event,
+      logFailures(holdBehindFailures((r) => routeRecord(r, context))),
+      processor,
+      {
+        context,
+        // Powertools defaults to Promise.all over the batch. Records must go one at a time, in shard order: that
+        // is what keeps an order's events in order on their way into SQS (and what holdBehindFailures relies on).
+        processInParallel: false,
+      },
+    ),
   );

@@ -13,6 +13,8 @@ export type Consumer = (typeof consumers)[number];
  */
 export const routes: ReadonlyMap<string, readonly Consumer[]> = new Map([
   ['OrderPlaced', ['payment', 'inventory', 'notification']],
+  // The reconciler asking again for the payment of an order with no charge: payment alone acts on it.
+  ['OrderPaymentRequested', ['payment']],
   // Results of payment: the customer hears about them; nothing else acts on them yet.
   ['OrderConfirmed', ['notification']],
   ['OrderPaymentFailed', ['notification']],

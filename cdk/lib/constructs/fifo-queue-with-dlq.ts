@@ -2,13 +2,14 @@ import type { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { config } from '../config.ts';
+import { config, redriveMaxReceiveCount } from '../config.ts';
 import { deadLetterAlarm } from './dead-letter-alarm.ts';
 
 export interface FifoQueueWithDlqProps {
   /** Must be at least the consuming function's timeout × `config.visibilityTimeoutFactor`. */
   visibilityTimeout: Duration;
-  /** Receives before a message moves to the DLQ. Default `config.maxReceiveCount` (5). */
+  /** Receives before SQS itself moves a message to the DLQ. Default `redriveMaxReceiveCount()`: above what an
+   *  outage of the whole budget spends, since the consumer quarantines (with a reason) long before. */
   maxReceiveCount?: number;
 }
 
@@ -39,7 +40,10 @@ export class FifoQueueWithDlq extends Construct {
       visibilityTimeout: props.visibilityTimeout,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? config.maxReceiveCount },
+      deadLetterQueue: {
+        queue: this.dlq,
+        maxReceiveCount: props.maxReceiveCount ?? redriveMaxReceiveCount(),
+      },
     });
     this.dlqAlarm = deadLetterAlarm(this, 'DlqNotEmpty', this.dlq, `${this.node.path} DLQ`);
   }

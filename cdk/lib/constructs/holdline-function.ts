@@ -1,9 +1,11 @@
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { alarmThresholds } from '../alarm-thresholds.ts';
 import { config } from '../config.ts';
 import { fromRepoRoot, repoRelative, repoRoot } from '../paths.ts';
 
@@ -78,6 +80,19 @@ export class HoldlineFunction extends NodejsFunction {
       },
     });
     this.entryPath = entryPath;
+    // Every function pages on its own errors and throttles: what actually broke, named by function.
+    for (const [name, metric] of [
+      ['Errors', this.metricErrors({ period: Duration.minutes(1), statistic: Stats.SUM })],
+      ['Throttles', this.metricThrottles({ period: Duration.minutes(1), statistic: Stats.SUM })],
+    ] as const)
+      new Alarm(this, `${name}Alarm`, {
+        alarmDescription: `${props.serviceName}: Lambda ${name} — runbook: docs/runbooks/function-errors.md`,
+        metric,
+        threshold: alarmThresholds.functionErrors,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
     const cfn = this.node.defaultChild as CfnFunction;
     cfn.addMetadata(ENTRY_METADATA, entryPath);
     cfn.addMetadata(HANDLER_METADATA, handler);

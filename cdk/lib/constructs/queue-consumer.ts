@@ -1,6 +1,9 @@
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { config, consumerVisibilityTimeout } from '../config.ts';
+import { metricNames } from '../../../lambdas/shared/metric-names.ts';
+import { alarmThresholds } from '../alarm-thresholds.ts';
+import { config, consumerRetryBudget, consumerVisibilityTimeout } from '../config.ts';
 import { fifoQueueSource } from '../event-sources.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { FifoQueueWithDlq } from './fifo-queue-with-dlq.ts';
@@ -35,10 +38,12 @@ export interface QueueConsumerProps {
 export class QueueConsumer extends Construct {
   readonly queues: FifoQueueWithDlq;
   readonly handler: HoldlineFunction;
+  readonly dependencyDownAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: QueueConsumerProps) {
     super(scope, id);
     this.queues = new FifoQueueWithDlq(this, 'Queue', { visibilityTimeout: consumerVisibilityTimeout() });
+    const budget = consumerRetryBudget();
     this.handler = new HoldlineFunction(this, 'Handler', {
       entry: `lambdas/consumers/${props.name}/handler.ts`,
       serviceName: `${props.name}-consumer`,
@@ -49,15 +54,16 @@ export class QueueConsumer extends Construct {
         IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
         IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(config.idempotencyTtl.toSeconds()),
         ...sideEffectServices[props.name],
-        // The failure policy (lambdas/consumers/failure-policy.ts): quarantine to its own DLQ with a reason, one
-        // receive before the queue's redrive would; back off via the visibility timeout until then.
+        // The failure policy (lambdas/consumers/failure-policy.ts): a poison message is quarantined to its own
+        // DLQ with a reason after MAX_ATTEMPTS receives; a dependency outage is waited out for the outage budget,
+        // with backoff (the visibility timeout) growing to OUTAGE_BACKOFF_MAX_SECONDS.
         QUEUE_URL: this.queues.queue.queueUrl,
         DLQ_URL: this.queues.dlq.queueUrl,
-        MAX_RECEIVE_COUNT: String(
-          this.queues.queue.deadLetterQueue?.maxReceiveCount ?? config.maxReceiveCount,
-        ),
-        RETRY_BACKOFF_BASE_SECONDS: String(config.consumerRetryBackoffBase.toSeconds()),
-        RETRY_BACKOFF_MAX_SECONDS: String(config.consumerRetryBackoffMax.toSeconds()),
+        MAX_ATTEMPTS: String(budget.maxAttempts),
+        RETRY_BACKOFF_BASE_SECONDS: String(budget.backoffBaseSeconds),
+        RETRY_BACKOFF_MAX_SECONDS: String(budget.backoffMaxSeconds),
+        OUTAGE_BUDGET_SECONDS: String(budget.outageBudgetSeconds),
+        OUTAGE_BACKOFF_MAX_SECONDS: String(budget.outageBackoffMaxSeconds),
         ...props.environment,
       },
     });
@@ -65,5 +71,21 @@ export class QueueConsumer extends Construct {
     this.queues.dlq.grantSendMessages(this.handler);
     props.database?.connectFunction(this.handler);
     this.handler.addEventSource(fifoQueueSource(this.queues.queue));
+    // The outage itself pages, within a minute of the breaker opening. Missing data keeps the state: while
+    // every message waits out its backoff no invocation reports, and the outage is not over for that.
+    this.dependencyDownAlarm = new Alarm(this, 'DependencyDown', {
+      alarmDescription: `${props.name} consumer: a dependency is unavailable (circuit breaker open) — runbook: docs/runbooks/dependency-down.md`,
+      metric: new Metric({
+        namespace: 'Holdline',
+        metricName: metricNames.dependencyDown,
+        dimensionsMap: { Consumer: props.name },
+        statistic: Stats.MAXIMUM,
+        period: alarmThresholds.dependencyDown,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.IGNORE,
+    });
   }
 }

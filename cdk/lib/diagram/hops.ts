@@ -245,7 +245,8 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
       located(
         `quarantine_${c}_dlq`,
         dlq,
-        `${c} DLQ (FIFO)<br/>after ${q.RedrivePolicy.maxReceiveCount} receives, ` +
+        `${c} DLQ (FIFO)<br/>poison after ${fn[1].Properties.Environment?.Variables?.MAX_ATTEMPTS} tries, ` +
+          `outage after ${Math.round(Number(fn[1].Properties.Environment?.Variables?.OUTAGE_BUDGET_SECONDS) / 3600)} h, ` +
           `${Math.round(dlq[1].Properties.MessageRetentionPeriod / 86400)} days`,
       ),
     );

@@ -1,28 +1,56 @@
-import { ChargeRejectedError, GatewayUnavailableError } from '../errors.ts';
+import { z } from 'zod';
+import { ChargeRejectedError, GatewayProtocolError, GatewayUnavailableError } from '../errors.ts';
 
-export interface Charge {
-  chargeId: string;
-  status: 'succeeded' | 'declined';
-}
+/** The only answers that settle an order. Anything else leaves it pending (GatewayProtocolError → retried). */
+const chargeSchema = z.object({
+  chargeId: z.string().min(1),
+  status: z.enum(['succeeded', 'declined']),
+});
 
-/** Asks the payment gateway to charge an order. The idempotency key is the order id: one charge per order, ever. */
+export type Charge = z.infer<typeof chargeSchema>;
+
+/**
+ * Asks the payment gateway to charge an order. The idempotency key is the order id: one charge per order, ever.
+ * `timeoutMs` bounds the whole call (connect, answer and body), well inside the consumer's own timeout.
+ */
 export async function chargeOrder(
   gatewayUrl: string,
   order: { orderId: string; amountCents: number; currency: string },
   timeoutMs = 5000,
 ): Promise<Charge> {
+  const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
+  let text: string;
   try {
     response = await fetch(`${gatewayUrl}/charges`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': order.orderId },
       body: JSON.stringify(order),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
+    text = await response.text();
   } catch (error) {
     throw new GatewayUnavailableError(order.orderId, undefined, { cause: error });
   }
   if (response.status >= 500) throw new GatewayUnavailableError(order.orderId, response.status);
-  if (!response.ok) throw new ChargeRejectedError(order.orderId, response.status, await response.text());
-  return (await response.json()) as Charge;
+  if (!response.ok) throw new ChargeRejectedError(order.orderId, response.status, text);
+  return readCharge(order.orderId, text);
+}
+
+/** A 2xx body as a charge, or GatewayProtocolError saying what was wrong with it. */
+export function readCharge(orderId: string, text: string): Charge {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new GatewayProtocolError(orderId, `body is not JSON: ${text.slice(0, 80)}`, { cause: error });
+  }
+  const parsed = chargeSchema.safeParse(json);
+  if (!parsed.success)
+    throw new GatewayProtocolError(
+      orderId,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+      { cause: parsed.error },
+    );
+  return parsed.data;
 }

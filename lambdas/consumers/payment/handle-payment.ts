@@ -1,4 +1,5 @@
 import type { Order } from '../../orders/order.ts';
+import { orderPaymentRequested } from '../../orders/order-events.ts';
 import { paymentTransition } from '../../orders/order-state.ts';
 import type { OrderTransition } from '../../orders/order-store.ts';
 import type { OrderEventMessage } from '../../shared/order-event-message.ts';
@@ -19,7 +20,7 @@ export type PaymentResult = 'ignored' | 'already-settled' | 'confirmed' | 'payme
  * is left alone, the gateway answers a repeated key with the first charge, and the state change is guarded.
  */
 export async function handlePayment(message: OrderEventMessage, deps: PaymentDeps): Promise<PaymentResult> {
-  if (message.eventType !== 'OrderPlaced') return 'ignored';
+  if (message.eventType !== 'OrderPlaced' && message.eventType !== orderPaymentRequested) return 'ignored';
   const order = await deps.getOrder(message.aggregateId);
   if (!order) throw new OrderNotFoundError(message.aggregateId);
   if (order.status !== 'pending') return 'already-settled';

@@ -1,18 +1,17 @@
 import { getOrder, transitionOrder } from '../../orders/order-store.ts';
 import { crashPoint } from '../../shared/crash-points.ts';
 import { sqlClientFromEnv } from '../../shared/db/from-env.ts';
-import type { SqlClient } from '../../shared/db/sql-client.ts';
 import { requireEnv } from '../../shared/env.ts';
+import { lazy } from '../../shared/lazy.ts';
 import { consumerHandler } from '../consumer-handler.ts';
 import { chargeOrder } from './charge-client.ts';
 import { handlePayment } from './handle-payment.ts';
 
 const gatewayUrl = requireEnv('PAYMENT_GATEWAY_URL');
-let db: Promise<SqlClient> | undefined;
+const db = lazy(sqlClientFromEnv);
 
 export const handler = consumerHandler('payment', async (message) => {
-  db ??= sqlClientFromEnv();
-  const sql = await db;
+  const sql = await db();
   return handlePayment(message, {
     getOrder: (id) => getOrder(sql, id),
     charge: async (order) => {

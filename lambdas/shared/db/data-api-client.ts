@@ -7,6 +7,7 @@ import {
   RollbackTransactionCommand,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
+import { boundedAwsClient } from '../aws-client.ts';
 import { type Row, type SqlClient, SqlError, type SqlExecutor, type SqlParams } from './sql-client.ts';
 
 export interface DataApiConfig {
@@ -52,7 +53,7 @@ function wrap(error: unknown): SqlError {
 
 /** Aurora Data API driver (HTTPS, no connection pool to manage). */
 export function createDataApiClient(config: DataApiConfig): SqlClient {
-  const client = config.client ?? new RDSDataClient({});
+  const client = config.client ?? new RDSDataClient(boundedAwsClient);
   const base = { resourceArn: config.resourceArn, secretArn: config.secretArn, database: config.database };
 
   const executorIn = (transactionId?: string): SqlExecutor => ({

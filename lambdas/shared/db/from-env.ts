@@ -1,11 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { boundedAwsClient } from '../aws-client.ts';
 import { ConfigError, optionalEnv, requireEnv } from '../env.ts';
 import { createDataApiClient } from './data-api-client.ts';
 import { createPgClient } from './pg-client.ts';
 import type { SqlClient } from './sql-client.ts';
 
 async function secretCredentials(secretArn: string): Promise<{ username: string; password: string }> {
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const out = await new SecretsManagerClient(boundedAwsClient).send(
+    new GetSecretValueCommand({ SecretId: secretArn }),
+  );
   const parsed = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
   if (!parsed.username || !parsed.password)
     throw new ConfigError('DB_SECRET_ARN', 'secret lacks username/password');

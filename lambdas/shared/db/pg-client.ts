@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isDependencyUnavailable } from '../dependency-failure.ts';
 import { toPositional } from './named-params.ts';
 import { type Row, type SqlClient, SqlError, type SqlExecutor, type SqlParams } from './sql-client.ts';
 
@@ -23,9 +24,22 @@ function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   };
 }
 
+/**
+ * Every wait on the database is bounded, well inside a function's timeout: a restarting server refuses at once,
+ * but a frozen one (a network partition, a failover in progress) would otherwise hang a call until the Lambda
+ * timed out. `query_timeout` is the client's own clock (a frozen server cannot enforce `statement_timeout`);
+ * `statement_timeout` stops the server working on for a client that gave up.
+ */
+export const pgTimeouts = {
+  connectionTimeoutMillis: 3_000,
+  query_timeout: 5_000,
+  statement_timeout: 4_000,
+  keepAlive: true,
+} satisfies pg.PoolConfig;
+
 /** `pg` driver: a small pool per Lambda container (RDS Proxy multiplexes in AWS). */
 export function createPgClient(config: pg.PoolConfig): SqlClient {
-  const pool = new pg.Pool({ max: 5, idleTimeoutMillis: 30_000, ...config });
+  const pool = new pg.Pool({ max: 5, idleTimeoutMillis: 30_000, ...pgTimeouts, ...config });
   // An idle connection the server (or RDS Proxy) closes is an 'error' on the pool; without a listener Node
   // would crash the container. The pool already discards that client; the next query opens a fresh one.
   pool.on('error', (error) => console.warn('postgres: idle connection closed', (error as Error).message));
@@ -33,16 +47,19 @@ export function createPgClient(config: pg.PoolConfig): SqlClient {
     ...executor(pool),
     async transaction(work) {
       const client = await pool.connect();
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await work(executor(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        // A connection that timed out or died is discarded, not handed to the next caller still waiting on it.
+        if (isDependencyUnavailable(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),

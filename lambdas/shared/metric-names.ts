@@ -1,0 +1,24 @@
+/**
+ * Metric names that both a function (which publishes them) and the stack (which alarms on them) use, defined
+ * once. Namespace `Holdline`.
+ */
+export const metricNames = {
+  /** 1 while a consumer's circuit breaker is open (a dependency is down), else 0; dimension `Consumer`. */
+  dependencyDown: 'DependencyDown',
+  /** Calls that failed because a dependency was unavailable; dimension `Consumer`. */
+  dependencyFailures: 'DependencyFailures',
+  /** Records handed back untried (breaker open, or the invocation running out of time); dimension `Consumer`. */
+  recordsHandedBack: 'RecordsHandedBack',
+  /** Orders pending past the reconcile deadline at the start of a run. */
+  reconcileStuck: 'ReconcileStuck',
+  reconcileResolved: 'ReconcileResolved',
+  /** Orders with no charge whose payment the reconciler asked for again. */
+  reconcileRedriven: 'ReconcileRedriven',
+  /** Orders with no charge left pending (inside their re-drive interval). */
+  reconcileNoCharge: 'ReconcileNoCharge',
+  /** Orders given up on past the final deadline (payment_failed, "could not be processed"). */
+  reconcileGivenUp: 'ReconcileGivenUp',
+  /** Look-ups or updates that failed this run (retried next run). */
+  reconcileFailed: 'ReconcileFailed',
+  reconcileMaxResolveSeconds: 'ReconcileMaxResolveSeconds',
+} as const;
