@@ -111,6 +111,16 @@ describe('decideFailure', () => {
     });
   });
 
+  it('waits for an attempt still in progress (a timed-out invocation) instead of spending the message budget', () => {
+    const inProgress = Object.assign(new Error('There is already an execution in progress'), {
+      name: 'IdempotencyAlreadyInProgressError',
+    });
+    expect(decideFailure(inProgress, at(5, 60, true), budget)).toMatchObject({
+      action: 'retry',
+      cause: 'dependency',
+    });
+  });
+
   it('treats a gateway answer it cannot read as an outage of the gateway, not a decline', () => {
     expect(failureCause(new GatewayProtocolError('o1', 'body is not JSON'), false)).toBe('dependency');
   });

@@ -68,9 +68,19 @@ export function isPermanent(error: unknown): boolean {
   return error instanceof ConsumerError && error.permanent;
 }
 
+/**
+ * Powertools idempotency's "an execution is already in progress with this key": another invocation holds the
+ * message's in-progress record (or held it and timed out; the record expires with that invocation's deadline).
+ * Nothing is wrong with the message: it waits like an outage and never spends its attempts.
+ */
+export function isWaitingOnAnotherAttempt(error: unknown): boolean {
+  return error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError';
+}
+
 /** permanent, dependency (an outage, as far as this consumer can tell) or message. */
 export function failureCause(error: unknown, dependenciesHealthy: boolean): FailureCause {
   if (isPermanent(error)) return 'permanent';
+  if (isWaitingOnAnotherAttempt(error)) return 'dependency';
   if (isDependencyUnavailable(error) && !dependenciesHealthy) return 'dependency';
   return 'message';
 }
