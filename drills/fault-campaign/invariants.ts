@@ -70,12 +70,20 @@ const countBy = <T>(items: readonly T[], key: (item: T) => string) => {
   return counts;
 };
 
-/** The consumers' observable effect of one event: a charge request (payment) or a side-effect entry (others). */
-function effectSeen(evidence: Evidence) {
+/**
+ * (event, consumer) pairs no consumer acted on: no gateway request for the order (payment), no side-effect entry for
+ * the event (inventory, notification). Read from the stand-ins' logs, so no queue is consumed to tell.
+ */
+export function lostEvents(evidence: Pick<Evidence, 'outbox' | 'gateway' | 'sideEffects'>) {
   const charged = new Set(evidence.gateway.map((e) => e.idempotencyKey));
   const applied = new Set(evidence.sideEffects.map((e) => `${e.service}|${e.eventId}`));
-  return (event: OutboxEvent, consumer: string) =>
+  const seen = (event: OutboxEvent, consumer: string) =>
     consumer === 'payment' ? charged.has(event.aggregateId) : applied.has(`${consumer}|${event.eventId}`);
+  return evidence.outbox.flatMap((event) =>
+    consumersFor(event)
+      .filter((consumer) => !seen(event, consumer))
+      .map((consumer) => ({ eventId: event.eventId, eventType: event.eventType, consumer })),
+  );
 }
 
 /** Faults whose expected alarm did not go to ALARM between the fault's start and its end + grace. */
@@ -104,12 +112,7 @@ export function judge(evidence: Evidence, rules: Rules) {
   const doubleCharged = orders.filter((o) => (charges.get(o.id) ?? 0) > 1);
   const uncharged = orders.filter((o) => o.status === 'confirmed' && !charges.has(o.id));
   const chargedButFailed = orders.filter((o) => o.status === 'payment_failed' && charges.has(o.id));
-  const seen = effectSeen(evidence);
-  const lost = evidence.outbox.flatMap((event) =>
-    consumersFor(event)
-      .filter((consumer) => !seen(event, consumer))
-      .map((consumer) => ({ eventId: event.eventId, eventType: event.eventType, consumer })),
-  );
+  const lost = lostEvents(evidence);
   const effects = countBy(
     evidence.sideEffects.filter((e) => e.result === 'created'),
     (e) => `${e.service}|${e.eventId}`,

@@ -8,7 +8,7 @@ import { peek, queueDepth } from '../../tools/dlq/dlq.ts';
 import type { FaultRecord } from '../kit/faults.ts';
 import type { AcceptedOrder } from '../kit/load.ts';
 import { output } from '../lib/drill-cloud.ts';
-import { type Evidence, terminalStates } from './invariants.ts';
+import { type Evidence, lostEvents, type OutboxEvent, terminalStates } from './invariants.ts';
 
 /** Orders by state at one moment (seconds since the load started); states absent when Postgres did not answer. */
 export interface StateSample {
@@ -68,19 +68,35 @@ export async function sampleStates(
   return samples;
 }
 
-/** Waits until every accepted order is terminal, or `deadline`; returns when it stopped waiting. */
-export async function waitSettled(url: string, ids: string[], deadline: number): Promise<number> {
+/**
+ * Waits until every accepted order is terminal and every consumer has acted on each of their outbox events, or
+ * until `deadline`; returns when it stopped waiting.
+ */
+export async function waitDrained(cloud: LocalCloud, ids: string[], deadline: number): Promise<number> {
   while (Date.now() < deadline) {
-    const rows = await queryOnce<{ n: string }>(
-      url,
+    const settled = await queryOnce<{ n: string }>(
+      cloud.database.admin,
       'SELECT count(*) AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = ANY($2)',
       [ids, terminalStates],
     );
-    if (rows && Number(rows[0]?.n) === ids.length) break;
+    if (settled && Number(settled[0]?.n) === ids.length) {
+      const outbox = await outboxOf(cloud.database.admin, ids);
+      const lost =
+        outbox &&
+        lostEvents({ outbox, gateway: cloud.paymentGateway.log(), sideEffects: cloud.sideEffects.log() });
+      if (lost?.length === 0) break;
+    }
     await sleep(2000);
   }
   return Date.now();
 }
+
+const outboxOf = (url: string, ids: string[]) =>
+  queryOnce<OutboxEvent>(
+    url,
+    'SELECT event_id::text AS "eventId", event_type AS "eventType", aggregate_id AS "aggregateId" FROM outbox WHERE aggregate_id = ANY($1)',
+    [ids],
+  );
 
 /** Everything the invariants read, from Postgres, the stand-ins' logs, the queues and the on-call log. */
 export async function collectEvidence(
@@ -97,12 +113,7 @@ export async function collectEvidence(
       [ids],
     )) ?? [];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const outbox =
-    (await queryOnce<{ eventId: string; eventType: string; aggregateId: string }>(
-      cloud.database.admin,
-      'SELECT event_id::text AS "eventId", event_type AS "eventType", aggregate_id AS "aggregateId" FROM outbox WHERE aggregate_id = ANY($1)',
-      [ids],
-    )) ?? [];
+  const outbox = (await outboxOf(cloud.database.admin, ids)) ?? [];
   const sqs = new SQSClient({});
   try {
     const dlqDepths: Record<string, number> = {};
