@@ -117,7 +117,8 @@ export function judge(evidence: Evidence, rules: Rules) {
     evidence.sideEffects.filter((e) => e.result === 'created'),
     (e) => `${e.service}|${e.eventId}`,
   );
-  const duplicateEffects = [...effects.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+  const duplicated = [...effects].filter(([, n]) => n > 1);
+  const duplicateEffects = duplicated.reduce((n, [, c]) => n + c - 1, 0);
   const dlqMessages = Object.values(evidence.dlqDepths).reduce((a, b) => a + b, 0);
   const unpaged = unpagedFaults(evidence, rules);
   const maxRecoverySeconds = Math.round(Math.max(0, ...recovery) * 10) / 10;
@@ -156,6 +157,7 @@ export function judge(evidence: Evidence, rules: Rules) {
       uncharged: uncharged.map((o) => o.id),
       chargedButFailed: chargedButFailed.map((o) => o.id),
       lost: lost.slice(0, 20),
+      duplicated: duplicated.map(([key, n]) => ({ effect: key, times: n })),
       unpaged,
     },
   };

@@ -97,8 +97,12 @@ export async function openLoop(options: {
   return { offered: offsets.length, accepted, refused };
 }
 
-/** `PlaceOrder` through the real HTTP API as `customerId` (a signed dev token), each POST bounded by `timeoutMs`. */
-export async function apiOrders(apiUrl: string, customerId: string, timeoutMs = 10_000): Promise<PlaceOrder> {
+/**
+ * `PlaceOrder` through the real HTTP API as `customerId` (a signed dev token). Each POST is bounded by `timeoutMs`,
+ * default 30 s: API Gateway's integration limit, the longest a browser waits through it. (A 10 s bound turned 1,298
+ * slow but successful POSTs of a loaded quick run into "network errors".)
+ */
+export async function apiOrders(apiUrl: string, customerId: string, timeoutMs = 30_000): Promise<PlaceOrder> {
   const auth = await devAuthHeaders(customerId);
   return async (idempotencyKey, i) => {
     try {
