@@ -4,6 +4,7 @@ import { type DebeziumServer, startDebezium } from '../../localstack/debezium/in
 import { type PostgresServer, startPostgres } from '../../localstack/postgres/server.ts';
 import { defaultPostgresSettings } from '../../localstack/postgres/settings.ts';
 import type { Part } from '../kit/faults.ts';
+import { CampaignSetupError, GatewayFaultError } from './errors.ts';
 
 /** The parts of a drill cloud the campaign hits, and the processes it started again (its own to stop). */
 export interface CampaignParts {
@@ -22,8 +23,12 @@ export interface CampaignParts {
  */
 export function campaignParts(cloud: LocalCloud, stateDir: string): CampaignParts {
   const pg = cloud.postgres;
-  if (!pg || !cloud.debezium || !cloud.emulators)
-    throw new Error('the fault campaign needs the local Postgres, Debezium and emulators of its own cloud');
+  const missing = [
+    ...(pg ? [] : ['Postgres']),
+    ...(cloud.debezium ? [] : ['Debezium']),
+    ...(cloud.emulators ? [] : ['emulators']),
+  ];
+  if (!pg || !cloud.debezium || !cloud.emulators) throw new CampaignSetupError(missing);
   const port = pg.server.port;
   let postgres: PostgresServer = pg.server;
   let debezium: DebeziumServer = cloud.debezium;
@@ -61,7 +66,7 @@ export function campaignParts(cloud: LocalCloud, stateDir: string): CampaignPart
         method: 'POST',
         body: JSON.stringify({ outage: mode === 'outage', hang: mode === 'hang' }),
       });
-      if (!response.ok) throw new Error(`gateway /_faults answered ${response.status}`);
+      if (!response.ok) throw new GatewayFaultError(mode ?? 'none', response.status);
     },
     stop: async () => {
       for (const part of restarted.reverse()) await part.stop().catch(() => {});
