@@ -25,4 +25,5 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'ui-honesty': async () => (await import('./drills/ui-honesty.ts')).run,
   'stalled-slot': async () => (await import('./drills/stalled-slot.ts')).run,
   'long-txn': async () => (await import('./drills/long-txn.ts')).run,
+  'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
 };

@@ -10,13 +10,13 @@ import {
 import { localTokenSecret } from './auth/dev-token.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { fallback, selection } from './emulators/selection.ts';
-import { startEmulators } from './emulators/start.ts';
+import { type RunningEmulators, startEmulators } from './emulators/start.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
 import { freePort } from './lib/process.ts';
 import { type PaymentGateway, startPaymentGateway } from './payment-gateway/server.ts';
 import { type DatabaseUrls, prepareDatabase } from './postgres/database.ts';
-import { startPostgres } from './postgres/server.ts';
+import { type PostgresServer, startPostgres } from './postgres/server.ts';
 import { defaultPostgresSettings } from './postgres/settings.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, startRuntime } from './runtime/index.ts';
@@ -75,6 +75,11 @@ export interface LocalCloud {
   debezium: DebeziumServer | undefined;
   /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
   debeziumOrders: DebeziumServer | undefined;
+  /** The emulators the cloud started (undefined with an external endpoint): drills freeze one by its pid. */
+  emulators: RunningEmulators | undefined;
+  /** The Postgres the cloud started and its data directory (undefined with an external database): drills kill it
+   *  and start it again on the same directory and port, as RDS restarts an instance. */
+  postgres: { server: PostgresServer; dataDir: string } | undefined;
   /** Starts or pauses every event-source mapping that reads an SQS queue (the consumers), e.g. to inspect queues. */
   setQueueConsumersEnabled(enabled: boolean): Promise<void>;
   /** The local alarm evaluator (states also in the emulator's DescribeAlarms), unless `slotGuard: false`. */
@@ -114,21 +119,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     Object.assign(process.env, { ...localCredentials, ...process.env });
 
     let awsEndpoint = options.external?.awsEndpoint;
+    let emulators: RunningEmulators | undefined;
     if (!awsEndpoint) {
       const gatewayPort = await port(options.ports.aws);
-      const emulators = await step('AWS emulators', () => startEmulators(gatewayPort));
-      stops.push(() => emulators.stop());
-      pids.push(() => emulators.pids());
+      const started = await step('AWS emulators', () => startEmulators(gatewayPort));
+      emulators = started;
+      stops.push(() => started.stop());
+      pids.push(() => started.pids());
       progress(
         `  ${Object.entries(selection)
           .map(([s, n]) => `${s}→${n}`)
           .join(', ')}, others→${fallback}`,
       );
-      awsEndpoint = emulators.url;
+      awsEndpoint = started.url;
     }
     process.env.AWS_ENDPOINT_URL = awsEndpoint;
 
     let serverAdminUrl = options.external?.databaseUrl;
+    let localPostgres: LocalCloud['postgres'];
     if (!serverAdminUrl) {
       const dataDir = join(options.stateDir, 'pg', 'data');
       if (options.fresh) rmSync(join(options.stateDir, 'pg'), { recursive: true, force: true });
@@ -137,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       );
       stops.push(() => postgres.stop());
       pids.push(() => (postgres.process.child.pid ? [postgres.process.child.pid] : []));
+      localPostgres = { server: postgres, dataDir };
       serverAdminUrl = postgres.adminUrl;
     }
     const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
@@ -266,6 +275,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       debezium,
       debeziumOrders,
       alarms,
+      emulators,
+      postgres: localPostgres,
       setQueueConsumersEnabled: async (enabled) => {
         for (const id of queueMappingIds(template)) await runtime.setMappingEnabled(id, enabled);
       },

@@ -7,6 +7,8 @@ export interface RunningEmulators {
   /** The single AWS endpoint (the gateway). */
   url: string;
   pids(): number[];
+  /** Process-group leader of one emulator by candidate name (`dynamodb-local` …), for drills that freeze it. */
+  pidOf(name: string): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startEmulators(gatewayPort: number, logPrefix = 'emulator'
     return {
       url: gateway.url,
       pids: () => [...started.values()].flatMap((e) => (e.pid ? [e.pid] : [])),
+      pidOf: (name) => started.get(name)?.pid,
       stop: async () => {
         await gateway.close();
         await stopAll();

@@ -27,8 +27,9 @@ export interface ChargeResponse {
 export interface LogEntry {
   at: string;
   idempotencyKey: string;
-  /** `created` made a charge; `replayed` answered with an earlier one; `failed` was an injected error. */
-  result: 'created' | 'replayed' | 'failed' | 'rejected';
+  /** `created` made a charge; `replayed` answered with an earlier one; `failed` was an injected error; `hung` was
+   *  accepted and never answered (the `hang` fault). */
+  result: 'created' | 'replayed' | 'failed' | 'rejected' | 'hung';
   chargeId?: string;
   orderId?: string;
   status?: number;
@@ -44,6 +45,11 @@ export interface Faults {
   /** Charges of these amounts always get HTTP 500 and are never created: a poison order, whose every retry fails
    *  the same way until the fault is cleared. Default none. */
   failAmountsCents: number[];
+  /** The provider is down: every charge and look-up is answered 503, nothing is created. Default false. */
+  outage: boolean;
+  /** The provider hangs: every charge and look-up is accepted and never answered (the socket stays open until the
+   *  caller gives up or the stand-in closes), nothing is created. Default false. */
+  hang: boolean;
 }
 
 export interface PaymentGateway {
@@ -78,7 +84,14 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
       if (entry.result === 'created' && entry.response) charges.set(entry.idempotencyKey, entry.response);
     }
   }
-  let faults: Faults = { latencyMs: 0, errorRate: 0, declineAmountsCents: [], failAmountsCents: [] };
+  let faults: Faults = {
+    latencyMs: 0,
+    errorRate: 0,
+    declineAmountsCents: [],
+    failAmountsCents: [],
+    outage: false,
+    hang: false,
+  };
   const record = (entry: LogEntry & { response?: ChargeResponse }) =>
     appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
   const send = (res: import('node:http').ServerResponse, status: number, body: unknown) =>
@@ -91,6 +104,17 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
         return send(res, 200, faults);
       }
       if (req.method === 'GET' && req.url === '/_log') return send(res, 200, readLog(logFile));
+      const charging = req.url === '/charges' || req.url?.startsWith('/charges?');
+      if (charging && (faults.hang || faults.outage)) {
+        // Look-ups (GET) are not charge attempts, so only POSTs are logged.
+        const entry = {
+          at: new Date().toISOString(),
+          idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
+        };
+        if (faults.hang) return req.method === 'POST' ? record({ ...entry, result: 'hung' }) : undefined;
+        if (req.method === 'POST') record({ ...entry, result: 'failed', status: 503 });
+        return send(res, 503, { error: 'unavailable' });
+      }
       // The authoritative record by idempotency key (the reconciler's look-up); not logged as a charge attempt.
       if (req.method === 'GET' && req.url?.startsWith('/charges?')) {
         const lookupKey = new URL(req.url, 'http://gateway').searchParams.get('idempotencyKey') ?? '';

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { devAuthHeaders } from '../../localstack/auth/dev-token.ts';
+
+/** One POST's outcome: HTTP status (0 = network error or timeout) and the order id when it was 201. */
+export interface Attempt {
+  status: number;
+  id?: string;
+}
+
+/** Places one order with `idempotencyKey`; must not throw (a network error is `{ status: 0 }`). */
+export type PlaceOrder = (idempotencyKey: string, i: number) => Promise<Attempt>;
+
+export interface AcceptedOrder {
+  id: string;
+  idempotencyKey: string;
+  /** When the load meant to send it, and when the 201 arrived (ms since epoch). */
+  sentAt: number;
+  acceptedAt: number;
+  attempts: number;
+}
+
+export interface RefusedOrder {
+  idempotencyKey: string;
+  sentAt: number;
+  lastStatus: number;
+  attempts: number;
+}
+
+export interface LoadResult {
+  offered: number;
+  accepted: AcceptedOrder[];
+  refused: RefusedOrder[];
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Pause before retry `n` (1-based). */
+  delayMs(n: number): number;
+}
+
+/**
+ * The web UI's policy (web/src/OrderForm.tsx): up to 4 retries of a network error or 5xx, 100, 200, 400, 800 ms
+ * apart (TanStack Query passes the 0-based failure count to `retryDelay`), always with the SAME Idempotency-Key, so a retry after a lost answer returns the first order.
+ */
+export const webUiRetry: RetryPolicy = { retries: 4, delayMs: (n) => Math.min(100 * 2 ** (n - 1), 2000) };
+
+/** The web UI retries network errors (status 0) and 5xx, never a 4xx. */
+export const retryable = (status: number) => status === 0 || status >= 500;
+
+/** Offsets (ms from the start) of an open-loop load: `ratePerSecond` evenly spaced for `durationMs`. */
+export function sendOffsets(ratePerSecond: number, durationMs: number): number[] {
+  const count = Math.floor((ratePerSecond * durationMs) / 1000);
+  return Array.from({ length: count }, (_, i) => Math.round((i * 1000) / ratePerSecond));
+}
+
+/**
+ * Open loop: each order starts at its own time whether or not earlier ones were answered (a slow system gets more
+ * requests in flight, as from real customers, instead of fewer). Every order is retried per `retry`.
+ */
+export async function openLoop(options: {
+  ratePerSecond: number;
+  durationMs: number;
+  place: PlaceOrder;
+  retry?: RetryPolicy;
+  onAccepted?: (order: AcceptedOrder) => void;
+}): Promise<LoadResult> {
+  const retry = options.retry ?? webUiRetry;
+  const started = Date.now();
+  const accepted: AcceptedOrder[] = [];
+  const refused: RefusedOrder[] = [];
+  const one = async (i: number, sentAt: number) => {
+    const idempotencyKey = randomUUID();
+    let attempt: Attempt = { status: 0 };
+    let attempts = 0;
+    while (attempts <= retry.retries) {
+      if (attempts > 0) await sleep(retry.delayMs(attempts));
+      attempts++;
+      attempt = await options.place(idempotencyKey, i);
+      if (!retryable(attempt.status)) break;
+    }
+    if (attempt.status === 201 && attempt.id) {
+      const order = { id: attempt.id, idempotencyKey, sentAt, acceptedAt: Date.now(), attempts };
+      accepted.push(order);
+      options.onAccepted?.(order);
+    } else refused.push({ idempotencyKey, sentAt, lastStatus: attempt.status, attempts });
+  };
+  const inFlight: Array<Promise<void>> = [];
+  const offsets = sendOffsets(options.ratePerSecond, options.durationMs);
+  for (const [i, offset] of offsets.entries()) {
+    const wait = started + offset - Date.now();
+    if (wait > 0) await sleep(wait);
+    inFlight.push(one(i, Date.now()));
+  }
+  await Promise.all(inFlight);
+  return { offered: offsets.length, accepted, refused };
+}
+
+/**
+ * `PlaceOrder` through the real HTTP API as `customerId` (a signed dev token). Each POST is bounded by `timeoutMs`,
+ * default 30 s: API Gateway's integration limit, the longest a browser waits through it. (A 10 s bound turned 1,298
+ * slow but successful POSTs of a loaded quick run into "network errors".)
+ */
+export async function apiOrders(apiUrl: string, customerId: string, timeoutMs = 30_000): Promise<PlaceOrder> {
+  const auth = await devAuthHeaders(customerId);
+  return async (idempotencyKey, i) => {
+    try {
+      const response = await fetch(`${apiUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...auth },
+        body: JSON.stringify({
+          currency: 'USD',
+          items: [{ sku: `LOAD-${i % 50}`, quantity: 1, unitPriceCents: 1000 + (i % 500) }],
+        }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.status !== 201) return { status: response.status };
+      return { status: 201, id: ((await response.json()) as { id: string }).id };
+    } catch {
+      return { status: 0 };
+    }
+  };
+}
