@@ -49,6 +49,14 @@ describe('CircuitBreaker', () => {
     expect(periods).toEqual([10_000, 20_000, 20_000, 20_000]);
   });
 
+  it('is not healthy once a dependency failure follows the last success (an outage starting)', () => {
+    const breaker = new CircuitBreaker(settings);
+    breaker.recordSuccess(0);
+    expect(breaker.healthy(1)).toBe(true);
+    breaker.recordDependencyFailure(2, 'ECONNREFUSED');
+    expect(breaker.healthy(3)).toBe(false);
+  });
+
   it('is not healthy without a recent success: a cold container cannot tell poison from an outage', () => {
     const breaker = new CircuitBreaker(settings);
     expect(breaker.healthy(0)).toBe(false);

@@ -89,10 +89,16 @@ export class CircuitBreaker {
   }
 
   /**
-   * Positive evidence the dependencies work: closed, and another message succeeded recently. Without it (a cold
-   * container, or nothing has succeeded for a while) a dependency failure is taken as an outage.
+   * Positive evidence the dependencies work: closed, the last call succeeded, and recently. Without it (a cold
+   * container, nothing succeeded for a while, or the failure before this one was a dependency failure too — the
+   * start of an outage) a dependency failure is taken as an outage. A poison order that the gateway refuses while
+   * it serves the rest fails between successes, so it still spends its own attempts.
    */
   healthy(now: number): boolean {
-    return this.openedAt === undefined && now - this.lastSuccessAt <= this.settings.healthyWindowMs;
+    return (
+      this.openedAt === undefined &&
+      this.failuresInARow === 0 &&
+      now - this.lastSuccessAt <= this.settings.healthyWindowMs
+    );
   }
 }
