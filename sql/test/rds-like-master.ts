@@ -1,7 +1,7 @@
 import pg from 'pg';
 
-/** The master user RDS creates for an instance: `MasterUsername` in the CDK database construct. */
-export const rdsMasterUser = 'holdline_master';
+/** The master user RDS creates for the instance: `Credentials.fromGeneratedSecret` in cdk/lib/constructs/rds-postgres.ts. */
+export const rdsMasterUser = 'holdline_admin';
 
 /**
  * What RDS for PostgreSQL (15–17) grants its `rds_superuser`, with ADMIN OPTION so the master may pass them on
