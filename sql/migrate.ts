@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { repoRoot } from '../localstack/lib/paths.ts';
+import { libpqCompatible } from '../tools/db/connection.ts';
 
 export const migrationsDir = join(repoRoot, 'sql', 'migrations');
 
@@ -10,7 +11,7 @@ export async function migrate(
   log: (line: string) => void = () => {},
 ): Promise<string[]> {
   const applied = await runner({
-    databaseUrl,
+    databaseUrl: libpqCompatible(databaseUrl),
     dir: migrationsDir,
     direction: 'up',
     migrationsTable: 'pgmigrations',

@@ -2,8 +2,8 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Migration 0007 against the globalSetup Postgres. The relay mode is a database setting read at connect, so
-// each case opens its own app session after choosing the mode, and the mode is put back to cdc after.
+// Migration 0007 against the globalSetup Postgres. Each case opens its own app session after choosing the mode
+// (a one-row table, read by the insert's default), and the mode is put back to cdc after.
 describe('outbox relay mode (migration 0007)', () => {
   let admin: pg.Client;
   const appSession = async () => {

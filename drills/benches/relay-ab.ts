@@ -176,7 +176,7 @@ async function runArm(
   ctx: RunContext,
 ): Promise<Arm> {
   const kinesis = kinesisClient();
-  // A fresh pool: sessions read holdline.outbox_relay when they connect.
+  // A fresh pool for the polling arm.
   const db = createPgClient({ connectionString: appUrl, max: 8 });
   try {
     // Warm-up outside the window: connections, plans, the relay's first PutRecords.

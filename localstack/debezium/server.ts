@@ -18,7 +18,7 @@ export interface StartDebeziumOptions {
   /** Resolves the environment's references (stream names, region) against what was provisioned. */
   provisioned: Pick<Provisioned, 'resolve' | 'pseudo'>;
   connector: DebeziumConnector;
-  /** `postgres://` URL of the CDC role (REPLICATION, owner of schema `cdc`). */
+  /** `postgres://` URL of the CDC role (REPLICATION, USAGE and CREATE on schema `cdc`). */
   databaseUrl: string;
   /** Kinesis endpoint, normally `AWS_ENDPOINT_URL`. */
   awsEndpoint: string;

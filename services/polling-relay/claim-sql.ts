@@ -43,7 +43,7 @@ export function markSentSql(): string {
 }
 
 /** The database's relay mode; the relay refuses to start unless it is `polling`. */
-export const relayModeSql = "SELECT current_setting('holdline.outbox_relay', true) AS mode";
+export const relayModeSql = 'SELECT outbox_relay_mode() AS mode';
 
 /**
  * Session settings for a relay connection: a replica that hangs mid-claim (not crashed, just stuck) must not

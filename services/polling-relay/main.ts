@@ -31,7 +31,7 @@ if (rows[0]?.mode !== 'polling') {
   // Under CDC every row is born sent; polling would find nothing, and running both would send twice.
   log({
     level: 'error',
-    message: `holdline.outbox_relay is "${rows[0]?.mode}", not "polling": refusing to start`,
+    message: `the outbox relay mode (outbox_relay_mode()) is "${rows[0]?.mode}", not "polling": refusing to start`,
   });
   process.exit(2);
 }

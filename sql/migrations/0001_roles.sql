@@ -20,7 +20,10 @@ END
 $$;
 
 -- Debezium keeps its offsets in Postgres (the Fargate task is stateless); it creates its table here.
-CREATE SCHEMA IF NOT EXISTS cdc AUTHORIZATION holdline_cdc;
+-- Owned by whoever migrates, not AUTHORIZATION holdline_cdc: on RDS (PostgreSQL 16+) the master has CREATEROLE
+-- but may not SET ROLE to the roles it creates, so it could not hand the schema over. USAGE and CREATE suffice.
+CREATE SCHEMA IF NOT EXISTS cdc;
+GRANT USAGE, CREATE ON SCHEMA cdc TO holdline_cdc;
 
 -- Down Migration
 DROP SCHEMA IF EXISTS cdc CASCADE;

@@ -1,13 +1,26 @@
 -- Up Migration
 -- The polling relay (services/polling-relay/) and the outbox reaper.
 --
--- Which relay delivers the outbox is a database setting, `holdline.outbox_relay`: 'cdc' (Debezium reads the
--- WAL; the default set here) or 'polling'. A row is born "unsent" (published_at NULL) only under 'polling':
--- under CDC no row ever enters the partial indexes below, so they cost the write path nothing, and a poller
--- started by mistake finds nothing to send twice. Switch with outbox_use_relay() (new sessions see it), and run
--- one relay at a time: rows written under one mode are the other's business only if you say so.
+-- Which relay delivers the outbox is a one-row setting, outbox_relay_setting: 'cdc' (Debezium reads the WAL; the
+-- default set here) or 'polling'. A row is born "unsent" (published_at NULL) only under 'polling': under CDC no
+-- row ever enters the partial indexes below, so they cost the write path nothing, and a poller started by mistake
+-- finds nothing to send twice. Switch with outbox_use_relay() (takes effect at once), and run one relay at a time:
+-- rows written under one mode are the other's business only if you say so.
+-- A table, not a database setting (ALTER DATABASE SET holdline.…): only a superuser may set a custom parameter,
+-- and RDS's master is none.
+CREATE TABLE outbox_relay_setting (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  mode     text    NOT NULL CHECK (mode IN ('cdc', 'polling'))
+);
+INSERT INTO outbox_relay_setting (mode) VALUES ('cdc');
+GRANT SELECT ON outbox_relay_setting TO holdline_app;
+
+-- The relay mode now, read by every outbox insert's default: one lookup of a one-row table.
+CREATE FUNCTION outbox_relay_mode() RETURNS text
+LANGUAGE sql STABLE AS $$ SELECT mode FROM outbox_relay_setting $$;
+
 ALTER TABLE outbox ADD COLUMN published_at timestamptz
-  DEFAULT CASE WHEN current_setting('holdline.outbox_relay', true) = 'polling' THEN NULL ELSE '-infinity'::timestamptz END;
+  DEFAULT CASE WHEN outbox_relay_mode() = 'polling' THEN NULL ELSE '-infinity'::timestamptz END;
 -- Rows that existed before this migration were delivered by CDC.
 UPDATE outbox SET published_at = '-infinity' WHERE published_at IS NULL;
 
@@ -24,14 +37,13 @@ GRANT UPDATE (published_at) ON outbox TO holdline_app;
 CREATE FUNCTION outbox_use_relay(mode text) RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF mode NOT IN ('cdc', 'polling') THEN
+  IF mode IS NULL OR mode NOT IN ('cdc', 'polling') THEN
     RAISE EXCEPTION 'outbox relay mode must be cdc or polling, not %', mode;
   END IF;
-  EXECUTE format('ALTER DATABASE %I SET holdline.outbox_relay = %L', current_database(), mode);
+  UPDATE outbox_relay_setting SET mode = outbox_use_relay.mode;
   RETURN mode;
 END
 $$;
-SELECT outbox_use_relay('cdc');
 
 -- Drops daily partitions older than `retention_days` whole (no row-by-row DELETE, no dead tuples, no vacuum
 -- debt), and makes sure the coming days' partitions exist. Protects the write path: it waits at most
@@ -82,8 +94,9 @@ GRANT EXECUTE ON FUNCTION outbox_reap_partitions(int, interval) TO holdline_app;
 -- Down Migration
 DROP FUNCTION outbox_reap_partitions(int, interval);
 DROP FUNCTION outbox_use_relay(text);
-DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET holdline.outbox_relay', current_database()); END $$;
 REVOKE UPDATE (published_at) ON outbox FROM holdline_app;
 DROP INDEX outbox_unsent_aggregate_idx;
 DROP INDEX outbox_unsent_idx;
 ALTER TABLE outbox DROP COLUMN published_at;
+DROP FUNCTION outbox_relay_mode();
+DROP TABLE outbox_relay_setting;

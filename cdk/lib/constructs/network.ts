@@ -49,18 +49,26 @@ export class Network extends Construct {
     });
     this.functionSubnets = egress ? { subnetType: SubnetType.PRIVATE_WITH_EGRESS } : this.isolatedSubnets;
     // In-VPC Lambdas read their database secret and write idempotency records; without these endpoints
-    // those calls would hang until the function times out (there is no NAT).
+    // those calls would hang until the function times out (there is no NAT). cdk/test/vpc-endpoints.test.ts
+    // checks every service an in-VPC function's role may call has one.
     this.vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB });
     const secretsManager = this.vpc.addInterfaceEndpoint('SecretsManager', {
       service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       subnets: this.isolatedSubnets,
     });
-    Validations.of(secretsManager).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason:
-        "The endpoint's security group admits HTTPS from the VPC's own CIDR block only (CDK's default for " +
-        'interface endpoints), never 0.0.0.0/0; cdk-nag cannot read the CIDR because it is a token.',
+    // The payment consumer calls SQS itself (backoff: ChangeMessageVisibility; quarantine: SendMessage); without
+    // this endpoint those calls hang until the function times out. The event source mapping polls from outside.
+    const sqs = this.vpc.addInterfaceEndpoint('Sqs', {
+      service: InterfaceVpcEndpointAwsService.SQS,
+      subnets: this.isolatedSubnets,
     });
+    for (const endpoint of [secretsManager, sqs])
+      Validations.of(endpoint).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason:
+          "The endpoint's security group admits HTTPS from the VPC's own CIDR block only (CDK's default for " +
+          'interface endpoints), never 0.0.0.0/0; cdk-nag cannot read the CIDR because it is a token.',
+      });
     // Rejected connections only: what a security-group mistake looks like, at a fraction of the cost of ALL.
     this.vpc.addFlowLog('FlowLog', {
       trafficType: FlowLogTrafficType.REJECT,
