@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { type ConsumerName, endToEndLatencyMs } from './dedupe.ts';
 import { fifoConsumer, logger } from './fifo-consumer.ts';
 import { type ApplyStep, idempotent } from './idempotent.ts';
+import { observeSequence, sequenceGuardFromEnv } from './sequence-guard.ts';
 
 /** CloudWatch namespace shared by every Holdline metric. */
 export const METRICS_NAMESPACE = 'Holdline';
@@ -19,8 +20,10 @@ export function consumerHandler(name: ConsumerName, step: ApplyStep) {
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ Consumer: name });
   const once = idempotent(name, step);
+  const sequences = sequenceGuardFromEnv(name);
   return fifoConsumer(async (message) => {
     const delivery = await once.handle(message);
+    if (delivery.kind === 'applied') await observeSequence(sequences, message, metrics, logger);
     if (delivery.kind === 'applied')
       metrics.addMetric(
         'EndToEndLatency',

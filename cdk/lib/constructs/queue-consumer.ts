@@ -1,3 +1,4 @@
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { config, consumerVisibilityTimeout } from '../config.ts';
@@ -5,6 +6,7 @@ import { fifoQueueSource } from '../event-sources.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { FifoQueueWithDlq } from './fifo-queue-with-dlq.ts';
 import { HoldlineFunction } from './holdline-function.ts';
+import { sequenceAnomalyAlarm } from './sequence-anomaly-alarm.ts';
 
 /** The three downstream consumers; also `CONSUMER_NAME` and the idempotency key prefix. */
 export type ConsumerName = 'payment' | 'inventory' | 'notification';
@@ -35,6 +37,8 @@ export interface QueueConsumerProps {
 export class QueueConsumer extends Construct {
   readonly queues: FifoQueueWithDlq;
   readonly handler: HoldlineFunction;
+  /** Any skipped or out-of-order sequence the consumer saw (pages on-call, like every alarm of the stack). */
+  readonly sequenceAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: QueueConsumerProps) {
     super(scope, id);
@@ -65,5 +69,6 @@ export class QueueConsumer extends Construct {
     this.queues.dlq.grantSendMessages(this.handler);
     props.database?.connectFunction(this.handler);
     this.handler.addEventSource(fifoQueueSource(this.queues.queue));
+    this.sequenceAlarm = sequenceAnomalyAlarm(this, 'SequenceAnomalies', props.name);
   }
 }
