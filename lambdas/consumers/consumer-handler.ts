@@ -4,6 +4,7 @@ import { metricNames } from '../shared/metric-names.ts';
 import { type ConsumerName, endToEndLatencyMs } from './dedupe.ts';
 import { type BatchOutcome, fifoConsumer, logger } from './fifo-consumer.ts';
 import { type ApplyStep, idempotent } from './idempotent.ts';
+import { observeSequence, sequenceGuardFromEnv } from './sequence-guard.ts';
 
 /** CloudWatch namespace shared by every Holdline metric. */
 export const METRICS_NAMESPACE = 'Holdline';
@@ -32,9 +33,11 @@ export function consumerHandler(name: ConsumerName, step: ApplyStep) {
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ Consumer: name });
   const once = idempotent(name, step);
+  const sequences = sequenceGuardFromEnv(name);
   return fifoConsumer(
     async (message) => {
       const delivery = await once.handle(message);
+      if (delivery.kind === 'applied') await observeSequence(sequences, message, metrics, logger);
       if (delivery.kind === 'applied')
         metrics.addMetric(
           'EndToEndLatency',

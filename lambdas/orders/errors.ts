@@ -15,3 +15,15 @@ export class IdempotencyKeyReusedError extends OrderError {
     );
   }
 }
+
+/** An outbox event whose payload does not match its event type's published contract (lambdas/orders/event-payloads.ts). */
+export class EventPayloadError extends OrderError {
+  override name = 'EventPayloadError';
+  constructor(
+    readonly eventType: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`${eventType} payload breaks its contract: ${reason}`, { cause });
+  }
+}

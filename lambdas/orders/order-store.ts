@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { SqlExecutor } from '../shared/db/sql-client.ts';
 import { IdempotencyKeyReusedError } from './errors.ts';
+import { contractPayload } from './event-payloads.ts';
 import { type Order, type OrderItem, type OrderStatus, orderTotalCents, type PlaceOrder } from './order.ts';
 import { orderPaymentRequested, orderPlacedEvent } from './order-events.ts';
 
@@ -123,7 +124,7 @@ export async function placeOrder(
     eventId: event.eventId,
     aggregateType: event.aggregateType,
     eventType: event.eventType,
-    payload: JSON.stringify(event.payload),
+    payload: JSON.stringify(contractPayload(event.eventType, event.payload)),
     traceContext: event.traceContext,
   });
   if (row) return { order: toOrder(row), replayed: false };
@@ -175,7 +176,9 @@ export async function transitionOrder(db: SqlExecutor, change: OrderTransition):
     to: change.to,
     eventId: uuidv7(),
     eventType: change.eventType,
-    payload: JSON.stringify({ orderId: change.orderId, status: change.to, ...change.payload }),
+    payload: JSON.stringify(
+      contractPayload(change.eventType, { orderId: change.orderId, status: change.to, ...change.payload }),
+    ),
     traceContext: change.traceContext,
   });
   return row ? toOrder(row) : undefined;

@@ -44,7 +44,8 @@ const change = (
 ) => ({
   orderId,
   ...t,
-  payload: {},
+  // A payment result carries its charge (its published contract requires it); a cancel carries nothing more.
+  payload: t.eventType === 'OrderCancelled' ? {} : { chargeId: `ch-${orderId}` },
   traceContext: null,
   ...(expectedVersion === undefined ? {} : { expectedVersion }),
 });

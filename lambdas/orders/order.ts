@@ -12,9 +12,17 @@ export const limits = {
 };
 
 export const orderItemSchema = z.strictObject({
-  sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/, 'sku must be 1-64 upper-case letters, digits or dashes'),
-  quantity: z.number().int().min(1).max(limits.maxQuantity),
-  unitPriceCents: z.number().int().min(1).max(limits.maxUnitPriceCents),
+  sku: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/, 'sku must be 1-64 upper-case letters, digits or dashes')
+    .describe('Stock keeping unit of the product.'),
+  quantity: z.number().int().min(1).max(limits.maxQuantity).describe('Units ordered.'),
+  unitPriceCents: z
+    .number()
+    .int()
+    .min(1)
+    .max(limits.maxUnitPriceCents)
+    .describe('Price of one unit, in the minor unit of the order currency.'),
 });
 
 /** The body of `POST /orders`. Unknown fields are rejected, so a typo never passes silently. */

@@ -13,25 +13,39 @@ const messageGroupId = z
  * object. One shape for every consumer; the router builds it, the consumers parse it with this schema.
  *
  * Unknown keys are dropped rather than rejected (tolerant reader): a field the router adds later must not
- * make an older consumer fail its messages into the DLQ.
+ * make an older consumer fail its messages into the DLQ. The descriptions are published: `contracts/` and
+ * docs/contracts.md are generated from this schema (`npm run contracts`).
  */
 export const orderEventMessageSchema = z.object({
-  /** The outbox row's UUIDv7: SQS FIFO deduplication id and the consumers' idempotency key. */
-  eventId: z.uuid(),
-  /** e.g. `OrderPlaced`. */
-  eventType: z.string().min(1),
-  /** e.g. `order`. */
-  aggregateType: z.string().min(1),
-  /** The order id: SQS FIFO group id, so one order's events are consumed in order. */
-  aggregateId: messageGroupId,
-  /** The order's version after this change (1, 2, …): consumers use it to spot gaps and stale events. */
-  sequence: z.number().int().positive(),
-  /** When the change committed, ISO 8601 with offset (Debezium writes UTC with microseconds). */
-  occurredAt: z.iso.datetime({ offset: true }),
-  /** W3C `traceparent` of the request that caused the event, or null. */
-  traceContext: z.string().min(1).nullable(),
-  /** The event's data, e.g. the placed order. */
-  payload: z.record(z.string(), z.unknown()),
+  eventId: z
+    .uuid()
+    .describe("The outbox row's UUIDv7: the SQS FIFO deduplication id and the consumers' idempotency key."),
+  eventType: z
+    .string()
+    .min(1)
+    .describe('What happened, e.g. `OrderPlaced`; says which payload contract applies.'),
+  aggregateType: z.string().min(1).describe('The kind of aggregate that changed: `order`.'),
+  aggregateId: messageGroupId.describe(
+    "The order id: the SQS FIFO group id, so one order's events are consumed in order.",
+  ),
+  sequence: z
+    .number()
+    .int()
+    .positive()
+    .describe(
+      "The order's version after this change (1, 2, …): consumers use it to spot gaps and stale events.",
+    ),
+  occurredAt: z.iso
+    .datetime({ offset: true })
+    .describe('When the change committed, ISO 8601 with offset (Debezium writes UTC with microseconds).'),
+  traceContext: z
+    .string()
+    .min(1)
+    .nullable()
+    .describe('W3C `traceparent` of the request that caused the event, or null.'),
+  payload: z
+    .record(z.string(), z.unknown())
+    .describe("The event's data; its shape is the event type's contract."),
 });
 
 export type OrderEventMessage = z.infer<typeof orderEventMessageSchema>;

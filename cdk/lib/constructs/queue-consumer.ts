@@ -8,6 +8,7 @@ import { fifoQueueSource } from '../event-sources.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { FifoQueueWithDlq } from './fifo-queue-with-dlq.ts';
 import { HoldlineFunction } from './holdline-function.ts';
+import { sequenceAnomalyAlarm } from './sequence-anomaly-alarm.ts';
 
 /** The three downstream consumers; also `CONSUMER_NAME` and the idempotency key prefix. */
 export type ConsumerName = 'payment' | 'inventory' | 'notification';
@@ -39,6 +40,8 @@ export class QueueConsumer extends Construct {
   readonly queues: FifoQueueWithDlq;
   readonly handler: HoldlineFunction;
   readonly dependencyDownAlarm: Alarm;
+  /** Any skipped or out-of-order sequence the consumer saw (pages on-call, like every alarm of the stack). */
+  readonly sequenceAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: QueueConsumerProps) {
     super(scope, id);
@@ -87,5 +90,6 @@ export class QueueConsumer extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.IGNORE,
     });
+    this.sequenceAlarm = sequenceAnomalyAlarm(this, 'SequenceAnomalies', props.name);
   }
 }
