@@ -4,10 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HttpProblem } from '../api/http-problem.ts';
 import { requireOnCall } from '../api/identity.ts';
 import { jsonResponse, problemResponse } from '../api/problem-response.ts';
+import { requireEnv } from '../shared/env.ts';
 import type { Gauge } from './gauges.ts';
 import { readGauges } from './read-gauges.ts';
+import { ONCALL_NAME_PREFIX_ENV, type StackScope } from './stack-scope.ts';
 
 let cloudWatch: CloudWatchClient | undefined;
+let scope: StackScope | undefined;
 
 /**
  * `GET /oncall/gauges` (role `oncall`): the four gauges with their alarm states. Its own function, outside the
@@ -33,6 +36,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .handler(async (event) =>
     onCallRoute(event, () => {
       cloudWatch ??= new CloudWatchClient({});
-      return readGauges(cloudWatch);
+      scope ??= { namePrefix: requireEnv(ONCALL_NAME_PREFIX_ENV) };
+      return readGauges(cloudWatch, scope);
     }),
   );

@@ -1,4 +1,4 @@
-import { ArnFormat, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -6,6 +6,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ONCALL_NAME_PREFIX_ENV } from '../../../lambdas/oncall/stack-scope.ts';
 import { config } from '../config.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { HoldlineFunction } from './holdline-function.ts';
@@ -39,6 +40,8 @@ export class OrderApi extends Construct {
       entry: 'lambdas/oncall/handler.ts',
       serviceName: 'oncall',
       timeout: config.apiTimeout,
+      // CloudFormation names the stack's queues and alarms `<stack>-…`: the panel shows those only.
+      environment: { [ONCALL_NAME_PREFIX_ENV]: `${Aws.STACK_NAME}-` },
     });
     this.onCallFunction.addToRolePolicy(
       new PolicyStatement({
@@ -68,8 +71,8 @@ export class OrderApi extends Construct {
     Validations.of(this.onCallFunction).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
       reason:
-        'The panel lists every alarm state of this account and region (the alarms have generated names); ' +
-        'DescribeAlarms is read-only.',
+        "DescribeAlarms is read-only; the panel keeps only this stack's alarms (name prefix <stack>-, " +
+        'lambdas/oncall/read-gauges.ts). The alarm names are generated, so no fixed list of ARNs exists.',
     });
 
     this.signingSecret = new Secret(this, 'TokenSigningKey', {
