@@ -1,3 +1,4 @@
+import { logExcerpt } from '../../shared/log-excerpt.ts';
 import { ChargeRejectedError, GatewayUnavailableError } from '../errors.ts';
 
 export interface Charge {
@@ -23,6 +24,8 @@ export async function chargeOrder(
     throw new GatewayUnavailableError(order.orderId, undefined, { cause: error });
   }
   if (response.status >= 500) throw new GatewayUnavailableError(order.orderId, response.status);
-  if (!response.ok) throw new ChargeRejectedError(order.orderId, response.status, await response.text());
+  // The body goes into the error message and the log: only its start.
+  if (!response.ok)
+    throw new ChargeRejectedError(order.orderId, response.status, logExcerpt(await response.text()));
   return (await response.json()) as Charge;
 }
