@@ -144,6 +144,27 @@ describe('web UI hosting', () => {
       expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 
+  it('switches the execute-api endpoint off when the API has its own domain, and CloudFront forwards to that domain', () => {
+    const withDomain = holdlineTemplate({
+      webDist: join(tmpdir(), 'holdline-no-such-dist'),
+      apiDomainName: 'api.example.com',
+      apiCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+    });
+    const [domainId] = only(withDomain, 'AWS::ApiGatewayV2::DomainName', () => true);
+    const [, api] = only(withDomain, 'AWS::ApiGatewayV2::Api', () => true);
+    expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);
+    const [, distribution] = only(withDomain, 'AWS::CloudFront::Distribution', () => true);
+    const cfg = distribution.Properties.DistributionConfig;
+    const apiBehavior = cfg.CacheBehaviors.find(
+      (b: { PathPattern: string }) => b.PathPattern === '/orders/*',
+    );
+    const origin = cfg.Origins.find((o: { Id: string }) => o.Id === apiBehavior.TargetOriginId);
+    expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [domainId, 'RegionalDomainName'] });
+    // Without a domain, execute-api is CloudFront's origin and stays on.
+    const [, sandboxApi] = only(template, 'AWS::ApiGatewayV2::Api', () => true);
+    expect(sandboxApi.Properties.DisableExecuteApiEndpoint).toBeFalsy();
+  });
+
   it('uploads the UI only when it was built, with the API URL as config.json, and invalidates the cache', () => {
     template.resourceCountIs('Custom::CDKBucketDeployment', 0);
     built.resourceCountIs('Custom::CDKBucketDeployment', 1);

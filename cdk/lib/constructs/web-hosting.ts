@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Annotations, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -53,6 +53,8 @@ export const UI_CONTENT_SECURITY_POLICY = [
 export interface WebHostingProps {
   /** The order API's endpoint (`https://<id>.execute-api.<region>.amazonaws.com`): served under `/orders`, `/orders/*` and `/oncall/*`. */
   apiEndpoint: string;
+  /** The host the API paths are forwarded to (`OrderApi.originDomain`). */
+  apiOriginDomain: string;
   /** Built UI directory, repo-relative or absolute. Deployed only if it holds an `index.html`. */
   distDir: string;
 }
@@ -81,8 +83,7 @@ export class WebHosting extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
-    const apiDomain = Fn.select(2, Fn.split('/', props.apiEndpoint));
-    const apiOrigin = new HttpOrigin(apiDomain);
+    const apiOrigin = new HttpOrigin(props.apiOriginDomain);
     this.webAcl = new EdgeWebAcl(this, 'WebAcl');
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Holdline UI: CSP, HSTS, no framing',
