@@ -17,11 +17,16 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
  * `cdc` (`debezium` | `dms`, default `debezium`), `relay` (`cdc` | `polling`, default `cdc`),
  * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`; uploaded only when built),
  * `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at
- * 0 tasks for the first deploy), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet).
+ * 0 tasks for the first deploy), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet), `apiDomainName` +
+ * `apiCertificateArn` (a custom API domain; the execute-api endpoint is then disabled).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');
   const webDist: unknown = app.node.tryGetContext('webDist');
+  const apiDomainName: unknown = app.node.tryGetContext('apiDomainName');
+  const apiCertificateArn: unknown = app.node.tryGetContext('apiCertificateArn');
+  if ((apiDomainName === undefined) !== (apiCertificateArn === undefined))
+    throw new Error('context apiDomainName and apiCertificateArn go together');
   return new HoldlineStack(app, STACK_NAME, {
     database: choice<DatabaseKind>(app, 'database', ['rds', 'aurora'], 'rds'),
     cdc: choice<CdcKind>(app, 'cdc', ['debezium', 'dms'], 'debezium'),
@@ -31,5 +36,9 @@ export function addHoldlineStack(app: App): HoldlineStack {
     bastion: choice(app, 'bastion', ['true', 'false'], 'false') === 'true',
     capturePaused: choice(app, 'capture', ['running', 'paused'], 'running') === 'paused',
     natEgress: choice(app, 'egress', ['none', 'nat'], 'none') === 'nat',
+    apiDomain:
+      typeof apiDomainName === 'string' && typeof apiCertificateArn === 'string'
+        ? { domainName: apiDomainName, certificateArn: apiCertificateArn }
+        : undefined,
   });
 }

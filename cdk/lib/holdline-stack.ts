@@ -12,7 +12,7 @@ import { idempotencyTable } from './constructs/idempotency-table.ts';
 import { Network } from './constructs/network.ts';
 import { OnCallDashboard } from './constructs/on-call-dashboard.ts';
 import { OnCallTopic } from './constructs/on-call-topic.ts';
-import { OrderApi } from './constructs/order-api.ts';
+import { type ApiCustomDomain, OrderApi } from './constructs/order-api.ts';
 import { OrderReconciler } from './constructs/order-reconciler.ts';
 import { OrderViewProjection } from './constructs/order-view-projection.ts';
 import { OutboxReaper } from './constructs/outbox-reaper.ts';
@@ -47,6 +47,9 @@ export interface HoldlineStackProps extends StackProps {
   capturePaused?: boolean;
   /** One NAT gateway and egress subnets for the in-VPC functions (context `egress=nat`). Default false. */
   natEgress?: boolean;
+  /** A custom domain for the API; then its execute-api endpoint is disabled (context `apiDomainName` +
+   *  `apiCertificateArn`). Default none. */
+  apiDomain?: ApiCustomDomain;
 }
 
 /**
@@ -85,7 +88,7 @@ export class HoldlineStack extends Stack {
       new PollingRelayService(this, 'PollingRelay', { network, database, orderEvents });
     new OutboxReaper(this, 'OutboxReaper', database);
 
-    const api = new OrderApi(this, 'OrderApi', database);
+    const api = new OrderApi(this, 'OrderApi', database, props.apiDomain);
     new HttpApiGuards(this, 'OrderApiGuards', api.httpApi);
 
     const idempotency = idempotencyTable(this, 'Idempotency');
@@ -112,7 +115,8 @@ export class HoldlineStack extends Stack {
       paymentGatewayUrl: props.paymentGatewayUrl ?? 'https://payments.example.invalid',
     });
     const web = new WebHosting(this, 'WebHosting', {
-      apiEndpoint: api.httpApi.apiEndpoint,
+      apiEndpoint: api.url,
+      apiOriginDomain: api.originDomain,
       distDir: props.webDist ?? DEFAULT_WEB_DIST,
     });
 
@@ -156,7 +160,7 @@ export class HoldlineStack extends Stack {
       OrderViewFailureQueueUrl: orderView.failures.queue.queueUrl,
       IdempotencyTableName: idempotency.tableName,
       OrderViewTableName: orderView.table.tableName,
-      HttpApiUrl: api.httpApi.apiEndpoint,
+      HttpApiUrl: api.url,
       WebUrl: `https://${web.distribution.distributionDomainName}`,
     };
     for (const [outputId, value] of Object.entries(outputs)) new CfnOutput(this, outputId, { value });

@@ -17,7 +17,6 @@ const endpointName: Record<string, string> = { cloudwatch: 'monitoring' };
 describe('VPC endpoints with egress=none', () => {
   it('give every AWS service an in-VPC function may call an endpoint (there is no NAT to reach it otherwise)', () => {
     const template = holdlineTemplate({ egress: 'none' });
-    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
     const endpoints = Object.values(resourcesOf(template, 'AWS::EC2::VPCEndpoint')).map((e) =>
       String(JSON.stringify(e.Properties.ServiceName).match(/\.([a-z0-9-]+)"\]\]\}$/)?.[1]),
     );
@@ -26,8 +25,7 @@ describe('VPC endpoints with egress=none', () => {
       if (!fn.Properties.VpcConfig) continue;
       const role = fn.Properties.Role['Fn::GetAtt'][0];
       const services = new Set<string>();
-      for (const policy of Object.values(resources)) {
-        if (policy.Type !== 'AWS::IAM::Policy') continue;
+      for (const policy of Object.values(resourcesOf(template, 'AWS::IAM::Policy'))) {
         if (!policy.Properties.Roles.some((r: { Ref?: string }) => r.Ref === role)) continue;
         for (const statement of policy.Properties.PolicyDocument.Statement)
           for (const action of [statement.Action].flat()) services.add(String(action).split(':')[0] ?? '');

@@ -36,6 +36,25 @@ describe('POST /orders', () => {
     ]);
   });
 
+  it.each([
+    ['an empty traceparent', '', null],
+    ['an 8 KB traceparent', 'x'.repeat(8192), null],
+    [
+      'a W3C traceparent',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    ],
+  ])('stores %s on the outbox row only when it is W3C', async (_name, traceparent, stored) => {
+    const response = await call(
+      as('POST /orders', { body: JSON.stringify(order), headers: { traceparent } }),
+    );
+    expect(response.statusCode).toBe(201);
+    const [row] = await adminQuery('SELECT trace_context FROM outbox WHERE aggregate_id = $1', [
+      body(response).id,
+    ]);
+    expect(row).toEqual({ trace_context: stored });
+  });
+
   it('returns the first order for a retried request with the same Idempotency-Key', async () => {
     const headers = { 'idempotency-key': `retry-${Date.now()}` };
     const first = await call(as('POST /orders', { body: JSON.stringify(order), headers }));

@@ -3,6 +3,7 @@ import { IdempotencyKeyReusedError } from '../orders/errors.ts';
 import { placeOrderSchema } from '../orders/order.ts';
 import { getOrder, placeOrder } from '../orders/order-store.ts';
 import type { SqlClient } from '../shared/db/sql-client.ts';
+import { traceContextOf } from '../shared/trace-context.ts';
 import { HttpProblem } from './http-problem.ts';
 import { callerIdentity } from './identity.ts';
 import type { OrderListReader } from './order-list.ts';
@@ -35,7 +36,8 @@ const postOrder: Route = async (deps, event) => {
   try {
     const { order, replayed } = await placeOrder(await deps.db(), request, {
       idempotencyKey: key,
-      traceContext: header(event, 'traceparent') ?? null,
+      // Anything but a W3C traceparent is stored as null: an empty one would make the event poison downstream.
+      traceContext: traceContextOf(header(event, 'traceparent')),
     });
     return jsonResponse(replayed ? 200 : 201, order, {
       location: `/orders/${order.id}`,

@@ -5,10 +5,13 @@ import { HttpProblem } from '../api/http-problem.ts';
 import { requireOnCall } from '../api/identity.ts';
 import { jsonResponse, problemResponse } from '../api/problem-response.ts';
 import { boundedAwsClient } from '../shared/aws-client.ts';
+import { requireEnv } from '../shared/env.ts';
 import type { Gauge } from './gauges.ts';
 import { readGauges } from './read-gauges.ts';
+import { ONCALL_NAME_PREFIX_ENV, type StackScope } from './stack-scope.ts';
 
 let cloudWatch: CloudWatchClient | undefined;
+let scope: StackScope | undefined;
 
 /**
  * `GET /oncall/gauges` (role `oncall`): the four gauges with their alarm states. Its own function, outside the
@@ -34,6 +37,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .handler(async (event) =>
     onCallRoute(event, () => {
       cloudWatch ??= new CloudWatchClient(boundedAwsClient);
-      return readGauges(cloudWatch);
+      scope ??= { namePrefix: requireEnv(ONCALL_NAME_PREFIX_ENV) };
+      return readGauges(cloudWatch, scope);
     }),
   );

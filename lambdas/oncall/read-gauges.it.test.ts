@@ -15,7 +15,7 @@ describe('readGauges', () => {
   const run = randomUUID().slice(0, 8);
   afterAll(() => cw.destroy());
 
-  it('shows the latest datapoints and the alarm states CloudWatch holds', async () => {
+  it("shows the latest datapoints and alarm states of this stack's queues and alarms only", async () => {
     const now = new Date();
     await cw.send(
       new PutMetricDataCommand({
@@ -48,6 +48,12 @@ describe('readGauges', () => {
             Value: 9e9,
             Timestamp: now,
           },
+          {
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Dimensions: [{ Name: 'QueueName', Value: `other-${run}-dlq.fifo` }],
+            Value: 1,
+            Timestamp: now,
+          },
         ],
       }),
     );
@@ -68,8 +74,22 @@ describe('readGauges', () => {
     await cw.send(
       new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: 'ALARM', StateReason: 'it test' }),
     );
+    // Another stack's alarm on the same metric, in this account: not this panel's business.
+    const foreignAlarm = `other-${run}-slot-retained`;
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: foreignAlarm,
+        Namespace: 'Holdline',
+        MetricName: 'SlotRetainedWalBytes',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1e12,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
 
-    const gauges = await readGauges(cw);
+    const gauges = await readGauges(cw, { namePrefix: `it-${run}-` });
     expect(gauges.map((g) => g.id)).toEqual(['consumer-lag', 'dlq-depth', 'end-to-end-latency', 'slot-lag']);
     const slot = gauges.find((g) => g.id === 'slot-lag')!;
     expect(slot.series.find((s) => s.dimensions.SlotName === `it_${run}`)?.value).toBe(1.5e12);
@@ -78,10 +98,12 @@ describe('readGauges', () => {
       reason: 'it test',
     });
     expect(slot.state).toBe('ALARM');
+    expect(slot.alarms.map((a) => a.name)).not.toContain(foreignAlarm);
     expect(slot.runbook).toBe('docs/runbooks/slot-lag.md');
     const dlq = gauges.find((g) => g.id === 'dlq-depth')!;
     expect(dlq.series.map((s) => s.dimensions.QueueName)).toContain(`it-${run}-dlq.fifo`);
     expect(dlq.series.map((s) => s.dimensions.QueueName)).not.toContain(`it-${run}.fifo`);
+    expect(dlq.series.map((s) => s.dimensions.QueueName)).not.toContain(`other-${run}-dlq.fifo`);
     expect(
       gauges.find((g) => g.id === 'consumer-lag')!.series.map((s) => s.dimensions.QueueName),
     ).not.toContain(`it-${run}-dlq.fifo`);

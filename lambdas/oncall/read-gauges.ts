@@ -15,6 +15,7 @@ import {
   type SeriesValue,
   summarizeGauge,
 } from './gauges.ts';
+import { inStack, type StackScope } from './stack-scope.ts';
 
 export interface GaugeWindow {
   /** How far back the latest datapoint may be. Default 15 minutes. */
@@ -27,8 +28,15 @@ const defaultWindow: GaugeWindow = { lookbackSeconds: 15 * 60, periodSeconds: 60
 
 type Series = { metric: GaugeMetric; dimensions: Record<string, string> };
 
-/** Every dimension set CloudWatch lists for a metric, filtered by the gauge's `keep`. */
-async function listSeries(cw: Pick<CloudWatchClient, 'send'>, metric: GaugeMetric): Promise<Series[]> {
+/**
+ * Every dimension set CloudWatch lists for a metric, filtered by the gauge's `keep`; a queue's series only when
+ * the queue is this stack's.
+ */
+async function listSeries(
+  cw: Pick<CloudWatchClient, 'send'>,
+  metric: GaugeMetric,
+  scope: StackScope,
+): Promise<Series[]> {
   const found: Series[] = [];
   let NextToken: string | undefined;
   do {
@@ -37,6 +45,8 @@ async function listSeries(cw: Pick<CloudWatchClient, 'send'>, metric: GaugeMetri
     );
     for (const m of out.Metrics ?? []) {
       const dimensions = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
+      const queue = dimensions.QueueName;
+      if (queue !== undefined && !inStack(scope, queue)) continue;
       if (!metric.keep || metric.keep(dimensions)) found.push({ metric, dimensions });
     }
     NextToken = out.NextToken;
@@ -114,28 +124,33 @@ export function alarmSummary(alarm: MetricAlarm): AlarmSummary {
   };
 }
 
-async function allAlarms(cw: Pick<CloudWatchClient, 'send'>): Promise<AlarmSummary[]> {
+/**
+ * This stack's metric alarms. Filtered here rather than with `AlarmNamePrefix`, which is case-sensitive (see
+ * `inStack`); DescribeAlarms is a read of names and states only.
+ */
+async function stackAlarms(cw: Pick<CloudWatchClient, 'send'>, scope: StackScope): Promise<AlarmSummary[]> {
   const alarms: AlarmSummary[] = [];
   let NextToken: string | undefined;
   do {
     const out = await cw.send(new DescribeAlarmsCommand({ AlarmTypes: ['MetricAlarm'], NextToken }));
-    alarms.push(...(out.MetricAlarms ?? []).map(alarmSummary));
+    alarms.push(...(out.MetricAlarms ?? []).map(alarmSummary).filter((a) => inStack(scope, a.name)));
     NextToken = out.NextToken;
   } while (NextToken);
   return alarms;
 }
 
-/** The four gauges from CloudWatch (ListMetrics → GetMetricData) and their alarms (DescribeAlarms). */
+/** The four gauges from CloudWatch (ListMetrics → GetMetricData) and their alarms (DescribeAlarms), this stack's only. */
 export async function readGauges(
   cw: Pick<CloudWatchClient, 'send'>,
+  scope: StackScope,
   window: GaugeWindow = defaultWindow,
   now = new Date(),
 ): Promise<Gauge[]> {
-  const alarms = await allAlarms(cw);
+  const alarms = await stackAlarms(cw, scope);
   const gauges: Gauge[] = [];
   for (const definition of gaugeDefinitions) {
-    const main = (await Promise.all(definition.metrics.map((m) => listSeries(cw, m)))).flat();
-    const cap = definition.cap ? await listSeries(cw, definition.cap) : [];
+    const main = (await Promise.all(definition.metrics.map((m) => listSeries(cw, m, scope)))).flat();
+    const cap = definition.cap ? await listSeries(cw, definition.cap, scope) : [];
     const values = await latestValues(cw, [...main, ...cap], window, now);
     const present = (from: number, to: number) =>
       values.slice(from, to).filter((v): v is SeriesValue => v !== undefined);

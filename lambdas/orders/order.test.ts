@@ -8,6 +8,10 @@ const valid = {
 };
 
 describe('placeOrderSchema', () => {
+  it.each(['USD', 'EUR', 'JPY', 'CHF', 'KWD'])('accepts the ISO 4217 currency %s', (currency) => {
+    expect(placeOrderSchema.safeParse({ ...valid, currency }).success).toBe(true);
+  });
+
   it('accepts a well-formed order', () => {
     expect(placeOrderSchema.parse(valid)).toEqual(valid);
   });
@@ -18,6 +22,8 @@ describe('placeOrderSchema', () => {
     ['a negative price', { ...valid, items: [{ sku: 'A', quantity: 1, unitPriceCents: -1 }] }],
     ['a fractional quantity', { ...valid, items: [{ sku: 'A', quantity: 1.5, unitPriceCents: 1 }] }],
     ['a lower-case currency', { ...valid, currency: 'usd' }],
+    ['a currency code ISO 4217 does not assign', { ...valid, currency: 'ABC' }],
+    ['the ISO 4217 "no currency" code', { ...valid, currency: 'XXX' }],
     ['a missing customer', { currency: 'USD', items: valid.items }],
     [
       'an absurd total',

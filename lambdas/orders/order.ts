@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIso4217 } from './currency.ts';
 
 export const orderStatuses = ['pending', 'confirmed', 'payment_failed', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
@@ -29,7 +30,10 @@ export const orderItemSchema = z.strictObject({
 export const placeOrderSchema = z
   .strictObject({
     customerId: z.string().min(1).max(128),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD')
+      .refine(isIso4217, 'currency must be an ISO 4217 code in use, such as USD'),
     items: z.array(orderItemSchema).min(1, 'an order needs at least one item').max(limits.maxItems),
   })
   .refine((order) => orderTotalCents(order.items) <= limits.maxTotalCents, {

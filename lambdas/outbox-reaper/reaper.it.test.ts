@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder } from '../orders/order-store.ts';
 import { createPgClient } from '../shared/db/pg-client.ts';
 import type { SqlClient } from '../shared/db/sql-client.ts';
 import { reapOutbox } from './reaper.ts';
@@ -42,6 +43,78 @@ describe('outbox reaper', () => {
     );
     expect(Number(left.rows[0]?.n)).toBe(3);
     await admin.query("DELETE FROM outbox WHERE aggregate_id = 'reaper-test'");
+  });
+
+  // A partition the reaper must make: the one three days ahead, dropped here (it is empty).
+  const aheadName = "format('outbox_p%s', to_char((now() AT TIME ZONE 'UTC')::date + 3, 'YYYYMMDD'))";
+  const dropAhead = () =>
+    admin.query(`DO $$ BEGIN EXECUTE format('DROP TABLE IF EXISTS %I', ${aheadName}); END $$`);
+  const aheadExists = async () =>
+    (await admin.query(`SELECT to_regclass(${aheadName}) IS NOT NULL AS made`)).rows[0].made as boolean;
+
+  it('makes a day whose rows already sit in the default partition, moving them into it', async () => {
+    await dropAhead();
+    await admin.query(
+      `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, sequence, event_type, payload)
+       VALUES (holdline_uuid7_floor((now() AT TIME ZONE 'UTC')::date + 3), 'order', 'reaper-default', 1, 'OrderPlaced', '{}')`,
+    );
+
+    await reapOutbox(app, { retentionDays: 365, lockWaitMs: 1000 });
+
+    expect(await aheadExists()).toBe(true);
+    const where = await admin.query(
+      "SELECT tableoid::regclass::text AS part FROM outbox WHERE aggregate_id = 'reaper-default'",
+    );
+    expect(where.rows).toEqual([{ part: expect.stringMatching(/^outbox_p\d{8}$/) }]);
+    await admin.query("DELETE FROM outbox WHERE aggregate_id = 'reaper-default'");
+  });
+
+  it('returns within its lock wait while a session holds a read of the outbox open and orders keep committing', async () => {
+    await dropAhead();
+    const reader = new pg.Client({ connectionString: process.env.HOLDLINE_ADMIN_DATABASE_URL });
+    await reader.connect();
+    const lockWaitMs = 500;
+    const commits: number[] = [];
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        const started = Date.now();
+        await placeOrder(app, {
+          customerId: 'reaper-writer',
+          currency: 'USD',
+          items: [{ sku: 'A-1', quantity: 1, unitPriceCents: 100 }],
+        });
+        commits.push(Date.now() - started);
+      }
+    })();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM outbox');
+      const committedBefore = commits.length;
+
+      const started = Date.now();
+      const outcome = await Promise.race([
+        reapOutbox(app, { retentionDays: 365, lockWaitMs }).then(() => 'returned'),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 10 * lockWaitMs)),
+      ]);
+      const elapsed = Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect(outcome).toBe('returned');
+      expect(elapsed).toBeLessThan(lockWaitMs * 2 + 500);
+      // The day it could not lock is left for the next run, not waited for.
+      expect(await aheadExists()).toBe(false);
+      expect(commits.length - committedBefore).toBeGreaterThan(5);
+      expect(Math.max(...commits.slice(committedBefore))).toBeLessThan(lockWaitMs * 2);
+    } finally {
+      await reader.query('ROLLBACK');
+      await reader.end();
+      writing = false;
+      await writer;
+    }
+    // With the read gone, the next run makes the day.
+    await reapOutbox(app, { retentionDays: 365, lockWaitMs });
+    expect(await aheadExists()).toBe(true);
   });
 
   it('refuses a retention under one day', async () => {

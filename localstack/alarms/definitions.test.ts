@@ -8,6 +8,7 @@ function resolve(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(resolve);
   if (typeof value !== 'object' || value === null) return value;
   const v = value as Record<string, unknown>;
+  if (v.Ref === 'AWS::StackName') return 'Holdline';
   if (Array.isArray(v['Fn::GetAtt'])) return `local-${(v['Fn::GetAtt'] as string[]).join('.')}`;
   if (typeof v.Ref === 'string') return `arn:aws:sns:us-east-1:000000000000:${v.Ref}`;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
@@ -57,7 +58,7 @@ describe('alarmDefinitions', () => {
 
   it('resolves dimensions and actions through the provisioned resources', () => {
     expect(byId.DlqAlarm).toMatchObject({
-      alarmName: 'DlqAlarm',
+      alarmName: 'Holdline-DlqAlarm',
       dimensions: [{ Name: 'QueueName', Value: 'local-Dlq.QueueName' }],
       datapointsToAlarm: 1,
       alarmActions: ['arn:aws:sns:us-east-1:000000000000:OnCall'],

@@ -36,9 +36,11 @@ export function alarmDefinitions(
       continue;
     }
     const evaluationPeriods = Number(p.EvaluationPeriods);
+    // An unnamed alarm gets `<stack>-<logical id>…` as CloudFormation names it, so stack-scoped readers see it.
+    const generatedName = `${String(provisioned.resolve({ Ref: 'AWS::StackName' }))}-${logicalId}`;
     alarms.push({
       logicalId,
-      alarmName: typeof p.AlarmName === 'string' ? p.AlarmName : logicalId,
+      alarmName: typeof p.AlarmName === 'string' ? p.AlarmName : generatedName,
       description: String(p.AlarmDescription ?? ''),
       namespace: String(p.Namespace),
       metricName: p.MetricName,

@@ -1,6 +1,8 @@
-import { CfnCondition, CfnParameter, Fn } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
@@ -20,7 +22,19 @@ export class OnCallTopic extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.topic = new Topic(this, 'Topic', { displayName: 'Holdline on-call', enforceSSL: true });
+    // A key of our own, not alias/aws/sns: CloudWatch alarms can only publish to an encrypted topic whose key
+    // policy lets cloudwatch.amazonaws.com use it, and the AWS-managed key's policy cannot be changed.
+    const key = new Key(this, 'TopicKey', {
+      description: 'Encrypts the Holdline on-call topic at rest',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'Holdline on-call',
+      enforceSSL: true,
+      masterKey: key,
+    });
     this.action = new SnsAction(this.topic);
     this.subscribe(
       ON_CALL_EMAIL_PARAMETER,

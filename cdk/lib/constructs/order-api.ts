@@ -1,14 +1,22 @@
-import { ArnFormat, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ArnFormat, Aws, type CfnElement, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { DomainName, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ONCALL_NAME_PREFIX_ENV } from '../../../lambdas/oncall/stack-scope.ts';
 import { config } from '../config.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { HoldlineFunction } from './holdline-function.ts';
+
+/** A custom domain for the API (context `apiDomainName` + `apiCertificateArn`: a regional ACM certificate). */
+export interface ApiCustomDomain {
+  domainName: string;
+  certificateArn: string;
+}
 
 /**
  * The order API: an HTTP API (payload v2) whose routes all go to one `Api` function, every route behind a Lambda
@@ -22,8 +30,12 @@ export class OrderApi extends Construct {
   readonly onCallFunction: HoldlineFunction;
   /** The token signing key. Whoever issues tokens (a login service, or Cognito swapped in) signs with it. */
   readonly signingSecret: Secret;
+  /** The host CloudFront forwards API paths to: the custom domain when there is one, else execute-api. */
+  readonly originDomain: string;
+  /** The API's base URL: `https://<custom domain>`, or the execute-api endpoint. */
+  readonly url: string;
 
-  constructor(scope: Construct, id: string, database: HoldlineDatabase) {
+  constructor(scope: Construct, id: string, database: HoldlineDatabase, customDomain?: ApiCustomDomain) {
     super(scope, id);
     this.handler = new HoldlineFunction(this, 'Api', {
       entry: 'lambdas/api/handler.ts',
@@ -39,6 +51,8 @@ export class OrderApi extends Construct {
       entry: 'lambdas/oncall/handler.ts',
       serviceName: 'oncall',
       timeout: config.apiTimeout,
+      // CloudFormation names the stack's queues and alarms `<stack>-…`: the panel shows those only.
+      environment: { [ONCALL_NAME_PREFIX_ENV]: `${Aws.STACK_NAME}-` },
     });
     this.onCallFunction.addToRolePolicy(
       new PolicyStatement({
@@ -68,8 +82,8 @@ export class OrderApi extends Construct {
     Validations.of(this.onCallFunction).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
       reason:
-        'The panel lists every alarm state of this account and region (the alarms have generated names); ' +
-        'DescribeAlarms is read-only.',
+        "DescribeAlarms is read-only; the panel keeps only this stack's alarms (name prefix <stack>-, " +
+        'lambdas/oncall/read-gauges.ts). The alarm names are generated, so no fixed list of ARNs exists.',
     });
 
     this.signingSecret = new Secret(this, 'TokenSigningKey', {
@@ -95,10 +109,24 @@ export class OrderApi extends Construct {
       resultsCacheTtl: config.authorizerCacheTtl,
     });
 
+    // With a custom domain, the default execute-api endpoint is switched off: the API answers only on the
+    // domain CloudFront forwards to. Without one, execute-api IS CloudFront's origin and must stay on.
+    const domain =
+      customDomain &&
+      new DomainName(this, 'Domain', {
+        domainName: customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
+      });
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Holdline order API',
       defaultAuthorizer: authorizer,
+      disableExecuteApiEndpoint: domain !== undefined,
+      ...(domain ? { defaultDomainMapping: { domainName: domain } } : {}),
     });
+    this.originDomain = domain
+      ? domain.regionalDomainName
+      : Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+    this.url = customDomain ? `https://${customDomain.domainName}` : this.httpApi.apiEndpoint;
     const integration = new HttpLambdaIntegration('Api', this.handler);
     // Route keys must match lambdas/api/routes.ts, which dispatches on event.routeKey.
     this.httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST, HttpMethod.GET], integration });

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Annotations, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  FunctionEventType,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginRequestPolicy,
   PriceClass,
+  ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -21,6 +25,8 @@ import {
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { fromRepoRoot } from '../paths.ts';
+import { EdgeWebAcl } from './edge-web-acl.ts';
+import { spaFallbackFunction } from './spa-fallback.ts';
 
 /** Where the built UI is by default (web/ builds it with `vite build`); context `webDist` overrides it. */
 export const DEFAULT_WEB_DIST = 'web/dist';
@@ -28,9 +34,27 @@ export const DEFAULT_WEB_DIST = 'web/dist';
 /** Paths CloudFront forwards to the HTTP API (the customer's orders, the on-call gauges): one origin, no CORS. */
 export const API_PATH_PATTERNS = ['/orders', '/orders/*', '/oncall/*'] as const;
 
+/**
+ * The UI's Content-Security-Policy: everything from this origin only (the API is served under it too), no
+ * framing by anyone (clickjacking), no plugins, no <base> or form targets elsewhere.
+ */
+export const UI_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface WebHostingProps {
   /** The order API's endpoint (`https://<id>.execute-api.<region>.amazonaws.com`): served under `/orders`, `/orders/*` and `/oncall/*`. */
   apiEndpoint: string;
+  /** The host the API paths are forwarded to (`OrderApi.originDomain`). */
+  apiOriginDomain: string;
   /** Built UI directory, repo-relative or absolute. Deployed only if it holds an `index.html`. */
   distDir: string;
 }
@@ -44,6 +68,7 @@ export interface WebHostingProps {
 export class WebHosting extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
+  readonly webAcl: EdgeWebAcl;
   /** Absent when the UI was not built. */
   readonly deployment?: BucketDeployment;
 
@@ -58,10 +83,28 @@ export class WebHosting extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
-    const apiDomain = Fn.select(2, Fn.split('/', props.apiEndpoint));
-    const apiOrigin = new HttpOrigin(apiDomain);
+    const apiOrigin = new HttpOrigin(props.apiOriginDomain);
+    this.webAcl = new EdgeWebAcl(this, 'WebAcl');
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Holdline UI: CSP, HSTS, no framing',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: UI_CONTENT_SECURITY_POLICY, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: {
+          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
+      },
+    });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Holdline web UI',
+      webAclId: this.webAcl.webAclArn,
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       // North America and Europe edges only: the cheapest class, enough for a sandbox.
@@ -70,6 +113,12 @@ export class WebHosting extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: securityHeaders,
+        // A single-page app: client-side routes render index.html. Here, not as distribution-wide error
+        // responses, so the API behaviours keep their own 403 and 404.
+        functionAssociations: [
+          { eventType: FunctionEventType.VIEWER_REQUEST, function: spaFallbackFunction(this, 'SpaFallback') },
+        ],
       },
       // The API is never cached, and gets every viewer header but Host (API Gateway routes on its own host).
       additionalBehaviors: Object.fromEntries(
@@ -81,16 +130,10 @@ export class WebHosting extends Construct {
             allowedMethods: AllowedMethods.ALLOW_ALL,
             cachePolicy: CachePolicy.CACHING_DISABLED,
             originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            responseHeadersPolicy: securityHeaders,
           },
         ]),
       ),
-      // A single-page app: unknown paths render index.html, which routes on the client.
-      errorResponses: [403, 404].map((httpStatus) => ({
-        httpStatus,
-        responseHttpStatus: 200,
-        responsePagePath: '/index.html',
-        ttl: Duration.seconds(0),
-      })),
     });
 
     const dist = isAbsolute(props.distDir) ? props.distDir : fromRepoRoot(props.distDir);
@@ -125,12 +168,6 @@ export class WebHosting extends Construct {
       this.distribution,
       'CFR1',
       'No geo restriction: the UI shows no data by itself, and the API behind it decides who may see an order.',
-    );
-    ack(
-      this.distribution,
-      'CFR2',
-      'No WAF web ACL for the sandbox (about $5 a month plus per-rule charges); the API stage throttle limits ' +
-        'request rates. Attach a web ACL here for production.',
     );
     ack(
       this.distribution,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logExcerpt } from '../../shared/log-excerpt.ts';
 import { ChargeRejectedError, GatewayProtocolError, GatewayUnavailableError } from '../errors.ts';
 
 /** The only answers that settle an order. Anything else leaves it pending (GatewayProtocolError → retried). */
@@ -33,7 +34,8 @@ export async function chargeOrder(
     throw new GatewayUnavailableError(order.orderId, undefined, { cause: error });
   }
   if (response.status >= 500) throw new GatewayUnavailableError(order.orderId, response.status);
-  if (!response.ok) throw new ChargeRejectedError(order.orderId, response.status, text);
+  // The body goes into the error message and the log: only its start.
+  if (!response.ok) throw new ChargeRejectedError(order.orderId, response.status, logExcerpt(text));
   return readCharge(order.orderId, text);
 }
 
