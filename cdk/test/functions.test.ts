@@ -72,7 +72,7 @@ const ENVIRONMENT: Record<string, string[]> = {
     'DB_NAME',
   ],
   'lambdas/authorizer/handler.ts': ['TOKEN_SIGNING_SECRET_ARN'],
-  'lambdas/oncall/handler.ts': [],
+  'lambdas/oncall/handler.ts': ['ONCALL_NAME_PREFIX'],
   'lambdas/reconcile/handler.ts': [
     'PAYMENT_GATEWAY_URL',
     'RECONCILE_DEADLINE_SECONDS',
