@@ -1,8 +1,9 @@
 /**
  * A consumer's view of its dependencies' health, one per container. Pure state: the caller passes the time.
  *
- * - closed: every message is tried. `threshold` dependency failures in a row, with no success between them, open
- *   it (one failure could be one order's bad luck; several in a row with nothing succeeding is an outage).
+ * - closed: every message is tried. Dependency failures of `threshold` different messages, with no success between
+ *   them, open it (one order failing again and again is that order; several failing with nothing succeeding is an
+ *   outage).
  * - open: no message is tried. The batch is handed back with a long visibility timeout, so an outage costs one
  *   receive per message per backoff step instead of a receive per attempt.
  * - after `openMs`, one message is let through as a probe (half-open): a success closes the breaker, a dependency
@@ -32,7 +33,8 @@ export const defaultBreakerSettings: BreakerSettings = {
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export class CircuitBreaker {
-  private failuresInARow = 0;
+  /** Messages that failed on a dependency since the last success: an outage fails many, a poison order one. */
+  private readonly failingMessages = new Set<string>();
   private openUntil = 0;
   private currentOpenMs: number;
   private probing = false;
@@ -66,38 +68,38 @@ export class CircuitBreaker {
   }
 
   recordSuccess(now: number): void {
-    this.failuresInARow = 0;
+    this.failingMessages.clear();
     this.lastSuccessAt = now;
     this.openedAt = undefined;
     this.probing = false;
     this.currentOpenMs = this.settings.openMs;
   }
 
-  /** A dependency failure (not a message failure, which says nothing about health). */
-  recordDependencyFailure(now: number, description: string): void {
+  /** A dependency failure of message `messageId` (not a message failure, which says nothing about health). */
+  recordDependencyFailure(now: number, description: string, messageId: string): void {
     this.lastFailure = description;
-    this.failuresInARow++;
+    this.failingMessages.add(messageId);
     const wasProbe = this.probing;
     this.probing = false;
     if (wasProbe) {
       this.currentOpenMs = Math.min(this.settings.maxOpenMs, this.currentOpenMs * 2);
       this.openUntil = now + this.currentOpenMs;
-    } else if (this.openedAt === undefined && this.failuresInARow >= this.settings.threshold) {
+    } else if (this.openedAt === undefined && this.failingMessages.size >= this.settings.threshold) {
       this.openedAt = now;
       this.openUntil = now + this.currentOpenMs;
     }
   }
 
   /**
-   * Positive evidence the dependencies work: closed, the last call succeeded, and recently. Without it (a cold
-   * container, nothing succeeded for a while, or the failure before this one was a dependency failure too — the
-   * start of an outage) a dependency failure is taken as an outage. A poison order that the gateway refuses while
-   * it serves the rest fails between successes, so it still spends its own attempts.
+   * Positive evidence the dependencies work for everyone but `messageId`: closed, something succeeded recently, and
+   * no other message has failed on a dependency since. Without it (a cold container, nothing succeeded for a
+   * while, or other messages failing too — the start of an outage) a dependency failure is taken as an outage. A
+   * poison order the gateway refuses while it served the rest fails alone, so it spends its own attempts.
    */
-  healthy(now: number): boolean {
+  healthy(now: number, messageId: string): boolean {
     return (
       this.openedAt === undefined &&
-      this.failuresInARow === 0 &&
+      [...this.failingMessages].every((id) => id === messageId) &&
       now - this.lastSuccessAt <= this.settings.healthyWindowMs
     );
   }

@@ -184,11 +184,11 @@ export function fifoConsumer(
         const at = now();
         const untried = error instanceof CircuitOpenError || error instanceof InvocationEndingError;
         // Health is read before this failure is recorded: "did others succeed while this one failed?"
-        const dependenciesHealthy = !untried && breaker.healthy(at);
+        const dependenciesHealthy = !untried && breaker.healthy(at, record.messageId);
         if (untried) outcome.handedBack++;
         else if (isDependencyUnavailable(error)) {
           outcome.dependencyFailures++;
-          breaker.recordDependencyFailure(at, describeFailure(error));
+          breaker.recordDependencyFailure(at, describeFailure(error), record.messageId);
         }
         const decision = decideFailure(
           error,
