@@ -80,6 +80,14 @@ describe('decideFailure', () => {
     );
   });
 
+  it('never charges a failure to reach the dependency to the message, even just after others succeeded', () => {
+    expect(failureCause(refused(), true)).toBe('dependency');
+    expect(decideFailure(refused(), at(6, 60, true), budget)).toMatchObject({
+      action: 'retry',
+      cause: 'dependency',
+    });
+  });
+
   it('charges a dependency error to the message while other messages succeed (a poison order the gateway refuses)', () => {
     const error = new GatewayUnavailableError('o1', 500);
     expect(failureCause(error, true)).toBe('message');

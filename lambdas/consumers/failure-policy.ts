@@ -1,4 +1,8 @@
-import { describeFailure, isDependencyUnavailable } from '../shared/dependency-failure.ts';
+import {
+  describeFailure,
+  isConnectionFailure,
+  isDependencyUnavailable,
+} from '../shared/dependency-failure.ts';
 import { ConsumerError } from './errors.ts';
 
 /**
@@ -7,8 +11,9 @@ import { ConsumerError } from './errors.ts';
  *
  * - **permanent** (malformed, unknown type, oversize, a 4xx from the gateway): quarantined on the spot; retrying
  *   cannot help, and every retry would hold the message's group back.
- * - **dependency** (connection refused or reset, a timeout, a 5xx or 429, throttling, DNS — `dependency-failure.ts`)
- *   while the consumer has no evidence its dependencies work: an outage, not the message's fault. Retried with a
+ * - **dependency**: the dependency could not be reached at all (refused, reset, a timeout, DNS — always), or it
+ *   answered 5xx/429/throttling while the consumer has no evidence it serves other messages
+ *   (`dependency-failure.ts`): an outage, not the message's fault. Retried with a
  *   backoff that grows to minutes, for as long as the outage budget (default 6 h since the message was sent)
  *   lasts; it never spends the message's own attempts.
  * - **message** (anything else, or a dependency error while other messages succeed — the gateway always refusing
@@ -80,7 +85,7 @@ export function isWaitingOnAnotherAttempt(error: unknown): boolean {
 /** permanent, dependency (an outage, as far as this consumer can tell) or message. */
 export function failureCause(error: unknown, dependenciesHealthy: boolean): FailureCause {
   if (isPermanent(error)) return 'permanent';
-  if (isWaitingOnAnotherAttempt(error)) return 'dependency';
+  if (isWaitingOnAnotherAttempt(error) || isConnectionFailure(error)) return 'dependency';
   if (isDependencyUnavailable(error) && !dependenciesHealthy) return 'dependency';
   return 'message';
 }

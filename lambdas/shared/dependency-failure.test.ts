@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SqlError } from './db/sql-client.ts';
-import { describeFailure, isDependencyUnavailable } from './dependency-failure.ts';
+import { describeFailure, isConnectionFailure, isDependencyUnavailable } from './dependency-failure.ts';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -71,6 +71,20 @@ describe('isDependencyUnavailable', () => {
     ['a thrown string', 'boom'],
   ])('does not take %s for an outage', (_, error) => {
     expect(isDependencyUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isConnectionFailure', () => {
+  it('tells a failure to reach the dependency from an answer that says no', () => {
+    expect(isConnectionFailure(new Error('gateway', { cause: withCode('x', 'ECONNREFUSED') }))).toBe(true);
+    expect(
+      isConnectionFailure(new SqlError('the database system is shutting down', '57P03', undefined)),
+    ).toBe(true);
+    expect(isConnectionFailure(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isConnectionFailure(Object.assign(new Error('503'), { dependencyUnavailable: true }))).toBe(false);
+    expect(
+      isConnectionFailure(Object.assign(new Error('x'), { name: 'X', $metadata: { httpStatusCode: 503 } })),
+    ).toBe(false);
   });
 });
 

@@ -27,13 +27,17 @@ const networkCodes = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** Names of timeouts and network failures: AbortSignal.timeout, the SDK's request handler, node-postgres. */
-const unavailableNames = new Set([
+/** Names of timeouts and network failures: AbortSignal.timeout, the SDK's request handler. */
+const connectionNames = new Set([
   'TimeoutError',
   'AbortError',
   'RequestTimeout',
   'RequestTimeoutException',
   'NetworkingError',
+]);
+
+/** Names of answers that say "not now": throttling and service errors of the AWS SDK. */
+const unavailableNames = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'InternalServerError',
@@ -83,18 +87,24 @@ interface ErrorShape {
   errors?: unknown;
 }
 
-function isUnavailable(error: ErrorShape): boolean {
-  if (error.dependencyUnavailable === true) return true;
+/** The dependency could not be reached or did not answer at all: never something one message can cause. */
+function isConnection(error: ErrorShape): boolean {
   const code = typeof error.code === 'string' ? error.code : undefined;
   if (code && (networkCodes.has(code) || (/^[0-9A-Z]{5}$/.test(code) && unavailableSqlState(code))))
     return true;
+  if (typeof error.name === 'string' && connectionNames.has(error.name)) return true;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return unavailableMessages.some((pattern) => pattern.test(message));
+}
+
+function isUnavailable(error: ErrorShape): boolean {
+  if (error.dependencyUnavailable === true || isConnection(error)) return true;
   if (typeof error.name === 'string' && unavailableNames.has(error.name)) return true;
   const status = error.$metadata?.httpStatusCode;
   if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
-  if (error.$retryable && typeof error.$retryable === 'object' && 'throttling' in error.$retryable)
-    return true;
-  const message = typeof error.message === 'string' ? error.message : '';
-  return unavailableMessages.some((pattern) => pattern.test(message));
+  return Boolean(
+    error.$retryable && typeof error.$retryable === 'object' && 'throttling' in error.$retryable,
+  );
 }
 
 /** True when `error`, or any error in its cause chain (or inside an AggregateError), is a dependency outage. */
@@ -105,6 +115,19 @@ export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (Array.isArray(shape.errors) && shape.errors.some((e) => isDependencyUnavailable(e, depth + 1)))
     return true;
   return isDependencyUnavailable(shape.cause, depth + 1);
+}
+
+/**
+ * True when the chain holds a failure to reach the dependency at all (refused, reset, a timeout, DNS, a
+ * connection-class SQLSTATE). Unlike a 5xx, which a server may answer for one bad request, no single message can
+ * cause this: it is an outage whatever else succeeded a moment ago.
+ */
+export function isConnectionFailure(error: unknown, depth = 0): boolean {
+  if (depth > 8 || error === null || typeof error !== 'object') return false;
+  const shape = error as ErrorShape;
+  if (isConnection(shape)) return true;
+  if (Array.isArray(shape.errors) && shape.errors.some((e) => isConnectionFailure(e, depth + 1))) return true;
+  return isConnectionFailure(shape.cause, depth + 1);
 }
 
 /** The first line of the error chain that explains an outage, for logs and DLQ reasons. */
