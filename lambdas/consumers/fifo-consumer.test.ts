@@ -105,7 +105,7 @@ function record(id: string, group: string, body: string, receiveCount = 1): SQSR
 
 function harness(
   fail: (message: OrderEventMessage) => Error | undefined,
-  { breaker = healthyBreaker(), remainingMs = 30_000 } = {},
+  { breaker = healthyBreaker(), remainingMs = (): number => 30_000 } = {},
 ) {
   const sent: SendMessageCommandInput[] = [];
   const visibility: ChangeMessageVisibilityBatchCommandInput[] = [];
@@ -126,7 +126,7 @@ function harness(
     { settings, sqs, random: () => 1, now: () => clock, breaker },
   );
   const invoke = (records: SQSRecord[]) =>
-    handler({ Records: records } as SQSEvent, { getRemainingTimeInMillis: () => remainingMs } as Context);
+    handler({ Records: records } as SQSEvent, { getRemainingTimeInMillis: remainingMs } as Context);
   return { invoke, sent, visibility, applied, breaker };
 }
 
@@ -217,11 +217,29 @@ describe('fifoConsumer', () => {
   });
 
   it('hands records back before the invocation runs out of time, so a hang never times out the batch', async () => {
-    const { invoke, visibility, applied } = harness(() => undefined, { remainingMs: 7_000 });
+    // 30 s at the start; the first record then takes until 7 s are left, under the 8 s kept back.
+    let left = 30_000;
+    const { invoke, visibility, applied } = harness(
+      (m) => {
+        left = 7_000;
+        return m.aggregateId === 'never' ? new Error('unreachable') : undefined;
+      },
+      { remainingMs: () => left },
+    );
+    const response = await invoke([
+      record('m1', 'o1', JSON.stringify(event('o1', 1))),
+      record('m2', 'o2', JSON.stringify(event('o2', 2))),
+    ]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(applied).toEqual(['o1']);
+    expect(visibility[0]?.Entries).toEqual([{ Id: '1', ReceiptHandle: 'rh-m2', VisibilityTimeout: 1 }]);
+  });
+
+  it('keeps back at most half of a short invocation, so a 4 s function still does its work', async () => {
+    const { invoke, applied } = harness(() => undefined, { remainingMs: () => 4_000 });
     const response = await invoke([record('m1', 'o1', JSON.stringify(event('o1', 1)))]);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect(applied).toEqual([]);
-    expect(visibility[0]?.Entries).toEqual([{ Id: '0', ReceiptHandle: 'rh-m1', VisibilityTimeout: 1 }]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(applied).toEqual(['o1']);
   });
 
   it('keeps a message it could not quarantine, for a retry', async () => {

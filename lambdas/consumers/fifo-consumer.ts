@@ -71,7 +71,8 @@ export interface ConsumerSettings {
   dlqUrl: string;
   budget: RetryBudget;
   /** Time kept back at the end of an invocation: a record is started only with more than this left, so the
-   *  longest outbound call (5 s) always finishes before the function's timeout. Default 8 s. */
+   *  longest outbound call (5 s) always finishes before the function's timeout. Default 8 s, and never more
+   *  than half of what the invocation had when it started. */
   reserveMs: number;
 }
 
@@ -164,9 +165,11 @@ export function fifoConsumer(
       quarantined: 0,
       breakerOpen: false,
     };
+    // Never more than half the invocation: a function with a short timeout still gets work done.
+    const reserveMs = Math.min(settings.reserveMs, context.getRemainingTimeInMillis() / 2);
 
     const attempt = async (record: SQSRecord) => {
-      if (context.getRemainingTimeInMillis() < settings.reserveMs)
+      if (context.getRemainingTimeInMillis() < reserveMs)
         throw new InvocationEndingError(record.messageId, context.getRemainingTimeInMillis());
       if (!breaker.allow(now()))
         throw new CircuitOpenError(record.messageId, breaker.lastFailure ?? 'a dependency is unavailable');
