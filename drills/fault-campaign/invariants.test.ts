@@ -3,7 +3,11 @@ import { clearedAt, type Evidence, judge, type Rules } from './invariants.ts';
 
 const rules: Rules = {
   recoveryBoundSeconds: 300,
-  expectedPages: { 'gateway-outage': ['DependencyDown'], 'lambda-kill': [] },
+  expectedPages: {
+    'gateway-outage': ['DependencyDown'],
+    'gateway-hang': ['DependencyDown'],
+    'lambda-kill': [],
+  },
   pageGraceMs: 60_000,
 };
 
@@ -27,6 +31,7 @@ function clean(): Evidence {
     ],
     dlqDepths: { payment: 0, inventory: 0 },
     pages: [{ alarmName: 'holdline-DependencyDown-payment', at: 60_000 }],
+    transitions: [{ alarmName: 'holdline-DependencyDown-payment', at: 60_000, to: 'ALARM' }],
     observedUntil: 500_000,
   };
 }
@@ -88,9 +93,18 @@ describe('fault campaign invariants', () => {
   it('fails a fault whose alarm did not page inside its window, and ignores kinds with no expectation', () => {
     const evidence = clean();
     evidence.pages = [{ alarmName: 'holdline-DependencyDown-payment', at: 400_000 }];
+    evidence.transitions = [{ alarmName: 'holdline-DependencyDown-payment', at: 400_000, to: 'ALARM' }];
     evidence.faults.push({ kind: 'lambda-kill', target: 'Payment', start: 5, end: 5 });
     const verdict = judge(evidence, rules);
     expect(verdict.metrics.unpagedFaults).toBe(1);
     expect(verdict.detail.unpaged.map((f) => f.kind)).toEqual(['gateway-outage']);
+  });
+
+  it('counts a fault as paged when its alarm was still in ALARM from an overlapping fault that paged first', () => {
+    const evidence = clean();
+    evidence.faults.push({ kind: 'gateway-hang', target: 'payment gateway', start: 180_000, end: 300_000 });
+    expect(judge(evidence, rules).metrics.unpagedFaults).toBe(0);
+    evidence.transitions.push({ alarmName: 'holdline-DependencyDown-payment', at: 170_000, to: 'OK' });
+    expect(judge(evidence, rules).detail.unpaged.map((f) => f.kind)).toEqual(['gateway-hang']);
   });
 });

@@ -33,6 +33,8 @@ export interface Evidence {
   dlqDepths: Record<string, number>;
   /** Alarm transitions to ALARM from the on-call log. */
   pages: Array<{ alarmName: string; at: number }>;
+  /** Every state change of every alarm, in order (the on-call log), to tell an alarm already in ALARM. */
+  transitions: Array<{ alarmName: string; at: number; to: string }>;
   /** When the drill stopped waiting for orders to settle. */
   observedUntil: number;
 }
@@ -86,18 +88,32 @@ export function lostEvents(evidence: Pick<Evidence, 'outbox' | 'gateway' | 'side
   );
 }
 
-/** Faults whose expected alarm did not go to ALARM between the fault's start and its end + grace. */
+/**
+ * Faults whose expected alarm was never in ALARM between the fault's start and its end + grace: it went to ALARM
+ * in that window, or was still in ALARM when the fault began (an earlier, overlapping outage had paged and the
+ * page had not cleared — on-call is already looking at it).
+ */
 export function unpagedFaults(evidence: Evidence, rules: Rules): FaultRecord[] {
   return evidence.faults.filter((f) => {
     const expected = rules.expectedPages[f.kind] ?? [];
     if (expected.length === 0) return false;
-    return !evidence.pages.some(
-      (p) =>
-        expected.some((fragment) => p.alarmName.includes(fragment)) &&
-        p.at >= f.start &&
-        p.at <= f.end + rules.pageGraceMs,
+    const matches = (name: string) => expected.some((fragment) => name.includes(fragment));
+    const wentToAlarm = evidence.pages.some(
+      (p) => matches(p.alarmName) && p.at >= f.start && p.at <= f.end + rules.pageGraceMs,
     );
+    return !wentToAlarm && !alreadyInAlarm(evidence.transitions, matches, f.start);
   });
+}
+
+/** Whether an alarm `matches` accepts had ALARM as its last state before `at`. */
+function alreadyInAlarm(
+  transitions: Evidence['transitions'],
+  matches: (name: string) => boolean,
+  at: number,
+): boolean {
+  const last = new Map<string, string>();
+  for (const t of transitions) if (t.at < at && matches(t.alarmName)) last.set(t.alarmName, t.to);
+  return [...last.values()].includes('ALARM');
 }
 
 /** Every metric and check of the campaign's verdict, and the order ids behind each failed one. */

@@ -143,6 +143,7 @@ export async function collectEvidence(
       sideEffects: cloud.sideEffects.log(),
       dlqDepths,
       pages: alarmPages(join(cloud.endpoints.logs, 'oncall.jsonl')),
+      transitions: alarmTransitions(join(cloud.endpoints.logs, 'oncall.jsonl')),
       observedUntil,
     };
     return { evidence, dlqReasons };
@@ -151,13 +152,21 @@ export async function collectEvidence(
   }
 }
 
-/** Transitions to ALARM in the on-call log (one JSON line per state change). */
-export function alarmPages(file: string): Array<{ alarmName: string; at: number }> {
+/** Every alarm state change in the on-call log (one JSON line per change; other lines have no alarm name). */
+export function alarmTransitions(file: string): Array<{ alarmName: string; at: number; to: string }> {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { alarmName: string; at: string; to: string })
+    .map((line) => JSON.parse(line) as { alarmName?: string; at: string; to?: string })
+    .flatMap((t) =>
+      t.alarmName && t.to ? [{ alarmName: t.alarmName, at: Date.parse(t.at), to: t.to }] : [],
+    );
+}
+
+/** Transitions to ALARM in the on-call log. */
+export function alarmPages(file: string): Array<{ alarmName: string; at: number }> {
+  return alarmTransitions(file)
     .filter((t) => t.to === 'ALARM')
-    .map((t) => ({ alarmName: t.alarmName, at: Date.parse(t.at) }));
+    .map(({ alarmName, at }) => ({ alarmName, at }));
 }
