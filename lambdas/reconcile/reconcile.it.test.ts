@@ -65,6 +65,18 @@ async function ours(
   }
 }
 
+/** The stack's settings (deadline 2 min, re-drive every 5 min, give up after 7 h), with time to spare. */
+const runOptions = () => ({
+  now: new Date(),
+  deadlineSeconds: 120,
+  pageSize: 100,
+  concurrency: 8,
+  redriveIntervalSeconds: 300,
+  giveUpAfterSeconds: 7 * 3600,
+  timeLeftMs: () => 60_000,
+  reserveMs: 5_000,
+});
+
 describe('reconcile against Postgres', () => {
   it('settles a newer order in one run behind 150 it cannot resolve (pages with a cursor)', async () => {
     // Placed 200 min ago and re-driven a minute ago: nothing to do for them this run.
@@ -80,16 +92,7 @@ describe('reconcile against Postgres', () => {
         transition: (change) => transitionOrder(db, change),
         requestPayment: (id, interval) => requestPayment(db, id, interval),
       },
-      {
-        now: new Date(),
-        deadlineSeconds: 120,
-        pageSize: 100,
-        concurrency: 8,
-        redriveIntervalSeconds: 300,
-        giveUpAfterSeconds: 7 * 3600,
-        timeLeftMs: () => 60_000,
-        reserveMs: 5_000,
-      },
+      runOptions(),
     );
     expect(summary.resolved).toBe(1);
     expect(summary.noCharge).toBeGreaterThanOrEqual(150);
@@ -120,16 +123,7 @@ describe('reconcile against Postgres', () => {
         transition: (change) => transitionOrder(db, change),
         requestPayment: (id, interval) => requestPayment(db, id, interval),
       },
-      {
-        now: new Date(),
-        deadlineSeconds: 120,
-        pageSize: 100,
-        concurrency: 4,
-        redriveIntervalSeconds: 300,
-        giveUpAfterSeconds: 7 * 3600,
-        timeLeftMs: () => 60_000,
-        reserveMs: 5_000,
-      },
+      runOptions(),
     );
     expect(summary.givenUp).toBe(1);
     expect((await getOrder(db, order.id))?.status).toBe('payment_failed');
