@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { consoleContext } from './lib/context.ts';
-import { writeReport } from './lib/report.ts';
+import { consoleContext } from './kit/context.ts';
+import { writeReport } from './kit/report.ts';
 import { benches, drills, type Runnable } from './registry.ts';
 
 // The SDK's "Node 20 support ends in 2027" notice is true but drowns the progress lines.

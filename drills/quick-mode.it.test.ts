@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentContext } from './lib/context.ts';
-import { reportsDir, writeReport } from './lib/report.ts';
+import { silentContext } from './kit/context.ts';
+import { reportsDir, writeReport } from './kit/report.ts';
 import { benches, drills } from './registry.ts';
 
 // Every drill and bench, in quick mode, so none can rot. Drills must pass (they are correctness proofs); benches

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { startLocalCloud } from './cloud.ts';
+import { startLocalCloud } from './cloud/local-cloud.ts';
 import { cloudFile, cloudSettings } from './config.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
 import { killGroup } from './lib/process.ts';

@@ -1,5 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { startLocalCloud } from './cloud.ts';
+import { startLocalCloud } from './cloud/local-cloud.ts';
 import { cloudFile, cloudSettings } from './config.ts';
 
 /**

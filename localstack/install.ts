@@ -1,5 +1,5 @@
-import { findJava, installDebezium } from './debezium/index.ts';
-import { selectedCandidates } from './emulators/selection.ts';
+import { findJava, installDebezium } from './cloud/debezium/index.ts';
+import { selectedCandidates } from './processes/emulators/selection.ts';
 
 /**
  * Installs what the local cloud runs, into the machine-wide cache (so a fresh clone on the same machine reuses

@@ -6,12 +6,12 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRepoRoot, repoRoot } from '../cdk/lib/paths.ts';
-import { localTokenSecret } from '../localstack/auth/dev-token.ts';
-import { type LocalCloud, startLocalCloud } from '../localstack/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../localstack/lib/paths.ts';
 import { freePort } from '../localstack/lib/process.ts';
-import { initCluster, type PostgresServer, startPostgres } from '../localstack/postgres/server.ts';
-import { defaultPostgresSettings } from '../localstack/postgres/settings.ts';
+import { initCluster, type PostgresServer, startPostgres } from '../localstack/processes/postgres/server.ts';
+import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
+import { localTokenSecret } from '../localstack/stand-ins/auth/dev-token.ts';
 import { createRdsLikeMaster } from '../sql/test/rds-like-master.ts';
 import { readRehearsedBlocks } from './rehearse-deploy/guide-blocks.ts';
 import {

@@ -4,8 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDir } from '../localstack/lib/paths.ts';
 import { freePort } from '../localstack/lib/process.ts';
-import { type PostgresServer, startPostgres } from '../localstack/postgres/server.ts';
-import { defaultPostgresSettings } from '../localstack/postgres/settings.ts';
+import { type PostgresServer, startPostgres } from '../localstack/processes/postgres/server.ts';
+import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
 import { migrate, migrationsDir } from './migrate.ts';
 import { createRdsLikeMaster } from './test/rds-like-master.ts';
 

@@ -11,9 +11,9 @@ import {
 import { fromRepoRoot } from '../lib/paths.ts';
 
 const dockerfile = readFileSync(join(fromRepoRoot(DEBEZIUM_IMAGE_DIR), 'Dockerfile'), 'utf8');
-const localServer = readFileSync(fromRepoRoot('localstack/debezium/server.ts'), 'utf8');
+const localServer = readFileSync(fromRepoRoot('localstack/cloud/debezium/server.ts'), 'utf8');
 
-// Where Maven (localstack/debezium/install.ts) keeps the archive the local server was unpacked from.
+// Where Maven (localstack/cloud/debezium/install.ts) keeps the archive the local server was unpacked from.
 const localArchive = join(
   homedir(),
   '.m2/repository/io/debezium/debezium-server-dist',

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import type { LocalCloud } from '../../localstack/cloud.ts';
+import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { peek, queueDepth } from '../../tools/dlq/dlq.ts';
+import { output } from '../kit/drill-cloud.ts';
 import type { FaultRecord } from '../kit/faults.ts';
 import type { AcceptedOrder } from '../kit/load.ts';
-import { output } from '../lib/drill-cloud.ts';
 import { type Evidence, lostEvents, type OutboxEvent, terminalStates } from './invariants.ts';
 
 /** Orders by state at one moment (seconds since the load started); states absent when Postgres did not answer. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { LocalCloud } from '../../localstack/cloud.ts';
-import { type DebeziumServer, startDebezium } from '../../localstack/debezium/index.ts';
-import { type PostgresServer, startPostgres } from '../../localstack/postgres/server.ts';
-import { defaultPostgresSettings } from '../../localstack/postgres/settings.ts';
+import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
+import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
+import { type PostgresServer, startPostgres } from '../../localstack/processes/postgres/server.ts';
+import { defaultPostgresSettings } from '../../localstack/processes/postgres/settings.ts';
 import type { Part } from '../kit/faults.ts';
 import { CampaignSetupError, GatewayFaultError } from './errors.ts';
 

@@ -1,6 +1,6 @@
+import type { ChartSpec } from '../kit/chart.ts';
 import type { FaultRecord } from '../kit/faults.ts';
-import type { ChartSpec } from '../lib/chart.ts';
-import type { ReadableReport, Report } from '../lib/report.ts';
+import type { ReadableReport, Report } from '../kit/report.ts';
 import type { StateSample } from './observe.ts';
 
 const states = ['pending', 'confirmed', 'payment_failed', 'cancelled'];

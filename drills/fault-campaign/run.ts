@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
-import type { CfnTemplate } from '../../localstack/provision/index.ts';
+import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
+import type { RunContext } from '../kit/context.ts';
+import { type DrillCloud, functionIdByEntry, scheduleOf, startIsolatedCloud } from '../kit/drill-cloud.ts';
+import { fastConsumers } from '../kit/fast-consumers.ts';
 import { FaultLog } from '../kit/faults.ts';
 import { type AcceptedOrder, apiOrders, type LoadResult, openLoop } from '../kit/load.ts';
-import type { RunContext } from '../lib/context.ts';
-import { type DrillCloud, functionIdByEntry, scheduleOf, startIsolatedCloud } from '../lib/drill-cloud.ts';
-import { fastConsumers } from '../lib/fast-consumers.ts';
-import type { ReadableReport, Report } from '../lib/report.ts';
+import type { ReadableReport, Report } from '../kit/report.ts';
 import { expectedPages, PAGE_GRACE_MS } from './expected-pages.ts';
 import { judge } from './invariants.ts';
 import { collectEvidence, type StateSample, sampleStates, waitDrained } from './observe.ts';

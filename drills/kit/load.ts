@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { devAuthHeaders } from '../../localstack/auth/dev-token.ts';
+import { devAuthHeaders } from '../../localstack/stand-ins/auth/dev-token.ts';
 
 /** One POST's outcome: HTTP status (0 = network error or timeout) and the order id when it was 201. */
 export interface Attempt {

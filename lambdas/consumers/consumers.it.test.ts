@@ -11,8 +11,8 @@ import {
   getOrder,
   placeOrder,
   waitFor,
-} from '../../drills/lib/drill-cloud.ts';
-import { type LocalCloud, startLocalCloud } from '../../localstack/cloud.ts';
+} from '../../drills/kit/drill-cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
 import { idempotencyKeyPrefix } from './dedupe.ts';

@@ -6,14 +6,14 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
-import { logDir } from '../../localstack/lib/paths.ts';
-import { kinesisClient } from '../../localstack/provision/clients.ts';
+import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import {
   type CfnTemplate,
   type Provisioned,
   provisionFromTemplate,
-} from '../../localstack/provision/index.ts';
-import { type Runtime, startRuntime } from '../../localstack/runtime/index.ts';
+} from '../../localstack/cloud/provision/index.ts';
+import { type Runtime, startRuntime } from '../../localstack/cloud/runtime/index.ts';
+import { logDir } from '../../localstack/lib/paths.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
 import { serializeOutboxRecord } from './envelope.ts';
 import { heartbeat } from './fixtures/debezium-records.ts';

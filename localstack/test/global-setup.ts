@@ -1,12 +1,12 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { localCredentials } from '../cloud.ts';
-import { startEmulators } from '../emulators/start.ts';
+import { localCredentials } from '../cloud/local-cloud.ts';
 import { stateDir } from '../lib/paths.ts';
 import { freePort } from '../lib/process.ts';
-import { prepareDatabase } from '../postgres/database.ts';
-import { startPostgres } from '../postgres/server.ts';
-import { defaultPostgresSettings } from '../postgres/settings.ts';
+import { startEmulators } from '../processes/emulators/start.ts';
+import { prepareDatabase } from '../processes/postgres/database.ts';
+import { startPostgres } from '../processes/postgres/server.ts';
+import { defaultPostgresSettings } from '../processes/postgres/settings.ts';
 
 /**
  * Starts what integration tests (`*.it.test.ts`) talk to — a real Postgres and the same emulators behind the same

@@ -14,7 +14,7 @@ import {
 // The SDK's "Node 20 support ends in 2027" notice is true but drowns the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** The local cloud's dummy credentials (as `localCredentials` in localstack/cloud.ts, which would pull in the CDK). */
+/** The local cloud's dummy credentials (as `localCredentials` in localstack/cloud/local-cloud.ts, which would pull in the CDK). */
 const localCredentials = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',

@@ -16,7 +16,7 @@ export type ConsumerName = 'payment' | 'inventory' | 'notification';
 /**
  * The downstream service each consumer's side effect goes to, by variable, with the value used unless the stack
  * passes one (`environment`). Placeholders on `.invalid` (RFC 2606) fail loudly if deployed unset; locally the
- * stand-ins in `localstack/side-effects/` are put in by the local runtime.
+ * stand-ins in `localstack/stand-ins/side-effects/` are put in by the local runtime.
  */
 const sideEffectServices: Partial<Record<ConsumerName, Record<string, string>>> = {
   inventory: { INVENTORY_SERVICE_URL: 'https://inventory.example.invalid' },

@@ -1,6 +1,6 @@
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataApiDouble, startDataApiDouble } from '../../../localstack/data-api/server.ts';
+import { type DataApiDouble, startDataApiDouble } from '../../../localstack/stand-ins/data-api/server.ts';
 import { getOrder, placeOrder } from '../../orders/order-store.ts';
 import { countRows } from '../../test/db.ts';
 import { createDataApiClient } from './data-api-client.ts';

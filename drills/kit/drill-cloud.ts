@@ -1,0 +1,221 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Order } from '../../lambdas/orders/order.ts';
+import {
+  type LocalCloud,
+  type LocalCloudOptions,
+  startLocalCloud,
+} from '../../localstack/cloud/local-cloud.ts';
+import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
+import { stateDir } from '../../localstack/lib/paths.ts';
+import { devAuthHeaders } from '../../localstack/stand-ins/auth/dev-token.ts';
+import type { RunContext } from './context.ts';
+
+export interface DrillCloud {
+  cloud: LocalCloud;
+  /** The drill's own directory (removed afterwards); put crash markers etc. under it. */
+  dir: string;
+}
+
+type DrillCloudOptions = Pick<
+  LocalCloudOptions,
+  'localEnv' | 'adjustTemplate' | 'cdc' | 'scheduleOverrides' | 'slotGuard'
+>;
+
+/**
+ * Starts a whole local cloud of the drill's own (free ports, fresh Postgres, own state dir). `stop` stops it, puts
+ * back the caller's AWS_ENDPOINT_URL (vitest's emulators; startLocalCloud points it at its own gateway) and removes
+ * the directory.
+ */
+export async function startIsolatedCloud(
+  name: string,
+  ctx: RunContext,
+  options: (dir: string) => DrillCloudOptions,
+): Promise<DrillCloud & { stop(): Promise<void> }> {
+  const base = join(stateDir, 'drills', name);
+  mkdirSync(base, { recursive: true });
+  // Postgres runs as `holdline-pg` when we are root: it must be able to reach its data directory.
+  chmodSync(base, 0o755);
+  const dir = mkdtempSync(join(base, 'run-'));
+  chmodSync(dir, 0o755);
+  const callerEndpoint = process.env.AWS_ENDPOINT_URL;
+  const restore = () => {
+    if (callerEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = callerEndpoint;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let cloud: LocalCloud;
+  try {
+    cloud = await startLocalCloud({
+      stateDir: dir,
+      logDir: join(dir, 'logs'),
+      ports: { aws: 0, postgres: 0, api: 0, web: 0 },
+      fresh: true,
+      progress: (line) => ctx.log(`  ${line}`),
+      ...options(dir),
+    });
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  return {
+    cloud,
+    dir,
+    stop: async () => {
+      await cloud.stop();
+      restore();
+    },
+  };
+}
+
+/** Runs `work` against a local cloud of its own (see startIsolatedCloud), then stops it whatever happened. */
+export async function withDrillCloud<T>(
+  name: string,
+  ctx: RunContext,
+  options: (dir: string) => DrillCloudOptions,
+  work: (drill: DrillCloud) => Promise<T>,
+): Promise<T> {
+  const drill = await startIsolatedCloud(name, ctx, options);
+  try {
+    return await work(drill);
+  } finally {
+    await drill.stop();
+  }
+}
+
+/** The customer a drill's orders belong to (each drill its own, so lists never mix). */
+const drillCustomer = (tag: string) => `drill-${tag}`;
+
+/** Places one order through the HTTP API as the drill's customer; returns its id. */
+export async function placeOrder(
+  api: string,
+  tag: string,
+  i: number,
+  totalCents = 1000 + i,
+): Promise<string> {
+  const response = await fetch(`${api}/orders`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': `${tag}-${i}-${Date.now()}`,
+      ...(await devAuthHeaders(drillCustomer(tag))),
+    },
+    body: JSON.stringify({
+      customerId: drillCustomer(tag),
+      currency: 'USD',
+      items: [{ sku: `SKU-${i}`, quantity: 1, unitPriceCents: totalCents }],
+    }),
+  });
+  if (response.status !== 201)
+    throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** One order as the drill's customer sees it through the HTTP API (undefined if not found). */
+export async function getOrder(api: string, tag: string, id: string): Promise<Order | undefined> {
+  const response = await fetch(`${api}/orders/${id}`, { headers: await devAuthHeaders(drillCustomer(tag)) });
+  return response.status === 200 ? ((await response.json()) as Order) : undefined;
+}
+
+export interface ApiOrder {
+  id: string;
+  customerId: string;
+  status: string;
+  version: number;
+  totalCents: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The order API as one customer (a dev token from the local signing key). */
+export async function customerApi(apiUrl: string, customerId: string) {
+  const auth = await devAuthHeaders(customerId);
+  const json = async <T>(response: Response): Promise<T> => {
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    place: async (unitPriceCents: number, idempotencyKey?: string) =>
+      json<ApiOrder>(
+        await fetch(`${apiUrl}/orders`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...auth,
+            ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+          },
+          body: JSON.stringify({ currency: 'USD', items: [{ sku: 'DRILL-1', quantity: 1, unitPriceCents }] }),
+        }),
+      ),
+    get: async (id: string) => json<ApiOrder>(await fetch(`${apiUrl}/orders/${id}`, { headers: auth })),
+    list: async () => json<{ orders: ApiOrder[] }>(await fetch(`${apiUrl}/orders`, { headers: auth })),
+  };
+}
+
+/** Polls `probe` every `everyMs` until it returns a value, or undefined after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(everyMs);
+  }
+  return undefined;
+}
+
+/** The value of a stack output, or a clear error. */
+export function output(cloud: LocalCloud, name: string): string {
+  const value = cloud.provisioned.outputs[name];
+  if (!value) throw new Error(`stack output ${name} is missing`);
+  return value;
+}
+
+/** Logical id of the function whose `holdline:entry` is `entry`. */
+export function functionIdByEntry(cloud: LocalCloud, entry: string): string {
+  const found = Object.entries(cloud.template.Resources ?? {}).find(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['holdline:entry'] === entry,
+  );
+  if (!found) throw new Error(`no function with entry ${entry}`);
+  return found[0];
+}
+
+/** Structured (JSON) lines of one function's log whose `message` is one of `messages`. */
+export function functionLogLines(
+  logText: string,
+  messages: readonly string[],
+): Array<Record<string, unknown> & { message: string }> {
+  const lines: Array<Record<string, unknown> & { message: string }> = [];
+  for (const line of logText.split('\n')) {
+    const start = line.indexOf('{');
+    if (start < 0) continue;
+    try {
+      const parsed = JSON.parse(line.slice(start)) as Record<string, unknown>;
+      if (typeof parsed.message === 'string' && messages.includes(parsed.message))
+        lines.push(parsed as Record<string, unknown> & { message: string });
+    } catch {}
+  }
+  return lines;
+}
+
+/** Logical id of the schedule rule whose target is the function with `holdline:entry` = `entry`. */
+export function scheduleOf(template: CfnTemplate, entry: string): string {
+  const resources = template.Resources ?? {};
+  const fn = Object.entries(resources).find(
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      (r.Metadata as Record<string, unknown>)?.['holdline:entry'] === entry,
+  )?.[0];
+  const rule = Object.entries(resources).find(
+    ([, r]) =>
+      r.Type === 'AWS::Events::Rule' &&
+      fn !== undefined &&
+      JSON.stringify(r.Properties?.Targets).includes(fn),
+  )?.[0];
+  if (!rule) throw new Error(`no schedule targets ${entry}`);
+  return rule;
+}

@@ -1,0 +1,321 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { synthTemplate } from '../../cdk/lib/synth.ts';
+import { freePort } from '../lib/process.ts';
+import { fallback, selection } from '../processes/emulators/selection.ts';
+import { type RunningEmulators, startEmulators } from '../processes/emulators/start.ts';
+import { type DatabaseUrls, prepareDatabase } from '../processes/postgres/database.ts';
+import { type PostgresServer, startPostgres } from '../processes/postgres/server.ts';
+import { defaultPostgresSettings } from '../processes/postgres/settings.ts';
+import { localTokenSecret } from '../stand-ins/auth/dev-token.ts';
+import { type PaymentGateway, startPaymentGateway } from '../stand-ins/payment-gateway/server.ts';
+import { type SideEffects, startSideEffects } from '../stand-ins/side-effects/server.ts';
+import { ensureWebBuild } from '../stand-ins/web/build.ts';
+import { startWeb } from '../stand-ins/web/server.ts';
+import type { AlarmEvaluator } from './alarms/evaluator.ts';
+import {
+  type LocalSlotGuardOptions,
+  slotMonitorOverrides,
+  startLocalSlotGuard,
+} from './alarms/local-slot-guard.ts';
+import { type DebeziumServer, startDebezium } from './debezium/index.ts';
+import { httpRoutes } from './http-api/routes.ts';
+import { startHttpApi } from './http-api/server.ts';
+import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
+import { type Runtime, startRuntime } from './runtime/index.ts';
+
+export interface Endpoints {
+  /** The order API (the template's HTTP API, served locally). */
+  api: string;
+  /** One AWS-compatible endpoint for every service: set it as AWS_ENDPOINT_URL. */
+  aws: string;
+  /** The application role's URL; `postgresAdmin` is the owner's. */
+  postgres: string;
+  postgresAdmin: string;
+  logs: string;
+  /** The web UI (customer orders; `#/oncall` is the on-call panel), with the API's paths on the same origin. */
+  web: string;
+}
+
+export interface LocalCloudOptions {
+  stateDir: string;
+  logDir: string;
+  /** 0 = any free port. */
+  ports: { aws: number; postgres: number; api: number; web?: number };
+  /** Use these instead of starting our own (LocalStack or real AWS; an existing Postgres). */
+  external?: { awsEndpoint?: string | undefined; databaseUrl?: string | undefined };
+  /** Wipe the local Postgres data first. */
+  fresh?: boolean;
+  /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
+  cdc?: boolean;
+  progress?: (line: string) => void;
+  /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window,
+   *  a short reconcile deadline). */
+  localEnv?: Record<string, string>;
+  /** Changes the synthesized template before anything is provisioned (drills: shorter timeouts, to run faster). */
+  adjustTemplate?: (template: CfnTemplate) => void;
+  /** Schedule logical id → interval in ms, replacing the template's rate() locally (logged as such); over the
+   *  slot guard's own override of the slot monitor. */
+  scheduleOverrides?: Record<string, number>;
+  /** Slot monitor every few seconds, the template's alarms evaluated, AWS/SQS metrics published. `false`: off. */
+  slotGuard?: LocalSlotGuardOptions | false;
+}
+
+export interface LocalCloud {
+  endpoints: Endpoints;
+  template: CfnTemplate;
+  provisioned: Provisioned;
+  runtime: Runtime;
+  database: DatabaseUrls;
+  /** The payment gateway stand-in the payment consumer charges (its request log is drill evidence). */
+  paymentGateway: PaymentGateway;
+  /** The inventory and notification stand-ins the other consumers call (their request log is drill evidence). */
+  sideEffects: SideEffects;
+  /** The outbox connector, when `cdc` is on: drills kill and restart it. */
+  debezium: DebeziumServer | undefined;
+  /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
+  debeziumOrders: DebeziumServer | undefined;
+  /** The emulators the cloud started (undefined with an external endpoint): drills freeze one by its pid. */
+  emulators: RunningEmulators | undefined;
+  /** The Postgres the cloud started and its data directory (undefined with an external database): drills kill it
+   *  and start it again on the same directory and port, as RDS restarts an instance. */
+  postgres: { server: PostgresServer; dataDir: string } | undefined;
+  /** Starts or pauses every event-source mapping that reads an SQS queue (the consumers), e.g. to inspect queues. */
+  setQueueConsumersEnabled(enabled: boolean): Promise<void>;
+  /** The local alarm evaluator (states also in the emulator's DescribeAlarms), unless `slotGuard: false`. */
+  alarms: AlarmEvaluator | undefined;
+  /** Pids of every process the cloud started (for `local:down` to verify nothing is left). */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+export const localCredentials = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+};
+
+const port = async (wanted: number) => (wanted === 0 ? freePort() : wanted);
+
+/** Starts the whole local pipeline; if any step fails, stops what had started and rethrows. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const progress = options.progress ?? (() => {});
+  const stops: Array<() => Promise<unknown>> = [];
+  const pids: Array<() => number[]> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    stops.length = 0;
+  };
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    progress(`${label} …`);
+    const result = await work();
+    progress(`${label} ✓ ${Date.now() - started} ms`);
+    return result;
+  };
+
+  try {
+    mkdirSync(options.logDir, { recursive: true });
+    Object.assign(process.env, { ...localCredentials, ...process.env });
+
+    let awsEndpoint = options.external?.awsEndpoint;
+    let emulators: RunningEmulators | undefined;
+    if (!awsEndpoint) {
+      const gatewayPort = await port(options.ports.aws);
+      const started = await step('AWS emulators', () => startEmulators(gatewayPort));
+      emulators = started;
+      stops.push(() => started.stop());
+      pids.push(() => started.pids());
+      progress(
+        `  ${Object.entries(selection)
+          .map(([s, n]) => `${s}→${n}`)
+          .join(', ')}, others→${fallback}`,
+      );
+      awsEndpoint = started.url;
+    }
+    process.env.AWS_ENDPOINT_URL = awsEndpoint;
+
+    let serverAdminUrl = options.external?.databaseUrl;
+    let localPostgres: LocalCloud['postgres'];
+    if (!serverAdminUrl) {
+      const dataDir = join(options.stateDir, 'pg', 'data');
+      if (options.fresh) rmSync(join(options.stateDir, 'pg'), { recursive: true, force: true });
+      const postgres = await step('Postgres 17', async () =>
+        startPostgres(dataDir, await port(options.ports.postgres), defaultPostgresSettings),
+      );
+      stops.push(() => postgres.stop());
+      pids.push(() => (postgres.process.child.pid ? [postgres.process.child.pid] : []));
+      localPostgres = { server: postgres, dataDir };
+      serverAdminUrl = postgres.adminUrl;
+    }
+    const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
+
+    const template = await step('synth CDK app', async () => synthTemplate() as CfnTemplate);
+    options.adjustTemplate?.(template);
+    const provisioned = await step('provision from template', () => provisionFromTemplate(template));
+    for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);
+
+    let debezium: DebeziumServer | undefined;
+    let debeziumOrders: DebeziumServer | undefined;
+    if (options.cdc !== false) {
+      const server = await step('Debezium Server (outbox → Kinesis)', () =>
+        startDebezium({
+          template,
+          provisioned,
+          connector: 'outbox',
+          databaseUrl: database.cdc,
+          awsEndpoint,
+          dataDir: join(options.stateDir, 'debezium', 'outbox'),
+        }),
+      );
+      debezium = server;
+      stops.push(() => server.stop());
+      pids.push(() => (server.process.child.pid ? [server.process.child.pid] : []));
+
+      const orders = await step('Debezium Server (orders changes → Kinesis)', () =>
+        startDebezium({
+          template,
+          provisioned,
+          connector: 'orders',
+          databaseUrl: database.cdc,
+          awsEndpoint,
+          dataDir: join(options.stateDir, 'debezium', 'orders'),
+        }),
+      );
+      debeziumOrders = orders;
+      stops.push(() => orders.stop());
+      pids.push(() => (orders.process.child.pid ? [orders.process.child.pid] : []));
+    }
+
+    const paymentGateway = await step('payment gateway stand-in', async () =>
+      startPaymentGateway(await freePort(), join(options.logDir, 'payment-gateway-requests.jsonl')),
+    );
+    stops.push(() => paymentGateway.close());
+    const sideEffects = await step('inventory + notification stand-ins', async () =>
+      startSideEffects(await freePort(), join(options.logDir, 'side-effect-requests.jsonl')),
+    );
+    stops.push(() => sideEffects.close());
+
+    // The emulators start empty, so checkpoints from an earlier run point at records that no longer exist.
+    const runtimeState = join(options.stateDir, 'runtime');
+    rmSync(runtimeState, { recursive: true, force: true });
+    const runtime = await step('Lambda runtime', () =>
+      startRuntime({
+        template,
+        provisioned,
+        // Local stand-ins for what AWS provides: endpoint, credentials, the database, the payment gateway.
+        localEnv: {
+          ...localCredentials,
+          AWS_ENDPOINT_URL: awsEndpoint,
+          DATABASE_URL: database.app,
+          PAYMENT_GATEWAY_URL: paymentGateway.url,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          HOLDLINE_LOCAL: '1',
+          INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,
+          NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
+          // The authorizer's HS256 key; in AWS it reads the Secrets Manager secret instead.
+          TOKEN_SIGNING_SECRET: localTokenSecret,
+          ...options.localEnv,
+        },
+        scheduleOverrides: {
+          ...(options.slotGuard === false
+            ? {}
+            : slotMonitorOverrides(template, options.slotGuard?.monitorIntervalMs)),
+          ...options.scheduleOverrides,
+        },
+        stateDir: runtimeState,
+        logDir: options.logDir,
+      }),
+    );
+    stops.push(() => runtime.stop());
+
+    let alarms: AlarmEvaluator | undefined;
+    if (options.slotGuard !== false) {
+      const guard = await step('alarm evaluator', () =>
+        startLocalSlotGuard(template, provisioned, options.logDir, options.slotGuard || {}),
+      );
+      alarms = guard.evaluator;
+      stops.push(() => guard.stop());
+    }
+    pids.push(() => runtime.workerPids());
+    for (const warning of runtime.warnings) progress(`  note: ${warning}`);
+
+    const api = await step('HTTP API', async () =>
+      startHttpApi(
+        await port(options.ports.api),
+        httpRoutes(template),
+        (id, event) => runtime.invoke(id, event),
+        (m) => progress(`api error: ${m}`),
+      ),
+    );
+    stops.push(() => api.close());
+
+    const web = await step('web UI', async () => {
+      const build = ensureWebBuild(progress);
+      if (build.built) progress(`  web/ built in ${build.ms} ms`);
+      return startWeb(await port(options.ports.web ?? 0), api.url);
+    });
+    stops.push(() => web.close());
+
+    return {
+      endpoints: {
+        api: api.url,
+        aws: awsEndpoint,
+        postgres: database.app,
+        postgresAdmin: database.admin,
+        logs: options.logDir,
+        web: web.url,
+      },
+      template,
+      provisioned,
+      runtime,
+      database,
+      paymentGateway,
+      sideEffects,
+      debezium,
+      debeziumOrders,
+      alarms,
+      emulators,
+      postgres: localPostgres,
+      setQueueConsumersEnabled: async (enabled) => {
+        for (const id of queueMappingIds(template)) await runtime.setMappingEnabled(id, enabled);
+      },
+      pids: () => pids.flatMap((p) => p()),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** One line per emulator gap instead of one per queue: "SqsManagedSseEnabled=true not kept (9 queues)". */
+export function summarize(warnings: readonly string[]): string[] {
+  const dropped = new Map<string, number>();
+  const other: string[] = [];
+  for (const warning of warnings) {
+    const attribute = /asked for (\w+=\S+), the SQS emulator reports/.exec(warning)?.[1];
+    if (attribute) dropped.set(attribute, (dropped.get(attribute) ?? 0) + 1);
+    else other.push(warning);
+  }
+  return [
+    ...[...dropped].map(
+      ([attribute, count]) => `the SQS emulator does not keep ${attribute} (${count} queues)`,
+    ),
+    ...other,
+  ];
+}
+
+/** Event-source mappings whose source is an SQS queue of the template, by logical id. */
+export function queueMappingIds(template: CfnTemplate): string[] {
+  const resources = template.Resources ?? {};
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .filter(([, r]) => {
+      const source = (r.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] })?.[
+        'Fn::GetAtt'
+      ]?.[0];
+      return source !== undefined && resources[source]?.Type === 'AWS::SQS::Queue';
+    })
+    .map(([id]) => id);
+}
