@@ -1,17 +1,51 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, two kinds of test: `*.test.ts` beside the code need nothing running;
-// `*.it.test.ts` talk to the real local cloud, which globalSetup starts once and stops after.
+const everywhere = '{cdk,lambdas,localstack,drills,sql,scripts,web,services,tools,contracts}';
+const shared = {
+  exclude: ['**/node_modules/**', '**/cdk.out/**', '**/.holdline/**'],
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+};
+// What integration tests talk to: a real Postgres and the emulators, started once per run; each test worker gets
+// their addresses at its start-up.
+const realParts = {
+  globalSetup: ['localstack/test/global-setup.ts'],
+  setupFiles: ['localstack/test/worker-env.ts'],
+};
+
+// Three projects by cost. `unit` (`*.test.ts` beside the code) starts no process: `npm run test:unit`, seconds.
+// `integration` (`*.it.test.ts`) talks to the real local cloud. `drills` runs every drill and bench in quick mode,
+// each on a cloud of its own. `npm test` runs all three.
 export default defineConfig({
   test: {
-    include: ['{cdk,lambdas,localstack,drills,sql,scripts,web,services,tools}/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/cdk.out/**', '**/.holdline/**'],
-    globalSetup: ['localstack/test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     fileParallelism: false,
     pool: 'forks',
     reporters: ['default', './scripts/plain-summary-reporter.ts'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'unit',
+          include: [`${everywhere}/**/*.test.ts`],
+          exclude: [...shared.exclude, '**/*.it.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          ...realParts,
+          name: 'integration',
+          include: [`${everywhere}/**/*.it.test.ts`],
+          exclude: [...shared.exclude, 'drills/quick-mode.it.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { ...shared, name: 'drills', include: ['drills/quick-mode.it.test.ts'] },
+      },
+    ],
   },
 });

@@ -3,16 +3,16 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
+import {
+  type LocalCloudRecord,
+  readLocalCloudRecord,
+  removeLocalCloudRecord,
+} from '../tools/local-cloud-record.ts';
 import { startLocalCloud } from './cloud/local-cloud.ts';
-import { cloudFile, cloudSettings } from './config.ts';
+import { publishCloudRecord } from './cloud-record.ts';
+import { cloudSettings } from './config.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
 import { killGroup } from './lib/process.ts';
-
-interface CloudRecord {
-  pid: number;
-  children: number[];
-  endpoints: Record<string, string>;
-}
 
 const alive = (pid: number) => {
   try {
@@ -23,11 +23,7 @@ const alive = (pid: number) => {
   }
 };
 
-function readRecord(): CloudRecord | undefined {
-  if (!existsSync(cloudFile)) return undefined;
-  const record = JSON.parse(readFileSync(cloudFile, 'utf8')) as CloudRecord;
-  return alive(record.pid) ? record : undefined;
-}
+const readRecord = (): LocalCloudRecord | undefined => readLocalCloudRecord();
 
 export const curlExample = (api: string, web = 'http://127.0.0.1:3001') =>
   `TOKEN=$(curl -s -X POST ${web}/auth/dev-login -d '{"customerId":"c-42"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
@@ -50,7 +46,7 @@ program
       console.log(JSON.stringify(running.endpoints));
       return;
     }
-    rmSync(cloudFile, { force: true });
+    removeLocalCloudRecord();
     mkdirSync(logDir, { recursive: true });
     const logFile = join(logDir, 'cloud.log');
     const out = openSync(logFile, 'a');
@@ -82,7 +78,7 @@ program
   .action(async () => {
     const record = readRecord();
     if (!record) {
-      rmSync(cloudFile, { force: true });
+      removeLocalCloudRecord();
       console.log('local cloud is not running');
       return;
     }
@@ -91,7 +87,7 @@ program
     while (alive(record.pid) && Date.now() < deadline) await sleep(200);
     const left = [record.pid, ...record.children].filter(alive);
     for (const pid of left) killGroup(pid, 'SIGKILL');
-    rmSync(cloudFile, { force: true });
+    removeLocalCloudRecord();
     console.log(
       left.length ? `stopped (force-killed ${left.length} stragglers)` : 'stopped; no process left',
     );
@@ -108,6 +104,8 @@ program
       fresh: Boolean(opts.fresh),
       progress: console.log,
     });
+    // Published like local:up's, so `npm run dlq` and `local:down` find a demo too.
+    const record = publishCloudRecord(cloud);
     const { api, aws, postgres, web } = cloud.endpoints;
     console.log(`
 Holdline is running.
@@ -127,6 +125,7 @@ Ctrl-C stops everything.`);
       stopping = true;
       console.log('\nstopping …');
       await cloud.stop();
+      record.stop();
       console.log('stopped');
       process.exit(0);
     };

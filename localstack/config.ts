@@ -1,8 +1,6 @@
 import { join } from 'node:path';
+import type { AwsAccess } from '../lambdas/shared/aws-access.ts';
 import { logDir, stateDir } from './lib/paths.ts';
-
-/** Where the running cloud records its pid, its children and its endpoints. */
-export const cloudFile = join(stateDir, 'cloud.json');
 
 function portFrom(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -24,7 +22,21 @@ export function cloudSettings() {
       api: portFrom('HOLDLINE_API_PORT', 3000),
       web: portFrom('HOLDLINE_WEB_PORT', 3001),
     },
-    // AWS_ENDPOINT_URL (LocalStack) or DATABASE_URL (an existing server) replace the local parts.
-    external: { awsEndpoint: process.env.AWS_ENDPOINT_URL, databaseUrl: process.env.DATABASE_URL },
+    // AWS_ENDPOINT_URL (LocalStack) or DATABASE_URL (an existing server), from the user's shell, replace the
+    // local parts.
+    external: { aws: externalAws(process.env), databaseUrl: process.env.DATABASE_URL },
+  };
+}
+
+/** An endpoint the user points us at (LocalStack), with their credentials or the dummies emulators take. */
+export function externalAws(env: NodeJS.ProcessEnv): AwsAccess | undefined {
+  if (!env.AWS_ENDPOINT_URL) return undefined;
+  return {
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION ?? 'us-east-1',
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
+    },
   };
 }

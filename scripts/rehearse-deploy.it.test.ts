@@ -12,6 +12,7 @@ import { freePort } from '../localstack/lib/process.ts';
 import { initCluster, type PostgresServer, startPostgres } from '../localstack/processes/postgres/server.ts';
 import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
 import { localTokenSecret } from '../localstack/stand-ins/auth/dev-token.ts';
+import { testAws } from '../localstack/test/fixtures/aws.ts';
 import { createRdsLikeMaster } from '../sql/test/rds-like-master.ts';
 import { readRehearsedBlocks } from './rehearse-deploy/guide-blocks.ts';
 import {
@@ -185,7 +186,7 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
       stateDir: join(dir, 'cloud'),
       logDir: join(dir, 'logs'),
       ports: { aws: 0, postgres: 0, api: apiPort },
-      external: { awsEndpoint: process.env.AWS_ENDPOINT_URL, databaseUrl: instance.adminUrl },
+      external: { aws: testAws(), databaseUrl: instance.adminUrl },
       cdc: false,
       slotGuard: false,
     });

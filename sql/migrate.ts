@@ -1,9 +1,9 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
-import { repoRoot } from '../localstack/lib/paths.ts';
 import { libpqCompatible } from '../tools/db/connection.ts';
 
-export const migrationsDir = join(repoRoot, 'sql', 'migrations');
+export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Applies every pending migration in `sql/migrations` (node-pg-migrate, SQL files). Returns the names applied. */
 export async function migrate(

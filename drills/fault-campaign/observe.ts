@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { peek, queueDepth } from '../../tools/dlq/dlq.ts';
@@ -114,42 +113,38 @@ export async function collectEvidence(
     )) ?? [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const outbox = (await outboxOf(cloud.database.admin, ids)) ?? [];
-  const sqs = new SQSClient({});
-  try {
-    const dlqDepths: Record<string, number> = {};
-    for (const [name, outputId] of Object.entries(failureQueues)) {
-      const depth = await queueDepth(sqs, output(cloud, outputId));
-      dlqDepths[name] = depth.visible + depth.inFlight;
-    }
-    const dlqReasons: Record<string, number> = {};
-    for (const message of await peek(sqs, output(cloud, 'PaymentDlqUrl'), 20)) {
-      const reason = message.quarantine.reason ?? '(moved by the redrive policy, no reason)';
-      dlqReasons[reason] = (dlqReasons[reason] ?? 0) + 1;
-    }
-    const evidence: Evidence = {
-      orders: accepted.map((o) => {
-        const row = byId.get(o.id);
-        const terminal = (terminalStates as readonly string[]).includes(row?.status ?? '');
-        return {
-          id: o.id,
-          acceptedAt: o.acceptedAt,
-          status: row?.status,
-          settledAt: terminal ? Number(row?.updated_ms) : undefined,
-        };
-      }),
-      faults,
-      gateway: cloud.paymentGateway.log(),
-      outbox,
-      sideEffects: cloud.sideEffects.log(),
-      dlqDepths,
-      pages: alarmPages(join(cloud.endpoints.logs, 'oncall.jsonl')),
-      transitions: alarmTransitions(join(cloud.endpoints.logs, 'oncall.jsonl')),
-      observedUntil,
-    };
-    return { evidence, dlqReasons };
-  } finally {
-    sqs.destroy();
+  const { sqs } = cloud.clients();
+  const dlqDepths: Record<string, number> = {};
+  for (const [name, outputId] of Object.entries(failureQueues)) {
+    const depth = await queueDepth(sqs, cloud.output(outputId));
+    dlqDepths[name] = depth.visible + depth.inFlight;
   }
+  const dlqReasons: Record<string, number> = {};
+  for (const message of await peek(sqs, cloud.output('PaymentDlqUrl'), 20)) {
+    const reason = message.quarantine.reason ?? '(moved by the redrive policy, no reason)';
+    dlqReasons[reason] = (dlqReasons[reason] ?? 0) + 1;
+  }
+  const evidence: Evidence = {
+    orders: accepted.map((o) => {
+      const row = byId.get(o.id);
+      const terminal = (terminalStates as readonly string[]).includes(row?.status ?? '');
+      return {
+        id: o.id,
+        acceptedAt: o.acceptedAt,
+        status: row?.status,
+        settledAt: terminal ? Number(row?.updated_ms) : undefined,
+      };
+    }),
+    faults,
+    gateway: cloud.paymentGateway.log(),
+    outbox,
+    sideEffects: cloud.sideEffects.log(),
+    dlqDepths,
+    pages: alarmPages(join(cloud.endpoints.logs, 'oncall.jsonl')),
+    transitions: alarmTransitions(join(cloud.endpoints.logs, 'oncall.jsonl')),
+    observedUntil,
+  };
+  return { evidence, dlqReasons };
 }
 
 /** Every alarm state change in the on-call log (one JSON line per change; other lines have no alarm name). */

@@ -54,7 +54,7 @@ export function campaignParts(cloud: LocalCloud, stateDir: string): CampaignPart
           provisioned: cloud.provisioned,
           connector: 'outbox',
           databaseUrl: cloud.database.cdc,
-          awsEndpoint: cloud.endpoints.aws,
+          access: cloud.aws,
           dataDir: join(stateDir, 'debezium', 'outbox'),
         });
         restarted.push(debezium);

@@ -24,9 +24,8 @@ type DrillCloudOptions = Pick<
 >;
 
 /**
- * Starts a whole local cloud of the drill's own (free ports, fresh Postgres, own state dir). `stop` stops it, puts
- * back the caller's AWS_ENDPOINT_URL (vitest's emulators; startLocalCloud points it at its own gateway) and removes
- * the directory.
+ * Starts a whole local cloud of the drill's own (free ports, fresh Postgres, own state dir; reach it through
+ * `cloud.aws` / `cloud.clients()`). `stop` stops it and removes the directory.
  */
 export async function startIsolatedCloud(
   name: string,
@@ -39,12 +38,7 @@ export async function startIsolatedCloud(
   chmodSync(base, 0o755);
   const dir = mkdtempSync(join(base, 'run-'));
   chmodSync(dir, 0o755);
-  const callerEndpoint = process.env.AWS_ENDPOINT_URL;
-  const restore = () => {
-    if (callerEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-    else process.env.AWS_ENDPOINT_URL = callerEndpoint;
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const restore = () => rmSync(dir, { recursive: true, force: true });
   let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({

@@ -14,6 +14,7 @@ import {
 } from '../../drills/kit/drill-cloud.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
+import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
 import { idempotencyKeyPrefix } from './dedupe.ts';
 
@@ -22,8 +23,8 @@ import { idempotencyKeyPrefix } from './dedupe.ts';
 // duplicate SQS FIFO cannot catch — and checks that each side effect happened once.
 let cloud: LocalCloud;
 let dir: string;
-const sqs = new SQSClient({});
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const sqs = new SQSClient(testClientConfig());
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient(testClientConfig()));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(stateDir, 'test-consumers-'));
@@ -33,7 +34,7 @@ beforeAll(async () => {
     ports: { aws: 0, postgres: 0, api: 0 },
     cdc: false,
     external: {
-      awsEndpoint: process.env.AWS_ENDPOINT_URL,
+      aws: testAws(),
       databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
     },
   });

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { logDir, repoRoot, stateDir } from '../../localstack/lib/paths.ts';
 import { devAuthHeaders } from '../../localstack/stand-ins/auth/dev-token.ts';
+import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
 import { type DlqMessage, peek, queueDepth, replay } from '../../tools/dlq/dlq.ts';
+import { writeLocalCloudRecord } from '../../tools/local-cloud-record.ts';
 import { toSqsEntry } from '../router/routing.ts';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
 
@@ -16,7 +18,7 @@ import type { OrderEventMessage } from '../shared/order-event-message.ts';
 // same queue's other groups (real orders) are processed. Debezium is off: the test plays the router, sending the
 // exact messages it would (toSqsEntry), so only the consumers are under test.
 let cloud: LocalCloud;
-const sqs = new SQSClient({});
+const sqs = new SQSClient(testClientConfig());
 const consumers = ['Payment', 'Inventory', 'Notification'] as const;
 const run = randomUUID().slice(0, 8);
 
@@ -26,7 +28,7 @@ beforeAll(async () => {
     logDir,
     ports: { aws: 0, postgres: 0, api: 0 },
     external: {
-      awsEndpoint: process.env.AWS_ENDPOINT_URL,
+      aws: testAws(),
       databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
     },
     cdc: false,
@@ -175,13 +177,24 @@ describe('quarantine', () => {
   }, 120_000);
 
   it('shows the DLQ by consumer name with `npm run dlq`, reading the local cloud’s recorded outputs', async () => {
-    // prepare: a cloud record like `npm run local:up` writes, in a state dir of our own
+    // prepare: a cloud record like `npm run demo` or `local:up` publishes, in a state dir of our own; the CLI
+    // gets no endpoint or credentials from its environment
     const dir = mkdtempSync(join(stateDir, 'test-dlq-cli-'));
-    writeFileSync(
+    writeLocalCloudRecord(
+      {
+        pid: process.pid,
+        children: [],
+        endpoints: { ...cloud.endpoints },
+        aws: cloud.aws,
+        outputs: cloud.provisioned.outputs,
+      },
       join(dir, 'cloud.json'),
-      JSON.stringify({ endpoints: { aws: cloud.endpoints.aws }, outputs: cloud.provisioned.outputs }),
     );
-    const env = { ...process.env, HOLDLINE_STATE_DIR: dir, AWS_ENDPOINT_URL: '' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOLDLINE_STATE_DIR: dir,
+    };
     const dlq = (...args: string[]) =>
       promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/dlq/cli.ts', ...args], {
         cwd: repoRoot,

@@ -1,10 +1,11 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClientConfig } from '../../localstack/test/fixtures/aws.ts';
 import { observeSequence, type SequenceGuard, sequenceGuard, sequenceRecordId } from './sequence-guard.ts';
 
 // The guard against the emulator's DynamoDB: a table shaped like the idempotency table (key `id`).
-const client = new DynamoDBClient({});
+const client = new DynamoDBClient(testClientConfig());
 const doc = DynamoDBDocumentClient.from(client);
 const tableName = `sequence-guard-${Date.now()}`;
 let counter = 0;

@@ -6,12 +6,13 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testClientConfig } from '../../localstack/test/fixtures/aws.ts';
 import { readGauges } from './read-gauges.ts';
 
 // Against the emulator's CloudWatch (moto), the same calls the API makes in AWS: what PutMetricData and the
 // alarm states hold is what the gauges show.
 describe('readGauges', () => {
-  const cw = new CloudWatchClient({});
+  const cw = new CloudWatchClient(testClientConfig());
   const run = randomUUID().slice(0, 8);
   afterAll(() => cw.destroy());
 

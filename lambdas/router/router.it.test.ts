@@ -14,6 +14,7 @@ import {
 } from '../../localstack/cloud/provision/index.ts';
 import { type Runtime, startRuntime } from '../../localstack/cloud/runtime/index.ts';
 import { logDir } from '../../localstack/lib/paths.ts';
+import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
 import { serializeOutboxRecord } from './envelope.ts';
 import { heartbeat } from './fixtures/debezium-records.ts';
@@ -54,8 +55,8 @@ interface Received {
 }
 
 describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)', () => {
-  const sqs = new SQSClient({});
-  const kinesis = kinesisClient();
+  const sqs = new SQSClient(testClientConfig());
+  const kinesis = kinesisClient(testAws());
   let template: CfnTemplate;
   let provisioned: Provisioned;
   let runtime: Runtime;
@@ -147,7 +148,7 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
   beforeAll(async () => {
     template = synthTemplate() as CfnTemplate;
     // A stack of its own: fresh stream, queues and checkpoints, whatever other test files left in the emulators.
-    provisioned = await provisionFromTemplate(template, {
+    provisioned = await provisionFromTemplate(template, testAws(), {
       stackName: `router-it-${Date.now().toString(36)}`,
     });
     streamName = output('OrderEventsStreamName');
@@ -164,13 +165,8 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
     runtime = await startRuntime({
       template,
       provisioned,
-      localEnv: {
-        AWS_ENDPOINT_URL: requireEnv('AWS_ENDPOINT_URL'),
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
+      access: testAws(),
+      localEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stateDir,
       logDir,
     });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows } from '../../lambdas/test/db.ts';
 import { logDir, stateDir } from '../lib/paths.ts';
 import { devAuthHeaders } from '../stand-ins/auth/dev-token.ts';
+import { testAws, testClientConfig } from '../test/fixtures/aws.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
     logDir,
     ports: { aws: 0, postgres: 0, api: 0 },
     external: {
-      awsEndpoint: process.env.AWS_ENDPOINT_URL,
+      aws: testAws(),
       databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
     },
   });
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 describe('local cloud', () => {
   it('provisions the FIFO queues and their redrive from the synthesized template', async () => {
-    const sqs = new SQSClient({});
+    const sqs = new SQSClient(testClientConfig());
     for (const consumer of ['Payment', 'Inventory', 'Notification']) {
       const queueUrl = cloud.provisioned.outputs[`${consumer}QueueUrl`]!;
       const dlqUrl = cloud.provisioned.outputs[`${consumer}DlqUrl`]!;

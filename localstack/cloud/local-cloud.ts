@@ -1,6 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { OutputId } from '../../cdk/lib/outputs.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
+import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { freePort } from '../lib/process.ts';
 import { fallback, selection } from '../processes/emulators/selection.ts';
 import { type RunningEmulators, startEmulators } from '../processes/emulators/start.ts';
@@ -19,15 +26,17 @@ import {
   startLocalSlotGuard,
 } from './alarms/local-slot-guard.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
+import { MissingOutputError } from './errors.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
+import { kinesisClient } from './provision/clients.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, startRuntime } from './runtime/index.ts';
 
 export interface Endpoints {
   /** The order API (the template's HTTP API, served locally). */
   api: string;
-  /** One AWS-compatible endpoint for every service: set it as AWS_ENDPOINT_URL. */
+  /** One AWS-compatible endpoint for every service (also in `LocalCloud.aws`). */
   aws: string;
   /** The application role's URL; `postgresAdmin` is the owner's. */
   postgres: string;
@@ -43,7 +52,7 @@ export interface LocalCloudOptions {
   /** 0 = any free port. */
   ports: { aws: number; postgres: number; api: number; web?: number };
   /** Use these instead of starting our own (LocalStack or real AWS; an existing Postgres). */
-  external?: { awsEndpoint?: string | undefined; databaseUrl?: string | undefined };
+  external?: { aws?: AwsAccess | undefined; databaseUrl?: string | undefined };
   /** Wipe the local Postgres data first. */
   fresh?: boolean;
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
@@ -63,6 +72,12 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   endpoints: Endpoints;
+  /** Where and as whom to reach this cloud's AWS services: pass it, never set it in `process.env`. */
+  aws: AwsAccess;
+  /** SDK clients for this cloud, made on first use and destroyed by `stop`. */
+  clients(): CloudClients;
+  /** A stack output of this cloud's template (a queue URL, a table name), or a clear error. */
+  output(id: OutputId): string;
   template: CfnTemplate;
   provisioned: Provisioned;
   runtime: Runtime;
@@ -89,11 +104,10 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-export const localCredentials = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-};
+/** The emulators take any key; these are the dummies every local part uses. */
+export function localAccess(endpoint: string): AwsAccess {
+  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+}
 
 const port = async (wanted: number) => (wanted === 0 ? freePort() : wanted);
 
@@ -116,11 +130,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   try {
     mkdirSync(options.logDir, { recursive: true });
-    Object.assign(process.env, { ...localCredentials, ...process.env });
-
-    let awsEndpoint = options.external?.awsEndpoint;
+    let aws = options.external?.aws;
     let emulators: RunningEmulators | undefined;
-    if (!awsEndpoint) {
+    if (!aws) {
       const gatewayPort = await port(options.ports.aws);
       const started = await step('AWS emulators', () => startEmulators(gatewayPort));
       emulators = started;
@@ -131,9 +143,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           .map(([s, n]) => `${s}→${n}`)
           .join(', ')}, others→${fallback}`,
       );
-      awsEndpoint = started.url;
+      aws = localAccess(started.url);
     }
-    process.env.AWS_ENDPOINT_URL = awsEndpoint;
+    const access = aws;
 
     let serverAdminUrl = options.external?.databaseUrl;
     let localPostgres: LocalCloud['postgres'];
@@ -152,7 +164,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const template = await step('synth CDK app', async () => synthTemplate() as CfnTemplate);
     options.adjustTemplate?.(template);
-    const provisioned = await step('provision from template', () => provisionFromTemplate(template));
+    const provisioned = await step('provision from template', () => provisionFromTemplate(template, access));
     for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);
 
     let debezium: DebeziumServer | undefined;
@@ -164,7 +176,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           provisioned,
           connector: 'outbox',
           databaseUrl: database.cdc,
-          awsEndpoint,
+          access,
           dataDir: join(options.stateDir, 'debezium', 'outbox'),
         }),
       );
@@ -178,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           provisioned,
           connector: 'orders',
           databaseUrl: database.cdc,
-          awsEndpoint,
+          access,
           dataDir: join(options.stateDir, 'debezium', 'orders'),
         }),
       );
@@ -203,10 +215,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       startRuntime({
         template,
         provisioned,
-        // Local stand-ins for what AWS provides: endpoint, credentials, the database, the payment gateway.
+        access,
+        // Local stand-ins for what AWS provides: the database, the payment gateway, the side effects.
         localEnv: {
-          ...localCredentials,
-          AWS_ENDPOINT_URL: awsEndpoint,
           DATABASE_URL: database.app,
           PAYMENT_GATEWAY_URL: paymentGateway.url,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -232,7 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     let alarms: AlarmEvaluator | undefined;
     if (options.slotGuard !== false) {
       const guard = await step('alarm evaluator', () =>
-        startLocalSlotGuard(template, provisioned, options.logDir, options.slotGuard || {}),
+        startLocalSlotGuard(access, template, provisioned, options.logDir, options.slotGuard || {}),
       );
       alarms = guard.evaluator;
       stops.push(() => guard.stop());
@@ -257,10 +268,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => web.close());
 
+    const clients = lazyClients(access);
+    stops.push(async () => clients.destroy());
     return {
+      aws: access,
+      clients: () => clients.get(),
+      output: (id) => outputOf(provisioned, id),
       endpoints: {
         api: api.url,
-        aws: awsEndpoint,
+        aws: access.endpoint ?? `https://${access.region}.amazonaws.com`,
         postgres: database.app,
         postgresAdmin: database.admin,
         logs: options.logDir,
@@ -318,4 +334,39 @@ export function queueMappingIds(template: CfnTemplate): string[] {
       return source !== undefined && resources[source]?.Type === 'AWS::SQS::Queue';
     })
     .map(([id]) => id);
+}
+
+/** The SDK clients drills and tests use, for one cloud. */
+export interface CloudClients {
+  sqs: SQSClient;
+  sns: SNSClient;
+  kinesis: KinesisClient;
+  dynamodb: DynamoDBClient;
+  cloudwatch: CloudWatchClient;
+}
+
+function lazyClients(access: AwsAccess): { get(): CloudClients; destroy(): void } {
+  let made: CloudClients | undefined;
+  return {
+    get: () => {
+      const config = awsClientConfig(access);
+      made ??= {
+        sqs: new SQSClient(config),
+        sns: new SNSClient(config),
+        kinesis: kinesisClient(access),
+        dynamodb: new DynamoDBClient(config),
+        cloudwatch: new CloudWatchClient(config),
+      };
+      return made;
+    },
+    destroy: () => {
+      for (const client of Object.values(made ?? {})) client.destroy();
+    },
+  };
+}
+
+function outputOf(provisioned: Provisioned, id: OutputId): string {
+  const value = provisioned.outputs[id];
+  if (!value) throw new MissingOutputError(id);
+  return value;
 }

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEventMessageSchema } from '../../lambdas/shared/order-event-message.ts';
 import { logDir, stateDir } from '../lib/paths.ts';
 import { devAuthHeaders } from '../stand-ins/auth/dev-token.ts';
+import { testAws, testClientConfig } from '../test/fixtures/aws.ts';
 import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 
 // The publish-and-route path end to end: API → one Postgres statement → Debezium Server (WAL) → Kinesis →
 // router Lambda → the three consumer FIFO queues. Consumer mappings are paused so the queues can be read here.
 let cloud: LocalCloud;
-const sqs = new SQSClient({});
+const sqs = new SQSClient(testClientConfig());
 const consumers = ['Payment', 'Inventory', 'Notification'] as const;
 
 interface Received {
@@ -50,7 +51,7 @@ beforeAll(async () => {
     logDir,
     ports: { aws: 0, postgres: 0, api: 0 },
     external: {
-      awsEndpoint: process.env.AWS_ENDPOINT_URL,
+      aws: testAws(),
       databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
     },
   });

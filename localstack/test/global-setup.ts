@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { localCredentials } from '../cloud/local-cloud.ts';
+import type { TestProject } from 'vitest/node';
+import { localAccess } from '../cloud/local-cloud.ts';
 import { stateDir } from '../lib/paths.ts';
 import { freePort } from '../lib/process.ts';
 import { startEmulators } from '../processes/emulators/start.ts';
@@ -11,9 +12,11 @@ import { defaultPostgresSettings } from '../processes/postgres/settings.ts';
 /**
  * Starts what integration tests (`*.it.test.ts`) talk to — a real Postgres and the same emulators behind the same
  * gateway as `npm run demo` — once for the run, on free ports, in a throwaway data directory, and passes their
- * addresses through the environment. Tests that need the Lambdas start the rest with `startLocalCloud({ external })`.
+ * addresses to the test workers with `provide` (`worker-env.ts` puts them in each worker's environment at its
+ * start-up, where the product's own clients read them). Tests that need the Lambdas start the rest with
+ * `startLocalCloud({ external })`.
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(stateDir, 'test-'));
   chmodSync(dir, 0o755);
   const [pgResult, awsResult] = await Promise.allSettled([
@@ -30,9 +33,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   const [postgres, aws] = [pgResult.value, awsResult.value];
   const urls = await prepareDatabase(postgres.adminUrl);
-  Object.assign(process.env, {
-    ...localCredentials,
-    AWS_ENDPOINT_URL: aws.url,
+  project.provide('aws', localAccess(aws.url));
+  project.provide('databaseEnv', {
     DATABASE_URL: urls.app,
     HOLDLINE_SERVER_ADMIN_URL: postgres.adminUrl,
     HOLDLINE_ADMIN_DATABASE_URL: urls.admin,

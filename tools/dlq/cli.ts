@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { type DlqMessage, peek, queueDepth, replay } from './dlq.ts';
 import {
   consumerNames,
@@ -14,33 +15,23 @@ import {
 // The SDK's "Node 20 support ends in 2027" notice is true but drowns the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** The local cloud's dummy credentials (as `localCredentials` in localstack/cloud/local-cloud.ts, which would pull in the CDK). */
-const localCredentials = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-};
-
 // `npm run dlq -- list | show <queue> | replay <queue>`: see docs/runbooks/dlq.md.
 const program = new Command('dlq')
   .description('Inspect and replay the consumers’ dead-letter queues (local cloud or AWS)')
+  .option('--stack <name>', 'CloudFormation stack whose outputs name the queues (AWS only)', defaultStackName)
   .option(
-    '--stack <name>',
-    'CloudFormation stack whose outputs name the queues (AWS only)',
-    defaultStackName,
+    '--endpoint <url>',
+    'an emulator or LocalStack endpoint (default: a running local cloud, else AWS)',
   );
 
 function context() {
-  const source = outputsSource(program.opts<{ stack: string }>().stack);
-  if (source.kind === 'local') {
-    // The local cloud's endpoint and its dummy credentials, unless the caller set their own.
-    Object.assign(process.env, { ...localCredentials, ...process.env, AWS_ENDPOINT_URL: source.endpoint });
-  }
-  const sqs = new SQSClient({});
+  const options = program.opts<{ stack: string; endpoint?: string }>();
+  const source = outputsSource(options.stack, options.endpoint);
+  const sqs = new SQSClient(awsClientConfig(source.aws));
   let outputs: Promise<Record<string, string>> | undefined;
   return {
     sqs,
-    where: source.kind === 'local' ? `local cloud ${source.endpoint}` : `AWS stack ${source.stackName}`,
+    where: source.kind === 'local' ? `local cloud ${source.aws.endpoint}` : `AWS stack ${source.stackName}`,
     outputs: () => {
       outputs ??= loadOutputs(source);
       return outputs;

@@ -27,10 +27,36 @@ describe('queue resolution', () => {
     await expect(resolveQueue('billing', async () => outputs)).rejects.toThrow(/unknown queue "billing"/);
   });
 
-  it('goes to the AWS stack when no local endpoint is set', () => {
-    expect(outputsSource('Holdline', { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toEqual({
+  const running = {
+    pid: 1,
+    children: [],
+    endpoints: {},
+    aws: { endpoint: 'http://127.0.0.1:4566', region: 'us-east-1' },
+    outputs,
+  };
+
+  it('finds a running local cloud (demo or local:up) by its record, with its access and outputs', () => {
+    expect(outputsSource('Holdline', undefined, {}, () => running)).toEqual({
       kind: 'local',
-      endpoint: 'http://127.0.0.1:4566',
+      aws: running.aws,
+      outputs,
+    });
+  });
+
+  it('takes --endpoint, or AWS_ENDPOINT_URL from the shell, over the record; outputs only if it is that cloud', () => {
+    const source = outputsSource('Holdline', 'http://127.0.0.1:9999', {}, () => running);
+    expect(source).toMatchObject({ kind: 'local', aws: { endpoint: 'http://127.0.0.1:9999' } });
+    expect(source.kind === 'local' && source.outputs).toBeUndefined();
+    expect(
+      outputsSource('Holdline', undefined, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, () => running),
+    ).toMatchObject({ kind: 'local', outputs });
+  });
+
+  it('goes to the AWS stack when no endpoint is given and no local cloud runs', () => {
+    expect(outputsSource('Holdline', undefined, { AWS_REGION: 'eu-west-1' }, () => undefined)).toEqual({
+      kind: 'aws',
+      aws: { region: 'eu-west-1' },
+      stackName: 'Holdline',
     });
   });
 });

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { cloudFile } from '../../localstack/config.ts';
+import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access.ts';
+import { type LocalCloudRecord, readLocalCloudRecord } from '../local-cloud-record.ts';
 
 /** The consumers whose queues the tool knows by name (the stack's `<Name>QueueUrl` / `<Name>DlqUrl` outputs). */
 export const consumerNames = ['payment', 'inventory', 'notification'] as const;
@@ -17,8 +17,10 @@ export interface QueuePair {
   sourceUrl?: string;
 }
 
-/** Where the queue URLs come from: the local cloud's record, or a deployed stack's outputs. */
-export type OutputsSource = { kind: 'local'; endpoint: string } | { kind: 'aws'; stackName: string };
+/** Where the queues are and how to reach them: a local cloud (and its recorded outputs), or a deployed stack. */
+export type OutputsSource =
+  | { kind: 'local'; aws: AwsAccess; outputs: Record<string, string> | undefined }
+  | { kind: 'aws'; aws: AwsAccess; stackName: string };
 
 const outputKey = (consumer: ConsumerName, kind: 'Queue' | 'Dlq') =>
   `${consumer[0]!.toUpperCase()}${consumer.slice(1)}${kind}Url`;
@@ -47,35 +49,48 @@ export async function resolveQueue(
   return to === undefined ? pair : { ...pair, sourceUrl: to };
 }
 
-interface CloudRecord {
-  endpoints?: { aws?: string };
-  outputs?: Record<string, string>;
-}
-
 /**
- * Local when AWS_ENDPOINT_URL is set or `npm run local:up` is running (its `.holdline/cloud.json`); otherwise the
- * AWS account of the default credential chain, stack `stackName`.
+ * Where the queues are, in this order: `--endpoint` (an emulator or LocalStack, with the dummy credentials
+ * emulators take unless the shell has its own), `AWS_ENDPOINT_URL` in the user's shell, a running local cloud
+ * (`npm run demo` or `npm run local:up`, found by its record), else the AWS account of the default credential
+ * chain, stack `stackName`.
  */
-export function outputsSource(stackName: string, env: NodeJS.ProcessEnv = process.env): OutputsSource {
-  if (env.AWS_ENDPOINT_URL) return { kind: 'local', endpoint: env.AWS_ENDPOINT_URL };
-  const endpoint = readCloudRecord()?.endpoints?.aws;
-  return endpoint ? { kind: 'local', endpoint } : { kind: 'aws', stackName };
+export function outputsSource(
+  stackName: string,
+  endpoint: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  record: () => LocalCloudRecord | undefined = readLocalCloudRecord,
+): OutputsSource {
+  const explicit = endpoint || env.AWS_ENDPOINT_URL;
+  if (explicit) {
+    const running = record();
+    return {
+      kind: 'local',
+      aws: {
+        endpoint: explicit,
+        region: env.AWS_REGION ?? 'us-east-1',
+        credentials: {
+          accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
+        },
+      },
+      outputs: running?.aws.endpoint === explicit ? running.outputs : undefined,
+    };
+  }
+  const running = record();
+  if (running) return { kind: 'local', aws: running.aws, outputs: running.outputs };
+  return { kind: 'aws', aws: { region: env.AWS_REGION ?? 'us-east-1' }, stackName };
 }
 
-function readCloudRecord(): CloudRecord | undefined {
-  return existsSync(cloudFile) ? (JSON.parse(readFileSync(cloudFile, 'utf8')) as CloudRecord) : undefined;
-}
-
-/** The stack outputs: from `.holdline/cloud.json` locally, from CloudFormation DescribeStacks in AWS. */
+/** The stack outputs: recorded by the running local cloud, or from CloudFormation DescribeStacks in AWS. */
 export async function loadOutputs(source: OutputsSource): Promise<Record<string, string>> {
   if (source.kind === 'local') {
-    const record = readCloudRecord();
-    if (record?.outputs && record.endpoints?.aws === source.endpoint) return record.outputs;
+    if (source.outputs) return source.outputs;
     throw new Error(
-      `no outputs recorded for ${source.endpoint} (start it with npm run local:up, or pass a DLQ URL and --to)`,
+      `no local cloud with outputs runs at ${source.aws.endpoint} (start one with npm run demo or npm run local:up, or pass a DLQ URL and --to)`,
     );
   }
-  const cfn = new CloudFormationClient({});
+  const cfn = new CloudFormationClient(awsClientConfig(source.aws));
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: source.stackName }));
     const outputs = out.Stacks?.[0]?.Outputs ?? [];

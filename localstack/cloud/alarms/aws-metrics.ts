@@ -1,5 +1,6 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 import type { Provisioned } from '../provision/index.ts';
 
 /**
@@ -10,12 +11,13 @@ import type { Provisioned } from '../provision/index.ts';
  * queue's redrive moves it to the DLQ; a drill that needs the age publishes it from its own observations.
  */
 export function startSqsMetricsPublisher(
+  access: AwsAccess,
   provisioned: Pick<Provisioned, 'resources'>,
   intervalMs: number,
   onError: (error: unknown) => void = () => {},
 ): { publishOnce(): Promise<void>; stop(): Promise<void> } {
-  const sqs = new SQSClient({});
-  const cw = new CloudWatchClient({});
+  const sqs = new SQSClient(awsClientConfig(access));
+  const cw = new CloudWatchClient(awsClientConfig(access));
   const queues = Object.values(provisioned.resources)
     .filter((r) => r.type === 'AWS::SQS::Queue' && r.attrs.QueueName)
     .map((r) => ({ url: r.ref, name: r.attrs.QueueName as string }));

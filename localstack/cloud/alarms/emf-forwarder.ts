@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 import { emfToMetricData } from './emf.ts';
 
 /**
@@ -8,11 +9,12 @@ import { emfToMetricData } from './emf.ts';
  * (`<logDir>/lambda-*.log`) from their current end and sends every EMF line's metrics with PutMetricData.
  */
 export function startEmfForwarder(
+  access: AwsAccess,
   logDir: string,
   intervalMs: number,
   onError: (error: unknown) => void = () => {},
 ): { stop(): Promise<void> } {
-  const cw = new CloudWatchClient({});
+  const cw = new CloudWatchClient(awsClientConfig(access));
   const offsets = new Map<string, number>();
   const files = () =>
     existsSync(logDir)

@@ -7,11 +7,14 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
 import { type AlarmDefinition, alarmDefinitions } from './definitions.ts';
 import { type AlarmState, evaluateAlarm } from './evaluate.ts';
 
 export interface AlarmEvaluatorOptions {
+  /** The cloud whose CloudWatch holds the metrics and alarms, and whose SNS pages. */
+  access: AwsAccess;
   template: CfnTemplate;
   provisioned: Pick<Provisioned, 'resolve'>;
   /** JSONL on-call sink: one line per state change. */
@@ -60,8 +63,8 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
   const { alarms, skipped } = alarmDefinitions(options.template, options.provisioned);
   const scale = options.timeScale ?? 1;
   const now = options.now ?? Date.now;
-  const cw = new CloudWatchClient({});
-  const sns = new SNSClient({});
+  const cw = new CloudWatchClient(awsClientConfig(options.access));
+  const sns = new SNSClient(awsClientConfig(options.access));
   mkdirSync(dirname(options.sinkFile), { recursive: true });
   const state: Record<string, AlarmState> = {};
   // In parallel: ~30 alarms × 2 calls one after the other took ~8 s against moto on a loaded machine.

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
 import { resourcesOfType } from '../provision/template.ts';
 import { startSqsMetricsPublisher } from './aws-metrics.ts';
@@ -42,6 +43,7 @@ export function slotMonitorOverrides(template: CfnTemplate, intervalMs = 5000): 
  * forwards the functions' EMF metric lines (CloudWatch Logs' job in AWS) with PutMetricData.
  */
 export async function startLocalSlotGuard(
+  access: AwsAccess,
   template: CfnTemplate,
   provisioned: Provisioned,
   logDir: string,
@@ -49,9 +51,10 @@ export async function startLocalSlotGuard(
 ): Promise<{ evaluator: AlarmEvaluator; stop(): Promise<void> }> {
   const scale = options.alarmTimeScale ?? 12;
   const periodMs = Math.round(60_000 / scale);
-  const sqsMetrics = startSqsMetricsPublisher(provisioned, periodMs);
-  const emf = startEmfForwarder(logDir, periodMs);
+  const sqsMetrics = startSqsMetricsPublisher(access, provisioned, periodMs);
+  const emf = startEmfForwarder(access, logDir, periodMs);
   const evaluator = await startAlarmEvaluator({
+    access,
     template,
     provisioned,
     sinkFile: join(logDir, 'oncall.jsonl'),

@@ -10,6 +10,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDir } from '../../lib/paths.ts';
+import { testAws, testClientConfig } from '../../test/fixtures/aws.ts';
 import { type LocalCloud, startLocalCloud } from '../local-cloud.ts';
 
 // The slot guard in the local cloud: the runtime runs the slot monitor Lambda every second, the evaluator
@@ -17,7 +18,7 @@ import { type LocalCloud, startLocalCloud } from '../local-cloud.ts';
 const SLOT = 'holdline_outbox';
 const dir = `${stateDir}/test-slot-guard`;
 let cloud: LocalCloud;
-const cw = new CloudWatchClient({});
+const cw = new CloudWatchClient(testClientConfig());
 let admin: pg.Client;
 
 beforeAll(async () => {
@@ -26,7 +27,7 @@ beforeAll(async () => {
     logDir: join(dir, 'logs'),
     ports: { aws: 0, postgres: 0, api: 0 },
     external: {
-      awsEndpoint: process.env.AWS_ENDPOINT_URL,
+      aws: testAws(),
       databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL,
     },
     cdc: false,

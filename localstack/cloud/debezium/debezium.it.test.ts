@@ -7,6 +7,7 @@ import type { PlaceOrder } from '../../../lambdas/orders/order.ts';
 import { placeOrder } from '../../../lambdas/orders/order-store.ts';
 import { createPgClient } from '../../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../../lambdas/shared/db/sql-client.ts';
+import { testAws } from '../../test/fixtures/aws.ts';
 import { type Provisioned, provisionFromTemplate } from '../provision/index.ts';
 import type { CfnTemplate } from '../provision/template.ts';
 import { installDebezium } from './install.ts';
@@ -69,7 +70,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
       provisioned,
       connector: 'outbox',
       databaseUrl: requireEnv('HOLDLINE_CDC_DATABASE_URL'),
-      awsEndpoint: requireEnv('AWS_ENDPOINT_URL'),
+      access: testAws(),
       dataDir,
       timeoutMs: 60_000,
     });
@@ -91,6 +92,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
     const ours = (all: readonly StreamRecord[]) =>
       outboxEvents(all).filter((r) => wanted.has(r.envelope.aggregateId));
     const records = await readStreamUntil(
+      testAws(),
       streamName,
       (all) => new Set(ours(all).map((r) => r.envelope.aggregateId)).size === wanted.size,
       30_000,
@@ -101,7 +103,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
   beforeAll(async () => {
     await installDebezium((line) => console.log(`[debezium] ${line}`));
     template = synthTemplate() as CfnTemplate;
-    provisioned = await provisionFromTemplate(template);
+    provisioned = await provisionFromTemplate(template, testAws());
     streamName = provisioned.outputs.OrderEventsStreamName ?? '';
     db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });
     dataDir = mkdtempSync(join(tmpdir(), 'holdline-debezium-'));

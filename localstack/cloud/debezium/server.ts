@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type AwsAccess, awsAccessEnv } from '../../../lambdas/shared/aws-access.ts';
 import { logDir } from '../../lib/paths.ts';
 import { freePort, killGroup, type ManagedProcess, spawnLogged } from '../../lib/process.ts';
 import type { CfnTemplate } from '../provision/template.ts';
@@ -20,8 +21,8 @@ export interface StartDebeziumOptions {
   connector: DebeziumConnector;
   /** `postgres://` URL of the CDC role (REPLICATION, USAGE and CREATE on schema `cdc`). */
   databaseUrl: string;
-  /** Kinesis endpoint, normally `AWS_ENDPOINT_URL`. */
-  awsEndpoint: string;
+  /** The cloud whose Kinesis the connector writes to (an endpoint is required locally). */
+  access: AwsAccess;
   /** Working directory of this connector's process; created if missing. */
   dataDir: string;
   /** How long to wait for healthy and streaming. Default 120 s (the ECS health check's start period). */
@@ -69,7 +70,7 @@ export async function startDebezium(options: StartDebeziumOptions): Promise<Debe
   const httpPort = await freePort();
   const config = localDebeziumConfig(container, {
     databaseUrl: options.databaseUrl,
-    awsEndpoint: options.awsEndpoint,
+    awsEndpoint: localEndpoint(options.access),
     region: provisioned.pseudo.region,
     httpPort,
   });
@@ -102,7 +103,7 @@ export async function startDebezium(options: StartDebeziumOptions): Promise<Debe
       MAIN_CLASS,
     ],
     {
-      env: { ...processBasics(java, provisioned.pseudo.region), ...config.environment },
+      env: { ...processBasics(java, options.access, provisioned.pseudo.region), ...config.environment },
       cwd: options.dataDir,
     },
   );
@@ -142,13 +143,12 @@ export async function startDebezium(options: StartDebeziumOptions): Promise<Debe
  * credentials and region for the SDK's default chain (the task role in AWS; any key the emulator accepts here).
  * Nothing else of this process's environment leaks in, so a stray `DEBEZIUM_*` cannot change the configuration.
  */
-function processBasics(java: JavaRuntime, region: string): Record<string, string> {
+function processBasics(java: JavaRuntime, access: AwsAccess, region: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     JAVA_HOME: java.home,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'test',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+    ...awsAccessEnv({ ...access, endpoint: undefined }),
     AWS_REGION: region,
   };
 }
@@ -169,4 +169,11 @@ function rssMb(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The configuration carries the endpoint (`DEBEZIUM_SINK_KINESIS_ENDPOINT`); locally there always is one. */
+function localEndpoint(access: AwsAccess): string {
+  if (access.endpoint === undefined)
+    throw new DebeziumError('a local Debezium Server needs an AWS endpoint (the emulators or LocalStack)');
+  return access.endpoint;
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import { kinesisClient } from '../provision/clients.ts';
 
 export interface StreamRecord {
@@ -15,11 +16,12 @@ export interface StreamRecord {
  * passes; returns everything read either way, so a failing assertion can show what did arrive.
  */
 export async function readStreamUntil(
+  access: AwsAccess,
   streamName: string,
   done: (records: readonly StreamRecord[]) => boolean,
   timeoutMs = 30_000,
 ): Promise<StreamRecord[]> {
-  const kinesis = kinesisClient();
+  const kinesis = kinesisClient(access);
   try {
     const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
     const iterators = new Map<string, string | undefined>();

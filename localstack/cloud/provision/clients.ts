@@ -3,11 +3,9 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 
-/**
- * The SDK clients provisioning and the runtime use. Endpoint, region and credentials come from the environment
- * (`AWS_ENDPOINT_URL`, `AWS_REGION`, ...), as SDK v3 does by default — nothing here points at an emulator.
- */
+/** The SDK clients provisioning and the runtime use, all pointed at one cloud (an emulator, LocalStack or AWS). */
 export interface AwsClients {
   sqs: SQSClient;
   sns: SNSClient;
@@ -16,12 +14,13 @@ export interface AwsClients {
   destroy(): void;
 }
 
-export function createClients(): AwsClients {
+export function createClients(access: AwsAccess): AwsClients {
+  const config = awsClientConfig(access);
   const clients = {
-    sqs: new SQSClient({}),
-    sns: new SNSClient({}),
-    kinesis: kinesisClient(),
-    dynamodb: new DynamoDBClient({}),
+    sqs: new SQSClient(config),
+    sns: new SNSClient(config),
+    kinesis: kinesisClient(access),
+    dynamodb: new DynamoDBClient(config),
   };
   return {
     ...clients,
@@ -36,6 +35,6 @@ export function createClients(): AwsClients {
  * against a plain-HTTP emulator endpoint that fails with ERR_HTTP2_ERROR "Protocol error". Everything else in the
  * Kinesis API works over HTTP/1.1, in AWS too.
  */
-export function kinesisClient(): KinesisClient {
-  return new KinesisClient({ requestHandler: new NodeHttpHandler() });
+export function kinesisClient(access: AwsAccess): KinesisClient {
+  return new KinesisClient({ ...awsClientConfig(access), requestHandler: new NodeHttpHandler() });
 }

@@ -3,15 +3,16 @@ import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testAws, testClientConfig } from '../../test/fixtures/aws.ts';
 import { provisionFixture } from '../../test/fixtures/provision-stack.ts';
 import { kinesisClient } from './clients.ts';
 import { type Provisioned, provisionFromTemplate } from './index.ts';
 import type { CfnTemplate } from './template.ts';
 
-const sqs = new SQSClient({});
-const sns = new SNSClient({});
-const kinesis = kinesisClient();
-const dynamodb = new DynamoDBClient({});
+const sqs = new SQSClient(testClientConfig());
+const sns = new SNSClient(testClientConfig());
+const kinesis = kinesisClient(testAws());
+const dynamodb = new DynamoDBClient(testClientConfig());
 
 function idOf(template: CfnTemplate, type: string, prefix: string): string {
   const id = Object.keys(template.Resources ?? {}).find(
@@ -36,8 +37,8 @@ describe('provisionFromTemplate against the emulator', () => {
   let second: Provisioned;
 
   beforeAll(async () => {
-    first = await provisionFromTemplate(template, { stackName: 'ProvIt' });
-    second = await provisionFromTemplate(template, { stackName: 'ProvIt' });
+    first = await provisionFromTemplate(template, testAws(), { stackName: 'ProvIt' });
+    second = await provisionFromTemplate(template, testAws(), { stackName: 'ProvIt' });
   });
 
   afterAll(() => {

@@ -1,3 +1,4 @@
+import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import { type AwsClients, createClients } from './clients.ts';
 import { provisionTable } from './dynamodb.ts';
 import { InvalidTemplateError, ProvisionError, ResourceProvisionError } from './errors.ts';
@@ -18,7 +19,7 @@ export interface ProvisionOptions {
   stackName?: string;
   /** Values for template parameters; a parameter without a value uses its Default. Default: none. */
   parameters?: Record<string, string>;
-  /** `AWS::Region`. Default `AWS_REGION`, else us-east-1. */
+  /** `AWS::Region`. Default: the region of the cloud provisioned into. */
   region?: string;
   /** `AWS::AccountId` for synthetic ARNs. Default 000000000000 (moto reports 123456789012 in its own ARNs). */
   accountId?: string;
@@ -57,19 +58,20 @@ const runtimeNameProperty: Record<string, string> = {
 const ignoredTypes = new Set(['AWS::CDK::Metadata']);
 
 /**
- * Creates, against the endpoint in `AWS_ENDPOINT_URL`, every queue, stream, table, topic and subscription of a
+ * Creates, in the cloud `access` points at, every queue, stream, table, topic and subscription of a
  * synthesized template, in dependency order (a DLQ before the queue that redrives to it). Idempotent: resources
  * that exist are reused and their attributes updated. Lambda functions, event-source mappings and schedules get
  * local names for the local runtime; every other type gets synthetic refs and is listed in `skipped`.
  */
 export async function provisionFromTemplate(
   template: CfnTemplate,
+  access: AwsAccess,
   options: ProvisionOptions = {},
 ): Promise<Provisioned> {
   assertKnownKeys('provisionFromTemplate', options, ['stackName', 'parameters', 'region', 'accountId']);
   const pseudo = pseudoParameters({
     ...(options.stackName === undefined ? {} : { stackName: options.stackName }),
-    ...(options.region === undefined ? {} : { region: options.region }),
+    region: options.region ?? access.region,
     ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
   });
   const resources: Record<string, ProvisionedResource> = {};
@@ -84,7 +86,7 @@ export async function provisionFromTemplate(
   const warnings: string[] = [];
   const declared = template.Resources ?? {};
   const attributesWanted = requestedAttributes(template);
-  const clients = createClients();
+  const clients = createClients(access);
   try {
     for (const logicalId of dependencyOrder(declared)) {
       const resource = declared[logicalId];

@@ -34,7 +34,7 @@ export interface ResolveContext {
  */
 export function pseudoParameters(overrides: Partial<PseudoParameters> = {}): PseudoParameters {
   return {
-    region: process.env.AWS_REGION ?? 'us-east-1',
+    region: 'us-east-1',
     accountId: '000000000000',
     partition: 'aws',
     stackName: 'holdline',

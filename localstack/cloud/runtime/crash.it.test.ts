@@ -1,5 +1,6 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClientConfig } from '../../test/fixtures/aws.ts';
 import { type Fixture, logicalIdOf, startFixture } from '../../test/fixtures/harness.ts';
 import { sqsCrashFixture } from '../../test/fixtures/runtime-stacks.ts';
 import { eventually, isAlive, readRecords } from '../../test/fixtures/wait.ts';
@@ -12,7 +13,7 @@ interface Entry {
 }
 
 describe('a worker process that dies mid-batch', () => {
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient(testClientConfig());
   let fixture: Fixture;
   let queueUrl: string;
   let consumerId: string;

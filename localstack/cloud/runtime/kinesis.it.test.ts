@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testAws, testClientConfig } from '../../test/fixtures/aws.ts';
 import { type Fixture, logicalIdOf, startFixture } from '../../test/fixtures/harness.ts';
 import { kinesisFixture } from '../../test/fixtures/runtime-stacks.ts';
 import { eventually, readRecords } from '../../test/fixtures/wait.ts';
@@ -34,8 +35,8 @@ const mappingOf = (prefix: string) =>
   ) ?? '';
 
 describe('Kinesis event sources', () => {
-  const kinesis = kinesisClient();
-  const sqs = new SQSClient({});
+  const kinesis = kinesisClient(testAws());
+  const sqs = new SQSClient(testClientConfig());
   let fixture: Fixture;
   const seqOf = new Map<number, string>();
   /** Last sequence number put per stream/shard: a mapping is done with a shard when its checkpoint is there. */

@@ -1,3 +1,4 @@
+import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
 import type { InvokeResult } from './invoke-result.ts';
 import type { MappingStats } from './mapping-stats.ts';
@@ -7,7 +8,9 @@ import type { ScheduleStats } from './scheduler.ts';
 export interface RuntimeOptions {
   template: CfnTemplate;
   provisioned: Provisioned;
-  /** Overlaid on each function's template environment: AWS_ENDPOINT_URL, credentials, DATABASE_URL, ... */
+  /** The cloud the functions and the pollers talk to; the functions get it as AWS_ENDPOINT_URL etc. at start-up. */
+  access: AwsAccess;
+  /** Overlaid on each function's template environment: DATABASE_URL, stand-in URLs, ... */
   localEnv: Record<string, string>;
   /** Where Kinesis checkpoints persist (`kinesis-checkpoints.json`). */
   stateDir: string;
@@ -67,6 +70,7 @@ export interface Runtime {
 export const knownOptions = [
   'template',
   'provisioned',
+  'access',
   'localEnv',
   'stateDir',
   'logDir',

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { awsAccessEnv } from '../../../lambdas/shared/aws-access.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { createClients } from '../provision/clients.ts';
 import { assertKnownKeys } from '../provision/index.ts';
@@ -63,7 +64,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       fn.logicalId,
       new FunctionPool({
         fn,
-        env: functionEnv(fn, options.localEnv, region, rootDir),
+        env: functionEnv(fn, { ...awsAccessEnv(options.access), ...options.localEnv }, region, rootDir),
         cwd: rootDir,
         log: openLog(`lambda-${fn.logicalId}.log`),
         initTimeoutMs: options.initTimeoutMs ?? 10_000,
@@ -78,7 +79,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return pool;
   };
 
-  const clients = createClients();
+  const clients = createClients(options.access);
   const checkpoints = new CheckpointStore(join(options.stateDir, 'kinesis-checkpoints.json'));
   const pollers = new Map<string, Poller>();
   const mappingStats = new Map<string, MappingStats>();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClientConfig } from '../../test/fixtures/aws.ts';
 import { type Fixture, logicalIdOf, startFixture } from '../../test/fixtures/harness.ts';
 import { sqsPartialFailureFixture } from '../../test/fixtures/runtime-stacks.ts';
 import { eventually, readRecords } from '../../test/fixtures/wait.ts';
@@ -17,7 +18,7 @@ interface Delivery {
 }
 
 describe('SQS FIFO event source with ReportBatchItemFailures', () => {
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient(testClientConfig());
   let fixture: Fixture;
   let queueUrl: string;
   let dlqUrl: string;
