@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type pg from 'pg';
+import { CURRENT_SK } from '../../lambdas/order-view/view-item.ts';
+
+export type ViewDiff = { orderId: string; source: unknown; view: unknown };
+
+/** Every current item of the order view, by order id (consistent reads). */
+async function currentView(doc: DynamoDBDocumentClient, table: string) {
+  const view = new Map<string, Record<string, unknown>>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: ScanCommandOutput = await doc.send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    for (const item of out.Items ?? []) if (item.sk === CURRENT_SK) view.set(String(item.orderId), item);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return view;
+}
+
+/** Waits until every order of the source is in the view with the same version and status; returns the diffs. */
+export async function waitForView(
+  db: pg.Client,
+  doc: DynamoDBDocumentClient,
+  table: string,
+  timeoutMs: number,
+): Promise<{ diffs: ViewDiff[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let diffs: ViewDiff[] = [];
+  while (Date.now() < deadline) {
+    const source = (
+      await db.query<{ id: string; status: string; version: number }>(
+        'SELECT id, status, version FROM orders',
+      )
+    ).rows;
+    const view = await currentView(doc, table);
+    diffs = source
+      .filter((o) => {
+        const v = view.get(o.id);
+        return !v || v.status !== o.status || Number(v.version) !== Number(o.version);
+      })
+      .map((o) => ({
+        orderId: o.id,
+        source: { status: o.status, version: o.version },
+        view: view.get(o.id) ?? null,
+      }));
+    if (diffs.length === 0) return { diffs };
+    await sleep(1000);
+  }
+  return { diffs };
+}
