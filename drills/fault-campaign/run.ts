@@ -134,7 +134,7 @@ async function observe(ctx: RunContext, drill: DrillCloud, parts: CampaignParts,
   const startedAt = Date.now();
   const stopSampling = new AbortController();
   const sampling = sampleStates(cloud.database.admin, CUSTOMER, startedAt, 2000, stopSampling.signal);
-  const place = await apiOrders(cloud.endpoints.api, CUSTOMER);
+  const place = apiOrders(cloud.endpoints.api, CUSTOMER);
   const offered = Math.floor((s.ratePerSecond * s.loadMs) / 1000);
   const bar = ctx.progress('fault-campaign accepted orders', offered);
   const lanes = planCampaign({ seed: s.seed, windowMs: s.loadMs, scale: s.scale, fill: s.fill });

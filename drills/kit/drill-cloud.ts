@@ -9,7 +9,7 @@ import {
 } from '../../localstack/cloud/local-cloud.ts';
 import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
-import { devAuthHeaders } from '../../localstack/stand-ins/auth/dev-token.ts';
+import { apiClient, oneItemOrder, undefinedOnHttpError } from './api-client.ts';
 import type { RunContext } from './context.ts';
 
 export interface DrillCloud {
@@ -78,73 +78,28 @@ export async function withDrillCloud<T>(
   }
 }
 
-/** The customer a drill's orders belong to (each drill its own, so lists never mix). */
-const drillCustomer = (tag: string) => `drill-${tag}`;
-
-/** Places one order through the HTTP API as the drill's customer; returns its id. */
+/**
+ * Places one order through the HTTP API as the drill's customer (`drill-<tag>`); returns its id.
+ * @deprecated use apiClient (drills/kit/api-client.ts); kept for relay-crash and lambdas/consumers/consumers.it.test.ts.
+ */
 export async function placeOrder(
   api: string,
   tag: string,
   i: number,
   totalCents = 1000 + i,
 ): Promise<string> {
-  const response = await fetch(`${api}/orders`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': `${tag}-${i}-${Date.now()}`,
-      ...(await devAuthHeaders(drillCustomer(tag))),
-    },
-    body: JSON.stringify({
-      customerId: drillCustomer(tag),
-      currency: 'USD',
-      items: [{ sku: `SKU-${i}`, quantity: 1, unitPriceCents: totalCents }],
-    }),
+  const { order } = await apiClient(api, `drill-${tag}`).place(oneItemOrder(`SKU-${i}`, totalCents), {
+    idempotencyKey: `${tag}-${i}-${Date.now()}`,
   });
-  if (response.status !== 201)
-    throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { id: string }).id;
+  return order.id;
 }
 
-/** One order as the drill's customer sees it through the HTTP API (undefined if not found). */
-export async function getOrder(api: string, tag: string, id: string): Promise<Order | undefined> {
-  const response = await fetch(`${api}/orders/${id}`, { headers: await devAuthHeaders(drillCustomer(tag)) });
-  return response.status === 200 ? ((await response.json()) as Order) : undefined;
-}
-
-export interface ApiOrder {
-  id: string;
-  customerId: string;
-  status: string;
-  version: number;
-  totalCents: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The order API as one customer (a dev token from the local signing key). */
-export async function customerApi(apiUrl: string, customerId: string) {
-  const auth = await devAuthHeaders(customerId);
-  const json = async <T>(response: Response): Promise<T> => {
-    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
-  return {
-    place: async (unitPriceCents: number, idempotencyKey?: string) =>
-      json<ApiOrder>(
-        await fetch(`${apiUrl}/orders`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...auth,
-            ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-          },
-          body: JSON.stringify({ currency: 'USD', items: [{ sku: 'DRILL-1', quantity: 1, unitPriceCents }] }),
-        }),
-      ),
-    get: async (id: string) => json<ApiOrder>(await fetch(`${apiUrl}/orders/${id}`, { headers: auth })),
-    list: async () => json<{ orders: ApiOrder[] }>(await fetch(`${apiUrl}/orders`, { headers: auth })),
-  };
+/**
+ * One order as the drill's customer sees it through the HTTP API (undefined on any HTTP error answer).
+ * @deprecated use apiClient(…).get(id).catch(undefinedOnHttpError); kept for lambdas/consumers/consumers.it.test.ts.
+ */
+export function getOrder(api: string, tag: string, id: string): Promise<Order | undefined> {
+  return apiClient(api, `drill-${tag}`).get(id).catch(undefinedOnHttpError);
 }
 
 /** Polls `probe` every `everyMs` until it returns a value, or undefined after `timeoutMs`. */

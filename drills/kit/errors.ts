@@ -5,3 +5,25 @@ export class FaultTargetError extends Error {
     super(`${target} has no running process to inject a fault into`);
   }
 }
+
+/**
+ * A call to the order API that did not get a 2xx. `status` is the HTTP status, or 0 when no answer came at all
+ * (network error or the client's timeout; then `cause` is fetch's error); `body` is the answer's text ('' for 0).
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    /** e.g. `POST /orders` */
+    readonly request: string,
+    readonly status: number,
+    readonly body: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      status === 0
+        ? `${request}: no answer (${(options?.cause as Error | undefined)?.message ?? 'network error'})`
+        : `${request} answered ${status}: ${body}`,
+      options,
+    );
+  }
+}

@@ -7,16 +7,9 @@ import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aw
 import pg from 'pg';
 import { idempotencyKeyPrefix } from '../../lambdas/consumers/dedupe.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
+import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import {
-  functionIdByEntry,
-  functionLogLines,
-  getOrder,
-  output,
-  placeOrder,
-  waitFor,
-  withDrillCloud,
-} from '../kit/drill-cloud.ts';
+import { functionIdByEntry, functionLogLines, output, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 
 /**
@@ -55,7 +48,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       const db = new pg.Client({ connectionString: cloud.database.admin });
       await db.connect();
       try {
-        const api = cloud.endpoints.api;
+        const api = apiClient(cloud.endpoints.api, 'drill-late-duplicate');
         const queueUrl = output(cloud, 'PaymentQueueUrl');
         const table = output(cloud, 'IdempotencyTableName');
         const paymentId = functionIdByEntry(cloud, PAYMENT_ENTRY);
@@ -63,9 +56,10 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
 
         // 1. Pay every order once.
         const ids: string[] = [];
-        for (let i = 0; i < count; i++) ids.push(await placeOrder(api, 'late-duplicate', i));
+        for (let i = 0; i < count; i++)
+          ids.push((await api.place(oneItemOrder(`SKU-${i}`, 1000 + i))).order.id);
         const settled = await waitFor(async () => {
-          const orders = await Promise.all(ids.map((id) => getOrder(api, 'late-duplicate', id)));
+          const orders = await Promise.all(ids.map((id) => api.get(id).catch(undefinedOnHttpError)));
           return orders.every((o) => o?.status === 'confirmed') ? orders : undefined;
         }, 90_000);
         if (!settled) throw new Error('not every order was confirmed within 90 s');
@@ -105,7 +99,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
 
         const gatewayLog = cloud.paymentGateway.log();
         const gatewayAfterWindow = gatewayLog.slice(gatewayBefore);
-        const after = await Promise.all(ids.map((id) => getOrder(api, 'late-duplicate', id)));
+        const after = await Promise.all(ids.map((id) => api.get(id).catch(undefinedOnHttpError)));
         const resultEvents = await db.query<{ aggregate_id: string; n: string }>(
           `SELECT aggregate_id, count(*) AS n FROM outbox
            WHERE event_type IN ('OrderConfirmed', 'OrderPaymentFailed') AND aggregate_id = ANY($1) GROUP BY 1`,

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { PlaceOrder } from '../../lambdas/orders/order.ts';
+import { placeOrder } from '../../lambdas/orders/order-store.ts';
+import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import { SlotMonitor } from '../../lambdas/slot-monitor/monitor.ts';
 import type { SlotAssessment } from '../../lambdas/slot-monitor/slot-health.ts';
 import type { RunContext } from '../kit/context.ts';
@@ -19,6 +22,12 @@ import { throwawayPostgres } from '../kit/throwaway-postgres.ts';
  */
 
 const SLOT = 'drill_long_txn';
+/** The order the long transaction writes. */
+const heldOrder: PlaceOrder = {
+  customerId: 'drill-long-txn',
+  currency: 'EUR',
+  items: [{ sku: 'X', quantity: 1, unitPriceCents: 100 }],
+};
 const MiB = 1024 * 1024;
 
 interface Phase {
@@ -35,11 +44,11 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const pgServer = await throwawayPostgres('long-txn');
   const db = new pg.Client({ connectionString: pgServer.urls.admin });
   const writer = new pg.Client({ connectionString: pgServer.urls.admin });
-  const holder = new pg.Client({ connectionString: pgServer.urls.app });
+  const holder = createPgClient({ connectionString: pgServer.urls.app, max: 1 });
   // Small on purpose: a few MiB of retained WAL is already "of concern" in this short run.
   const monitor = new SlotMonitor({ concernBytes: 4 * MiB, windowMs: 60_000 });
   try {
-    await Promise.all([db.connect(), writer.connect(), holder.connect()]);
+    await Promise.all([db.connect(), writer.connect()]);
     await db.query('CREATE TABLE drill_ballast (id bigserial PRIMARY KEY, pad text NOT NULL)');
     await db.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [SLOT]);
     const sql = { query: async (text: string) => (await db.query(text)).rows };
@@ -75,16 +84,12 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     for (let i = 0; i < 3; i++) await consume();
 
     ctx.log('phase 2: long transaction (an order inserted, transaction left open), consumer confirming');
-    await holder.query('BEGIN');
-    const orderId = randomUUID();
-    await holder.query(
-      `INSERT INTO orders (id, customer_id, currency, total_cents, items, idempotency_key)
-       VALUES ($1, 'drill-long-txn', 'EUR', 100, '[{"sku":"X","quantity":1,"unitPriceCents":100}]'::jsonb, $2)`,
-      [orderId, `key-${orderId}`],
-    );
-    const holderPid = Number((await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
-    const longTxn = await phase('long-transaction', true);
-    await holder.query('COMMIT');
+    // The product's own write (order row and its OrderPlaced outbox row), in a transaction held open for the phase.
+    const { holderPid, longTxn } = await holder.transaction(async (tx) => {
+      await placeOrder(tx, heldOrder, { idempotencyKey: `key-${randomUUID()}` });
+      const [row] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return { holderPid: Number(row?.pid), longTxn: await phase('long-transaction', true) };
+    });
     // restart_lsn moves in steps (a candidate from a running-xacts record, applied once confirmed past it).
     let after: SlotAssessment | undefined;
     for (let i = 0; i < 10; i++) {
@@ -135,7 +140,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     };
     return { report, readable: readable(report, stalled, longTxn) };
   } finally {
-    await holder.end().catch(() => {});
+    await holder.close().catch(() => {});
     await writer.end().catch(() => {});
     await db.end().catch(() => {});
     await pgServer.dispose();

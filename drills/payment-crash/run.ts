@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { markerName } from '../../lambdas/shared/crash-points.ts';
+import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import {
-  functionIdByEntry,
-  functionLogLines,
-  getOrder,
-  output,
-  placeOrder,
-  waitFor,
-  withDrillCloud,
-} from '../kit/drill-cloud.ts';
+import { functionIdByEntry, functionLogLines, output, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import { fastConsumers } from '../kit/fast-consumers.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 
@@ -50,15 +43,16 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     async ({ cloud, dir }) => {
       const markers = join(dir, 'crash-markers');
       const runs: OrderRun[] = [];
+      const api = apiClient(cloud.endpoints.api, 'drill-payment-crash');
       const bar = ctx.progress('payment-crash orders', count);
       // One order at a time: a crash kills the whole batch, so orders sharing a batch would each be received
       // once per crash of their neighbours, and could exhaust maxReceiveCount (5) into the DLQ.
       for (let i = 0; i < count; i++) {
-        const orderId = await placeOrder(cloud.endpoints.api, 'payment-crash', i);
+        const orderId = (await api.place(oneItemOrder(`SKU-${i}`, 1000 + i))).order.id;
         const run: OrderRun = { orderId, placedAt: Date.now() };
         runs.push(run);
         const settled = await waitFor(async () => {
-          const order = await getOrder(cloud.endpoints.api, 'payment-crash', orderId);
+          const order = await api.get(orderId).catch(undefinedOnHttpError);
           return order && order.status !== 'pending' ? order : undefined;
         }, 60_000);
         run.settledAt = Date.now();

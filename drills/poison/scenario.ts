@@ -5,9 +5,9 @@ import { type RetryBudget, retryWindowSeconds } from '../../lambdas/consumers/fa
 import { consumersFor, toSqsEntry } from '../../lambdas/router/routing.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
-import { devAuthHeaders } from '../../localstack/stand-ins/auth/dev-token.ts';
 import type { LogEntry } from '../../localstack/stand-ins/payment-gateway/server.ts';
 import { type DlqMessage, peek, queueDepth } from '../../tools/dlq/dlq.ts';
+import { type ApiClient, apiClient, oneItemOrder } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
 import { functionIdByEntry, startIsolatedCloud } from '../kit/drill-cloud.ts';
 
@@ -112,18 +112,10 @@ export async function setPoisonFault(dc: DrillCloud, on: boolean): Promise<void>
 }
 
 /** Places an order through the API, then relays its outbox row to the consumer queues as the router would. */
-async function placeAndRoute(dc: DrillCloud, customerId: string, amountCents: number): Promise<PlacedOrder> {
-  const response = await fetch(`${dc.cloud.endpoints.api}/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await devAuthHeaders(customerId)) },
-    body: JSON.stringify({
-      customerId,
-      currency: 'USD',
-      items: [{ sku: 'DRILL-1', quantity: 1, unitPriceCents: amountCents }],
-    }),
-  });
-  if (response.status !== 201) throw new Error(`POST /orders → ${response.status} ${await response.text()}`);
-  const { id } = (await response.json()) as { id: string };
+async function placeAndRoute(dc: DrillCloud, api: ApiClient, amountCents: number): Promise<PlacedOrder> {
+  const {
+    order: { id },
+  } = await api.place(oneItemOrder('DRILL-1', amountCents));
   const row = await dc.db.query(
     `SELECT event_id, event_type, aggregate_type, aggregate_id, sequence, payload, occurred_at, trace_context
        FROM outbox WHERE aggregate_id = $1 AND event_type = 'OrderPlaced'`,
@@ -173,7 +165,7 @@ export async function runPoison(
   const customerId = `drill-${Date.now()}`;
   await setPoisonFault(dc, true);
   // One order first, outside the figures: it pays the consumers' cold starts (seconds on a loaded machine).
-  const warmup = await placeAndRoute(dc, `${customerId}-warmup`, 200);
+  const warmup = await placeAndRoute(dc, apiClient(dc.cloud.endpoints.api, `${customerId}-warmup`), 200);
   const warmupDeadline = Date.now() + 60_000;
   while (Date.now() < warmupDeadline) {
     const row = await dc.db.query(`SELECT status FROM orders WHERE id = $1`, [warmup.id]);
@@ -181,6 +173,7 @@ export async function runPoison(
     await sleep(200);
   }
   ctx.log(`warm-up order settled after ${Date.now() - warmup.sentAt} ms (cold start, not in the figures)`);
+  const api = apiClient(dc.cloud.endpoints.api, customerId);
   const orders: PlacedOrder[] = [];
   const samples: Sample[] = [];
   const started = Date.now();
@@ -231,7 +224,7 @@ export async function runPoison(
       // Amounts 200..999 cents never hit the poison amount.
       const amount = i === poisonAt ? poisonAmountCents : 200 + ((i * 37) % 800);
       pending.push(
-        placeAndRoute(dc, customerId, amount).then((o) => {
+        placeAndRoute(dc, api, amount).then((o) => {
           orders.push(o);
           bar.tick();
         }),

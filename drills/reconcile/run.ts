@@ -5,8 +5,9 @@ import { chargeOrder } from '../../lambdas/consumers/payment/charge-client.ts';
 import { orderEventMessageSchema } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
+import { apiClient, oneItemOrder } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import { customerApi, scheduleOf, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
+import { scheduleOf, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { round } from '../kit/stats.ts';
 
@@ -52,7 +53,7 @@ async function drill(
   cloud: LocalCloud,
   settings: { orders: number; deadlineSeconds: number; intervalMs: number },
 ): Promise<{ report: Report; readable: ReadableReport }> {
-  const api = await customerApi(cloud.endpoints.api, 'c-reconcile');
+  const api = apiClient(cloud.endpoints.api, 'c-reconcile');
   const db = new pg.Client({ connectionString: cloud.database.admin });
   const sqs = new SQSClient({});
   await db.connect();
@@ -62,7 +63,7 @@ async function drill(
       body: JSON.stringify({ declineAmountsCents: [DECLINED_CENTS] }),
     });
     // A normal order first: warms every function and proves the healthy path settles without the reconciler.
-    const warm = await api.place(1000);
+    const { order: warm } = await api.place(oneItemOrder('DRILL-1', 1000));
     const warmSettled = await waitFor(async () => {
       const o = await api.get(warm.id);
       return o.status === 'pending' ? undefined : o;
@@ -74,7 +75,7 @@ async function drill(
     const lost: Lost[] = [];
     for (let i = 0; i < settings.orders; i++) {
       const amountCents = i === 1 ? DECLINED_CENTS : 1200 + i;
-      const order = await api.place(amountCents);
+      const { order } = await api.place(oneItemOrder('DRILL-1', amountCents));
       lost.push({
         orderId: order.id,
         amountCents,

@@ -1,0 +1,75 @@
+import { percentile, round } from '../kit/stats.ts';
+import type { Observation } from './observer.ts';
+import type { Submit } from './submit.ts';
+
+/** Click → the new order's row showing pending, at p99, for submits whose answer arrived. */
+export const PENDING_BUDGET_MS = 200;
+
+/** The customer's orders as Postgres has them at the end. */
+export interface DbOrder {
+  id: string;
+  status: string;
+  updated_at: Date;
+  idempotency_key: string | null;
+}
+
+/** What the drill saw: the page's submits and stamped status changes, Postgres's rows, the on-call panel. */
+export interface Seen {
+  submits: Submit[];
+  observations: Observation[];
+  dbOrders: DbOrder[];
+  /** Every order row showed a settled status before the wait ran out. */
+  settled: boolean;
+  /** The on-call panel matched the gauges API before and after the probe figures were published. */
+  onCallConsistent: boolean;
+}
+
+/**
+ * Compares what the page showed with what Postgres said, when. Passes when every submit showed its order, every
+ * row settled, no `confirmed` was shown before Postgres committed it, every refetch fell inside the window and
+ * kept the row, no submit made two orders, pending showed within PENDING_BUDGET_MS at p99, the declined order
+ * showed "Payment failed", and the on-call panel matched the API.
+ */
+export function judge(seen: Seen) {
+  const { submits, observations } = seen;
+  const byId = new Map(seen.dbOrders.map((r) => [r.id, r]));
+  const premature = observations
+    .filter((o) => o.status === 'confirmed')
+    .filter((o) => {
+      const row = byId.get(o.id);
+      return row?.status !== 'confirmed' || o.t < row.updated_at.getTime();
+    });
+  const failedShown = observations.some((o) => o.status === 'payment_failed');
+  const duplicateOrders = seen.dbOrders.length - submits.length;
+  // The 200 ms promise is for a submit whose answer arrives; a lost answer adds the retry's back-off (reported apart).
+  const pendingTimes = submits.flatMap((s) =>
+    s.pendingShownMs === undefined || s.kind === 'lost-answer' ? [] : [s.pendingShownMs],
+  );
+  const lostAnswerShownMs = submits.find((s) => s.kind === 'lost-answer')?.pendingShownMs ?? null;
+  const lostOnRefetch = submits.filter((s) => s.refetch && !s.refetch.rowKept).length;
+  const windowHits = submits.filter((s) => s.refetch && !s.refetch.listHadOrder).length;
+  const pendingShownMsP99 = round(percentile(pendingTimes, 99));
+  const passed =
+    submits.every((s) => s.orderId !== undefined) &&
+    seen.settled &&
+    premature.length === 0 &&
+    lostOnRefetch === 0 &&
+    windowHits === submits.length &&
+    duplicateOrders === 0 &&
+    pendingShownMsP99 <= PENDING_BUDGET_MS &&
+    failedShown &&
+    seen.onCallConsistent;
+  const metrics = {
+    orders: submits.length,
+    prematureConfirmations: premature.length,
+    ordersLostOnRefetch: lostOnRefetch,
+    duplicateOrders,
+    pendingShownMsP99,
+    pendingShownMsMax: round(Math.max(...pendingTimes)),
+    pendingShownAfterLostAnswerMs: lostAnswerShownMs,
+    refetchesInsideWindow: windowHits,
+    paymentFailureShown: failedShown,
+    onCallPanelMatchesApi: seen.onCallConsistent,
+  };
+  return { passed, metrics, premature };
+}
