@@ -28,6 +28,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit',
+          // Nothing shared to collide on: use both cores.
+          fileParallelism: true,
           include: [`${everywhere}/**/*.test.ts`],
           exclude: [...shared.exclude, '**/*.it.test.ts'],
         },

@@ -3,9 +3,6 @@ import { consoleContext } from './kit/context.ts';
 import { writeReport } from './kit/report.ts';
 import { benches, drills, type Runnable } from './registry.ts';
 
-// The SDK's "Node 20 support ends in 2027" notice is true but drowns the progress lines.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 async function execute(
   kind: string,
   registry: Record<string, () => Promise<Runnable>>,

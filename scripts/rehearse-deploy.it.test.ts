@@ -12,7 +12,7 @@ import { freePort } from '../localstack/lib/process.ts';
 import { initCluster, type PostgresServer, startPostgres } from '../localstack/processes/postgres/server.ts';
 import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
 import { localTokenSecret } from '../localstack/stand-ins/auth/dev-token.ts';
-import { testAws } from '../localstack/test/fixtures/aws.ts';
+import { testAws, testClientConfig } from '../localstack/test/fixtures/aws.ts';
 import { createRdsLikeMaster } from '../sql/test/rds-like-master.ts';
 import { readRehearsedBlocks } from './rehearse-deploy/guide-blocks.ts';
 import {
@@ -110,8 +110,8 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
       if (!found) throw new Error(`the synthesized template has no ${prefix}…`);
       return found[0];
     };
-    const sm = new SecretsManagerClient({});
-    const sns = new SNSClient({});
+    const sm = new SecretsManagerClient(testClientConfig());
+    const sns = new SNSClient(testClientConfig());
     const run_ = Date.now();
     const secretArn = async (name: string, value: string) =>
       (await sm.send(new CreateSecretCommand({ Name: `${stack}-${name}-${run_}`, SecretString: value })))

@@ -43,7 +43,7 @@ export async function restartOutboxWith(
     provisioned: cloud.provisioned,
     connector: 'outbox',
     databaseUrl: cloud.database.cdc,
-    awsEndpoint: cloud.endpoints.aws,
+    access: cloud.aws,
     dataDir: join(cloudState, 'debezium', 'outbox'),
   });
 }

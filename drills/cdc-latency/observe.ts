@@ -1,14 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import type { Sample } from './breakdown.ts';
 import { now } from './offer.ts';
 
 /** Tails every shard of a stream from TRIM_HORIZON, polling every 20 ms when idle, until stopped. */
-function tailStream(streamName: string, onRecord: (data: string, arrivalAt: number | undefined) => void) {
-  const kinesis = kinesisClient();
+function tailStream(
+  access: AwsAccess,
+  streamName: string,
+  onRecord: (data: string, arrivalAt: number | undefined) => void,
+) {
+  const kinesis = kinesisClient(access);
   let running = true;
   const decoder = new TextDecoder();
   const tailShard = async (shardId: string | undefined) => {
@@ -105,7 +110,7 @@ function drainQueue(
  * arrival time) and its message in the payment queue (received and sent time). Orders not in `byOrder` are ignored.
  */
 export function watchPipeline(cloud: LocalCloud, sqs: SQSClient, byOrder: ReadonlyMap<string, Sample>) {
-  const stream = tailStream(cloud.provisioned.outputs.OrderEventsStreamName!, (data, arrivalAt) => {
+  const stream = tailStream(cloud.aws, cloud.output('OrderEventsStreamName'), (data, arrivalAt) => {
     const seenAt = now();
     let event: { aggregateId?: string; eventId?: string };
     try {

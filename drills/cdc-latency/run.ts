@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import { startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { logDir, stateDir } from '../../localstack/lib/paths.ts';
@@ -36,7 +37,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     progress: (line) => ctx.log(`  ${line}`),
   });
   const startupMs = Date.now() - started;
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient(awsClientConfig(cloud.aws));
   const db = createPgClient({ connectionString: cloud.database.app, max: 16 });
   const bench: Bench = { cloud, cloudState, db, byOrder: new Map() };
   const measured: Measured = { rates: [], breakdowns: [], chartRows: [] };

@@ -5,6 +5,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import { readFunctions } from '../../localstack/cloud/runtime/functions.ts';
@@ -36,7 +37,7 @@ export async function replayStream(
   streamName: string,
 ) {
   const fn = viewFunction(cloud);
-  const shards = await readWholeStream(streamName);
+  const shards = await readWholeStream(cloud.aws, streamName);
   const before = await viewSnapshot(doc, tableName);
   const { records, batches, failures } = await invokeWith(cloud, fn, shards);
   const after = await viewSnapshot(doc, tableName);
@@ -111,8 +112,8 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-async function readWholeStream(streamName: string): Promise<Shard[]> {
-  const kinesis = kinesisClient();
+async function readWholeStream(access: AwsAccess, streamName: string): Promise<Shard[]> {
+  const kinesis = kinesisClient(access);
   try {
     const { StreamDescriptionSummary } = await kinesis.send(
       new DescribeStreamSummaryCommand({ StreamName: streamName }),

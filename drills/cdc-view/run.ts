@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
@@ -28,8 +29,6 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   // Postgres runs as `holdline-pg` when we are root: it must be able to reach its data directory.
   chmodSync(base, 0o755);
   const dir = mkdtempSync(join(base, 'run-'));
-  // startLocalCloud points AWS_ENDPOINT_URL at its own gateway; put back the caller's (vitest's emulators) after.
-  const callerEndpoint = process.env.AWS_ENDPOINT_URL;
   chmodSync(dir, 0o755);
   const cloud = await startLocalCloud({
     stateDir: dir,
@@ -41,7 +40,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const db = new pg.Client({ connectionString: cloud.database.admin });
   // One connection: the workload writes one statement at a time.
   const app = createPgClient({ connectionString: cloud.database.app, max: 1 });
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(cloud.aws)));
   try {
     await db.connect();
     const tableName = requireOutput(cloud, 'OrderViewTableName');
@@ -68,8 +67,6 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     await app.close().catch(() => {});
     doc.destroy();
     await cloud.stop();
-    if (callerEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-    else process.env.AWS_ENDPOINT_URL = callerEndpoint;
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -55,8 +55,18 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     // Replay 2, with the operator's command: finds the copy the killed replay left behind.
     const cli = await execFileAsync(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'tools/dlq/cli.ts'), 'replay', dlqUrl, '--to', sourceUrl],
-      { cwd: repoRoot, env: { ...process.env, AWS_ENDPOINT_URL: dc.cloud.endpoints.aws } },
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'tools/dlq/cli.ts'),
+        '--endpoint',
+        dc.cloud.endpoints.aws,
+        'replay',
+        dlqUrl,
+        '--to',
+        sourceUrl,
+      ],
+      { cwd: repoRoot },
     );
     const secondReplay = JSON.parse(cli.stdout.trim().split('\n').at(-1) ?? '{}') as { moved?: number };
 

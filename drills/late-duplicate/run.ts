@@ -6,6 +6,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { idempotencyKeyPrefix } from '../../lambdas/consumers/dedupe.ts';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
@@ -43,8 +44,8 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     ctx,
     () => ({ localEnv: { IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(WINDOW_S) } }),
     async ({ cloud }) => {
-      const sqs = new SQSClient({});
-      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      const sqs = new SQSClient(awsClientConfig(cloud.aws));
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(cloud.aws)));
       const db = new pg.Client({ connectionString: cloud.database.admin });
       await db.connect();
       try {

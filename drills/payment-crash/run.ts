@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
+import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { markerName } from '../../lambdas/shared/crash-points.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
@@ -117,7 +118,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       const logText = readFileSync(join(cloud.endpoints.logs, `lambda-${paymentId}.log`), 'utf8');
       const consumerLines = functionLogLines(logText, ['event applied', 'duplicate absorbed']);
       const inProgressRejections = (logText.match(/IdempotencyAlreadyInProgressError/g) ?? []).length;
-      const dlqDepth = await queueDepth(output(cloud, 'PaymentDlqUrl'));
+      const dlqDepth = await queueDepth(cloud.aws, cloud.output('PaymentDlqUrl'));
 
       const charges = perOrder.reduce((n, o) => n + o.created, 0);
       const doubleCharges = perOrder.filter((o) => o.created > 1).length;
@@ -176,8 +177,8 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   );
 }
 
-async function queueDepth(queueUrl: string): Promise<number> {
-  const sqs = new SQSClient({});
+async function queueDepth(access: AwsAccess, queueUrl: string): Promise<number> {
+  const sqs = new SQSClient(awsClientConfig(access));
   try {
     const out = await sqs.send(
       new GetQueueAttributesCommand({

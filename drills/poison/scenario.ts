@@ -3,6 +3,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { type RetryBudget, retryWindowSeconds } from '../../lambdas/consumers/failure-policy.ts';
 import { consumersFor, toSqsEntry } from '../../lambdas/router/routing.ts';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { LogEntry } from '../../localstack/stand-ins/payment-gateway/server.ts';
@@ -46,7 +47,7 @@ export async function startDrillCloud(ctx: RunContext, name: string): Promise<Dr
   }));
   // A pool: the sampler and the order relay query at the same time.
   const db = new pg.Pool({ connectionString: cloud.database.admin, max: 4 });
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient(awsClientConfig(cloud.aws));
   const url = (consumer: string, kind: 'Queue' | 'Dlq') => {
     const value = cloud.provisioned.outputs[`${cap(consumer)}${kind}Url`];
     if (!value) throw new Error(`stack output ${cap(consumer)}${kind}Url is missing`);

@@ -2,6 +2,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import pg from 'pg';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { chargeOrder } from '../../lambdas/consumers/payment/charge-client.ts';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { orderEventMessageSchema } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
@@ -55,7 +56,7 @@ async function drill(
 ): Promise<{ report: Report; readable: ReadableReport }> {
   const api = apiClient(cloud.endpoints.api, 'c-reconcile');
   const db = new pg.Client({ connectionString: cloud.database.admin });
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient(awsClientConfig(cloud.aws));
   await db.connect();
   try {
     await fetch(`${cloud.paymentGateway.url}/_faults`, {

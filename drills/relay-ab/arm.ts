@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { PlaceOrder } from '../../lambdas/orders/order.ts';
 import { placeOrder } from '../../lambdas/orders/order-store.ts';
+import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../lambdas/shared/db/sql-client.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
@@ -35,6 +36,8 @@ export interface Arm {
 
 /** Where an arm runs: the owner connection (for the load counters), the app role's URL, the stream. */
 export interface ArmSetup {
+  /** The bench's own emulators. */
+  access: AwsAccess;
   admin: pg.Client;
   appUrl: string;
   streamName: string;
@@ -64,7 +67,7 @@ async function offer(db: SqlClient, rate: number, seconds: number): Promise<Map<
 /** One arm with whichever relay is running: a warm-up, then the load window and every order's latency. */
 export async function runArm(relay: Arm['relay'], setup: ArmSetup, ctx: RunContext): Promise<Arm> {
   const { admin, streamName, rate, seconds } = setup;
-  const kinesis = kinesisClient();
+  const kinesis = kinesisClient(setup.access);
   // A fresh pool for the polling arm.
   const db = createPgClient({ connectionString: setup.appUrl, max: 8 });
   try {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
+import { localAccess } from '../../localstack/cloud/local-cloud.ts';
 import {
   type CfnTemplate,
   type Provisioned,
@@ -44,28 +45,21 @@ interface Stage {
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const rate = ctx.quick ? 20 : 50;
   const seconds = ctx.quick ? 4 : 30;
-  const callerEndpoint = process.env.AWS_ENDPOINT_URL;
   const postgres = await throwawayPostgres('relay-ab');
   const emulators = await startEmulators(await freePort(), 'relay-ab-emulator');
   const admin = new pg.Client({ connectionString: postgres.urls.admin });
   admin.on('error', () => {});
   const running: Stage['running'] = {};
   try {
-    process.env.AWS_ENDPOINT_URL = emulators.url;
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      ...process.env,
-    });
+    const access = localAccess(emulators.url);
     await admin.connect();
     await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const template = synthTemplate() as CfnTemplate;
-    const provisioned = await provisionFromTemplate(template);
+    const provisioned = await provisionFromTemplate(template, access);
     const streamName = provisioned.outputs.OrderEventsStreamName;
     if (!streamName) throw new Error('stack output OrderEventsStreamName is missing');
     const stage: Stage = {
-      setup: { admin, appUrl: postgres.urls.app, streamName, rate, seconds },
+      setup: { access, admin, appUrl: postgres.urls.app, streamName, rate, seconds },
       provisioned,
       cdcUrl: postgres.urls.cdc,
       emulatorUrl: emulators.url,
@@ -94,8 +88,6 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     await admin.end().catch(() => {});
     await emulators.stop();
     await postgres.dispose();
-    if (callerEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-    else process.env.AWS_ENDPOINT_URL = callerEndpoint;
   }
 }
 
@@ -106,7 +98,7 @@ async function cdcArm(ctx: RunContext, stage: Stage, template: CfnTemplate): Pro
     provisioned: stage.provisioned,
     connector: 'outbox',
     databaseUrl: stage.cdcUrl,
-    awsEndpoint: stage.emulatorUrl,
+    access: stage.setup.access,
     dataDir: stage.dataDir,
   });
   stage.running.debezium = debezium;

@@ -86,7 +86,7 @@ export async function injectChaos(
         provisioned: cloud.provisioned,
         connector: 'outbox',
         databaseUrl: cloud.database.cdc,
-        awsEndpoint: cloud.endpoints.aws,
+        access: cloud.aws,
         dataDir: join(dir, 'debezium', 'outbox'),
       });
       restarted.push(debezium);

@@ -39,7 +39,8 @@ export async function waitForEffects(ctx: RunContext, cloud: LocalCloud, ids: st
  */
 export async function countDuplicates(cloud: LocalCloud, eventIds: Set<string>) {
   const stream = await readStreamUntil(
-    output(cloud, 'OrderEventsStreamName'),
+    cloud.aws,
+    cloud.output('OrderEventsStreamName'),
     (records) => {
       const seen = new Set(records.map((r) => eventIdOf(r.data)));
       return [...eventIds].every((id) => seen.has(id));

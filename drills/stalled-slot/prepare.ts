@@ -53,7 +53,7 @@ export function startOrdersConnector(
     provisioned: cloud.provisioned,
     connector: 'orders',
     databaseUrl: cloud.database.cdc,
-    awsEndpoint: cloud.endpoints.aws,
+    access: cloud.aws,
     dataDir: join(base, 'cloud', 'debezium', dataDirName),
   });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import type { DebeziumServer } from '../../localstack/cloud/debezium/index.ts';
 import { logDir, stateDir } from '../../localstack/lib/paths.ts';
@@ -77,7 +78,6 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
   let server: PostgresServer | undefined;
   let restarted: DebeziumServer | undefined;
   let ordersCdc: DebeziumServer | undefined;
-  const callerEndpoint = process.env.AWS_ENDPOINT_URL;
   const clock = stallClock();
   try {
     server = await startCappedPostgres(plan, base, disk.path);
@@ -86,7 +86,7 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
     const sampler = new pg.Client({ connectionString: cloud.database.admin });
     // Orders go in through the order store as the app role, one connection (one writer loop).
     const orders = createPgClient({ connectionString: cloud.database.app, max: 1 });
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(cloud.aws)));
     try {
       await db.connect();
       await sampler.connect();
@@ -127,8 +127,6 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
     }
   } finally {
     await server?.stop().catch(() => {});
-    if (callerEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-    else process.env.AWS_ENDPOINT_URL = callerEndpoint;
     disk.release();
   }
 }

@@ -7,6 +7,7 @@ import {
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { config } from '../../cdk/lib/config.ts';
+import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 
 /** This run's real figures, as the slot monitor and the consumers would publish them. */
@@ -31,8 +32,8 @@ interface ProbeAlarm {
  * from those figures and writes with SetAlarmState, as the local alarm evaluator will.
  */
 export async function publishProbe(cloud: LocalCloud, db: pg.Client, customerId: string) {
-  const cw = new CloudWatchClient({});
-  const sqs = new SQSClient({});
+  const cw = new CloudWatchClient(awsClientConfig(cloud.aws));
+  const sqs = new SQSClient(awsClientConfig(cloud.aws));
   try {
     const now = new Date();
     const figures = await gatherFigures(cloud, db, sqs, customerId);

@@ -12,9 +12,6 @@ import {
   resolveQueue,
 } from './queues.ts';
 
-// The SDK's "Node 20 support ends in 2027" notice is true but drowns the output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 // `npm run dlq -- list | show <queue> | replay <queue>`: see docs/runbooks/dlq.md.
 const program = new Command('dlq')
   .description('Inspect and replay the consumers’ dead-letter queues (local cloud or AWS)')
