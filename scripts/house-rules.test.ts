@@ -15,7 +15,7 @@ const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--excl
 const source = (file: string) => readFileSync(join(root, file), 'utf8');
 
 /** Assignments to `process.env.AWS_*`: direct, deleted, `??=`, or every key at once with Object.assign. */
-export const assignsAwsEnv = (text: string) =>
+const assignsAwsEnv = (text: string) =>
   /process\.env\.AWS_\w+\s*(\?\?|\|\|)?=(?!=)|delete\s+process\.env\.AWS_|Object\.assign\(\s*process\.env\b|process\.env\[['"`]AWS_\w+['"`]\]\s*=(?!=)/.test(
     text,
   );
