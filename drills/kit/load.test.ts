@@ -27,6 +27,17 @@ describe('open-loop load', () => {
     expect(result.accepted).toMatchObject([{ id: 'order-1', attempts: 3, idempotencyKey: keys[0] }]);
   });
 
+  it('counts a replayed order (a retry answered 200 after a lost first answer) as accepted', async () => {
+    const answers: Attempt[] = [{ status: 0 }, { status: 200, id: 'order-2' }];
+    const result = await openLoop({
+      ratePerSecond: 1,
+      durationMs: 1000,
+      retry: noPause,
+      place: async () => answers.shift() ?? { status: 500 },
+    });
+    expect(result).toMatchObject({ accepted: [{ id: 'order-2', attempts: 2 }], refused: [] });
+  });
+
   it('never retries a 4xx', async () => {
     const result = await openLoop({
       ratePerSecond: 1,

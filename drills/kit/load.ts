@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { apiClient } from './api-client.ts';
 import { ApiError } from './errors.ts';
 
-/** One POST's outcome: HTTP status (0 = network error or timeout) and the order id when it was 201. */
+/** One POST's outcome: HTTP status (0 = network error or timeout) and the order id when it was 201 or 200. */
 export interface Attempt {
   status: number;
   id?: string;
@@ -81,7 +81,8 @@ export async function openLoop(options: {
       attempt = await options.place(idempotencyKey, i);
       if (!retryable(attempt.status)) break;
     }
-    if (attempt.status === 201 && attempt.id) {
+    // A 200 is a replay: the order a lost first answer had created. It was accepted and is checked like any other.
+    if ((attempt.status === 201 || attempt.status === 200) && attempt.id) {
       const order = { id: attempt.id, idempotencyKey, sentAt, acceptedAt: Date.now(), attempts };
       accepted.push(order);
       options.onAccepted?.(order);
@@ -114,9 +115,7 @@ export function apiOrders(apiUrl: string, customerId: string, timeoutMs = 30_000
         },
         { idempotencyKey },
       );
-      // Only a 201 is an accepted order: a replay (200, a retry whose first try had created the order) has
-      // always counted as a refusal with status 200, so the campaign's figures stay comparable.
-      return replayed ? { status: 200 } : { status: 201, id: order.id };
+      return { status: replayed ? 200 : 201, id: order.id };
     } catch (error) {
       return { status: error instanceof ApiError ? error.status : 0 };
     }
