@@ -63,6 +63,21 @@ describe('house rules', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('names are defined once: the consumers, the metric namespace, the entry metadata', () => {
+    const typedAgain = (pattern: RegExp, home: string) =>
+      tracked.filter((f) => f !== home && !f.endsWith('.test.ts') && pattern.test(source(f)));
+    expect(
+      typedAgain(/\['payment',\s*'inventory',\s*'notification'\]/, 'lambdas/shared/consumers.ts'),
+    ).toEqual([]);
+    expect(
+      typedAgain(
+        /namespace:\s*'Holdline'|Namespace:\s*'Holdline'|NAMESPACE = 'Holdline'/,
+        'lambdas/shared/metric-names.ts',
+      ),
+    ).toEqual([]);
+    expect(typedAgain(/'holdline:(entry|handler)'/, 'cdk/lib/entry-metadata.ts')).toEqual([]);
+  });
+
   it('no drill inserts orders with raw SQL, and every drill’s run.ts is under 300 lines', () => {
     const raw = tracked.filter(
       (f) =>

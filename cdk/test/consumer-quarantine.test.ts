@@ -1,10 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outageReceives } from '../../lambdas/consumers/failure-policy.ts';
+import { CONSUMERS } from '../../lambdas/shared/consumers.ts';
 import { config, consumerRetryBudget } from '../lib/config.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
-
-const CONSUMERS = ['payment', 'inventory', 'notification'] as const;
 
 // The consumers' failure policy (lambdas/consumers/failure-policy.ts) reads its queue, its DLQ and the retry budget
 // from the environment; these tests pin that the template hands it the same numbers the queue's redrive uses.

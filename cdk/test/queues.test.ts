@@ -1,9 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONSUMERS } from '../../lambdas/shared/consumers.ts';
 import { redriveMaxReceiveCount } from '../lib/config.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
-
-const CONSUMERS = ['payment', 'inventory', 'notification'] as const;
 
 describe('consumer queues', () => {
   let template: Template;

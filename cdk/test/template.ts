@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { ENTRY_METADATA } from '../lib/entry-metadata.ts';
 import { synthTemplate } from '../lib/synth.ts';
 
 /** A synthesized resource: enough structure for the tests to walk. */
@@ -28,7 +29,7 @@ export function only(template: Template, type: string, match: (r: Resource) => b
 
 /** The Lambda function whose `holdline:entry` metadata is `entry`. */
 export function functionByEntry(template: Template, entry: string): [string, Resource] {
-  return only(template, 'AWS::Lambda::Function', (r) => r.Metadata?.['holdline:entry'] === entry);
+  return only(template, 'AWS::Lambda::Function', (r) => r.Metadata?.[ENTRY_METADATA] === entry);
 }
 
 /** `{ Ref: logicalId }` / `{ Fn::GetAtt: [logicalId, …] }` → logicalId. */

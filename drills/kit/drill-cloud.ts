@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import type { Order } from '../../lambdas/orders/order.ts';
 import {
   type LocalCloud,
@@ -127,7 +128,7 @@ export function output(cloud: LocalCloud, name: string): string {
 /** Logical id of the function whose `holdline:entry` is `entry`. */
 export function functionIdByEntry(cloud: LocalCloud, entry: string): string {
   const found = Object.entries(cloud.template.Resources ?? {}).find(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['holdline:entry'] === entry,
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA] === entry,
   );
   if (!found) throw new Error(`no function with entry ${entry}`);
   return found[0];
@@ -157,7 +158,7 @@ export function scheduleOf(template: CfnTemplate, entry: string): string {
   const fn = Object.entries(resources).find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::Function' &&
-      (r.Metadata as Record<string, unknown>)?.['holdline:entry'] === entry,
+      (r.Metadata as Record<string, unknown>)?.[ENTRY_METADATA] === entry,
   )?.[0];
   const rule = Object.entries(resources).find(
     ([, r]) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 import { fastConsumers } from './fast-consumers.ts';
@@ -15,7 +16,7 @@ describe('fastConsumers', () => {
     );
     const entries = changed
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([, r]) => r.Metadata?.['holdline:entry'])
+      .map(([, r]) => r.Metadata?.[ENTRY_METADATA])
       .sort();
     expect(entries).toEqual([
       'lambdas/consumers/inventory/handler.ts',

@@ -1,3 +1,4 @@
+import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 
 /**
@@ -18,7 +19,7 @@ export function fastConsumers(timeoutSeconds: number, visibilitySeconds: number)
       const queue = queueId ? resources[queueId] : undefined;
       const fn = fnRef?.Ref ? resources[fnRef.Ref] : undefined;
       if (queue?.Type !== 'AWS::SQS::Queue' || !fn) continue;
-      const entry = String((fn.Metadata as Record<string, unknown> | undefined)?.['holdline:entry'] ?? '');
+      const entry = String((fn.Metadata as Record<string, unknown> | undefined)?.[ENTRY_METADATA] ?? '');
       if (!entry.startsWith('lambdas/consumers/')) continue;
       fn.Properties = { ...fn.Properties, Timeout: timeoutSeconds };
       queue.Properties = { ...queue.Properties, VisibilityTimeout: visibilitySeconds };

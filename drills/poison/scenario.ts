@@ -4,6 +4,7 @@ import pg from 'pg';
 import { type RetryBudget, retryWindowSeconds } from '../../lambdas/consumers/failure-policy.ts';
 import { consumersFor, toSqsEntry } from '../../lambdas/router/routing.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
+import { CONSUMERS, type ConsumerName, queueOutputId } from '../../lambdas/shared/consumers.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { LogEntry } from '../../localstack/stand-ins/payment-gateway/server.ts';
@@ -28,13 +29,11 @@ export const poisonAmountCents = 1313;
  */
 export const drillBackoff = { RETRY_BACKOFF_BASE_SECONDS: '1', RETRY_BACKOFF_MAX_SECONDS: '4' };
 
-export const cap = (consumer: string) => `${consumer[0]!.toUpperCase()}${consumer.slice(1)}`;
-
 export interface DrillCloud {
   cloud: LocalCloud;
   db: pg.Pool;
   sqs: SQSClient;
-  url(consumer: string, kind: 'Queue' | 'Dlq'): string;
+  url(consumer: ConsumerName, kind: 'Queue' | 'Dlq'): string;
   budget: RetryBudget;
   gatewayLog(): LogEntry[];
   stop(): Promise<void>;
@@ -48,11 +47,7 @@ export async function startDrillCloud(ctx: RunContext, name: string): Promise<Dr
   // A pool: the sampler and the order relay query at the same time.
   const db = new pg.Pool({ connectionString: cloud.database.admin, max: 4 });
   const sqs = new SQSClient(awsClientConfig(cloud.aws));
-  const url = (consumer: string, kind: 'Queue' | 'Dlq') => {
-    const value = cloud.provisioned.outputs[`${cap(consumer)}${kind}Url`];
-    if (!value) throw new Error(`stack output ${cap(consumer)}${kind}Url is missing`);
-    return value;
-  };
+  const url = (consumer: ConsumerName, kind: 'Queue' | 'Dlq') => cloud.output(queueOutputId(consumer, kind));
   // The retry budget as provisioned: the payment function's own environment, from the template (the drill's
   // backoff override on top, said in the report).
   const environment = (
@@ -248,7 +243,7 @@ export async function runPoison(
   const poison = orders.find((o) => o.poison)!;
   const quarantined = (await peek(dc.sqs, dc.url('payment', 'Dlq'))).find((m) => m.groupId === poison.id);
   const dlqDepths: Record<string, number> = {};
-  for (const consumer of ['payment', 'inventory', 'notification']) {
+  for (const consumer of CONSUMERS) {
     const d = await queueDepth(dc.sqs, dc.url(consumer, 'Dlq'));
     dlqDepths[consumer] = d.visible + d.inFlight;
   }

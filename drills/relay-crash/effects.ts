@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOutboxRecord } from '../../lambdas/router/envelope.ts';
 import { consumersFor } from '../../lambdas/router/routing.ts';
+import { CONSUMERS } from '../../lambdas/shared/consumers.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { LogEntry } from '../../localstack/stand-ins/payment-gateway/server.ts';
 import type { SideEffectEntry } from '../../localstack/stand-ins/side-effects/server.ts';
 import { functionIdByEntry, functionLogLines } from '../kit/drill-cloud.ts';
 
-const CONSUMERS = ['payment', 'inventory', 'notification'] as const;
 type ConsumerName = (typeof CONSUMERS)[number];
 
 export interface EventRow {

@@ -8,6 +8,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { config } from '../../cdk/lib/config.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
+import { METRIC_NAMESPACE } from '../../lambdas/shared/metric-names.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 
 /** This run's real figures, as the slot monitor and the consumers would publish them. */
@@ -88,7 +89,7 @@ async function gatherFigures(
 async function publishFigures(cw: CloudWatchClient, { slots, maxLatency, dlqs }: Figures, now: Date) {
   await cw.send(
     new PutMetricDataCommand({
-      Namespace: 'Holdline',
+      Namespace: METRIC_NAMESPACE,
       MetricData: [
         ...slots.map((slot) => ({
           MetricName: 'SlotRetainedWalBytes',
@@ -151,7 +152,7 @@ async function setProbeAlarms(cw: CloudWatchClient, alarms: ProbeAlarm[]) {
     await cw.send(
       new PutMetricAlarmCommand({
         AlarmName: alarm.name,
-        Namespace: 'Holdline',
+        Namespace: METRIC_NAMESPACE,
         MetricName: alarm.metric,
         Dimensions: alarm.dims,
         Statistic: 'Maximum',

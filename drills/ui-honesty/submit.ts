@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { waitFor } from '../kit/drill-cloud.ts';
 import { clickAt, clickCount, observations } from './observer.ts';
@@ -23,7 +24,7 @@ export function viewHold(cloud: LocalCloud): ViewHold {
   const resources = cloud.template.Resources ?? {};
   const fn = Object.entries(resources).find(
     ([, r]) =>
-      (r.Metadata as Record<string, unknown> | undefined)?.['holdline:entry'] ===
+      (r.Metadata as Record<string, unknown> | undefined)?.[ENTRY_METADATA] ===
       'lambdas/order-view/handler.ts',
   )?.[0];
   const mapping = Object.entries(resources).find(

@@ -1,13 +1,10 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { metricNames } from '../shared/metric-names.ts';
+import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
 import { type ConsumerName, endToEndLatencyMs } from './dedupe.ts';
 import { type BatchOutcome, fifoConsumer, logger } from './fifo-consumer.ts';
 import { type ApplyStep, idempotent } from './idempotent.ts';
 import { observeSequence, sequenceGuardFromEnv } from './sequence-guard.ts';
-
-/** CloudWatch namespace shared by every Holdline metric. */
-export const METRICS_NAMESPACE = 'Holdline';
 
 /**
  * `DependencyDown` (1 while the breaker is open, else 0: its alarm pages for the outage itself, within a minute),
@@ -28,7 +25,7 @@ function addOutageMetrics(metrics: Metrics, outcome: BatchOutcome): void {
  * by the batch processor only after `handle` resolved, i.e. after the side effect and the COMPLETED record.
  */
 export function consumerHandler(name: ConsumerName, step: ApplyStep) {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `${name}-consumer` });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: `${name}-consumer` });
   // Only the agreed dimension: Powertools adds `service` by default, which would make a second metric identity.
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ Consumer: name });

@@ -1,3 +1,4 @@
+import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 /**
  * The on-call panel's four gauges, as pure definitions and a pure summary: which CloudWatch metrics feed each
  * gauge, and how the latest datapoints and the alarms on those metrics become what the panel shows. Reading
@@ -63,15 +64,15 @@ export const gaugeDefinitions: GaugeDefinition[] = [
     id: 'end-to-end-latency',
     title: 'End-to-end latency (event occurred → side effect done)',
     unit: 'Milliseconds',
-    metrics: [{ namespace: 'Holdline', metricName: 'EndToEndLatency', stat: 'Maximum' }],
+    metrics: [{ namespace: METRIC_NAMESPACE, metricName: 'EndToEndLatency', stat: 'Maximum' }],
     runbook: 'docs/runbooks/end-to-end-latency.md',
   },
   {
     id: 'slot-lag',
     title: 'Slot lag (WAL retained by the replication slot vs the cap)',
     unit: 'Bytes',
-    metrics: [{ namespace: 'Holdline', metricName: 'SlotRetainedWalBytes', stat: 'Maximum' }],
-    cap: { namespace: 'Holdline', metricName: 'SlotCapBytes', stat: 'Maximum' },
+    metrics: [{ namespace: METRIC_NAMESPACE, metricName: 'SlotRetainedWalBytes', stat: 'Maximum' }],
+    cap: { namespace: METRIC_NAMESPACE, metricName: 'SlotCapBytes', stat: 'Maximum' },
     runbook: 'docs/runbooks/slot-lag.md',
   },
 ];

@@ -14,6 +14,7 @@ import type {
 } from 'aws-lambda';
 import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
+import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { dynamoViewStore } from './dynamo-store.ts';
 import { InvalidChangeError } from './errors.ts';
@@ -25,7 +26,7 @@ const tableName = requireEnv('ORDER_VIEW_TABLE');
 // Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
 const store = dynamoViewStore(DynamoDBDocumentClient.from(new DynamoDBClient(boundedAwsClient)), tableName);
 const logger = new Logger();
-const metrics = new Metrics({ namespace: 'Holdline' });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 const processor = new BatchProcessor(EventType.KinesisDataStreams);
 /** A DynamoDB outage of seconds is waited out inside the invocation (5 s kept for the rest of the batch). */
 const outageWait = (context: Context) => ({

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import { ConfigError, optionalEnv } from '../shared/env.ts';
 import { lazy } from '../shared/lazy.ts';
+import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import { reapOutbox } from './reaper.ts';
 
 // Module scope: read once per cold start; a malformed value fails the cold start.
@@ -17,7 +18,7 @@ if (!Number.isInteger(lockWaitMs) || lockWaitMs < 1)
   throw new ConfigError('OUTBOX_REAP_LOCK_WAIT_MS', 'must be a positive integer');
 
 const logger = new Logger();
-const metrics = new Metrics({ namespace: 'Holdline' });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 const db = lazy(sqlClientFromEnv);
 
 /** EventBridge schedule → one reaper run. Throws (so the run shows as an error) only if the SQL fails. */

@@ -8,7 +8,7 @@ import { pendingOrdersBefore, requestPayment, transitionOrder } from '../orders/
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import { requireEnv } from '../shared/env.ts';
 import { lazy } from '../shared/lazy.ts';
-import { metricNames } from '../shared/metric-names.ts';
+import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
 import { lookUpCharge } from './gateway-lookup.ts';
 import { type ReconcileSummary, reconcile } from './reconcile.ts';
 
@@ -24,7 +24,7 @@ const settings = {
   reserveMs: 15_000,
 };
 const logger = new Logger();
-const metrics = new Metrics({ namespace: 'Holdline' });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 const db = lazy(sqlClientFromEnv);
 
 /**

@@ -12,6 +12,7 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import { boundedAwsClient } from '../shared/aws-client.ts';
+import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { queueUrlsFromEnv } from './config.ts';
 import { deliver } from './deliver.ts';
@@ -25,7 +26,7 @@ const queueUrls = queueUrlsFromEnv();
 const sqs = new SQSClient(boundedAwsClient);
 const logger = new Logger();
 // The CDK function sets POWERTOOLS_SERVICE_NAME (the `service` dimension) but no metrics namespace.
-const metrics = new Metrics({ namespace: 'Holdline' });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 const processor = new BatchProcessor(EventType.KinesisDataStreams);
 /** An SQS outage of seconds is waited out inside the invocation (10 s kept for the rest of the batch). */
 const outageWait = (context: Context) => ({

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import {
@@ -33,7 +34,7 @@ function requireEnv(name: string): string {
 function routerIds(template: CfnTemplate) {
   const resources = Object.entries(template.Resources ?? {});
   const routerFn = resources.find(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['holdline:entry'] === ROUTER_ENTRY,
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA] === ROUTER_ENTRY,
   )?.[0];
   if (routerFn === undefined) throw new Error(`no function with entry ${ROUTER_ENTRY} in the template`);
   const mappings = resources.filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping');

@@ -1,18 +1,19 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { CONSUMERS, type ConsumerName } from '../shared/consumers.ts';
 import { type OrderEventMessage, orderEventAttributes } from '../shared/order-event-message.ts';
 import { UnroutableEventError } from './errors.ts';
 
 /** The consumers the router can send to; each has one FIFO queue (`QUEUE_URL_<NAME>`). */
-export const consumers = ['payment', 'inventory', 'notification'] as const;
-export type Consumer = (typeof consumers)[number];
+export const consumers = CONSUMERS;
+export type Consumer = ConsumerName;
 
 /**
  * Which consumers get each event type. A type missing here fails its record (UnroutableEventError) rather than
  * being dropped: a producer that ships a new event before the router knows it must be noticed, and the record
  * can be replayed from the stream once the route exists.
  */
-export const routes: ReadonlyMap<string, readonly Consumer[]> = new Map([
-  ['OrderPlaced', ['payment', 'inventory', 'notification']],
+export const routes: ReadonlyMap<string, readonly Consumer[]> = new Map<string, readonly Consumer[]>([
+  ['OrderPlaced', CONSUMERS], // every consumer acts on a new order
   // The reconciler asking again for the payment of an order with no charge: payment alone acts on it.
   ['OrderPaymentRequested', ['payment']],
   // Results of payment: the customer hears about them; nothing else acts on them yet.

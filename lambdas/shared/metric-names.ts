@@ -1,7 +1,11 @@
 /**
  * Metric names that both a function (which publishes them) and the stack (which alarms on them) use, defined
- * once. Namespace `Holdline`.
+ * once.
  */
+
+/** The CloudWatch namespace of every metric Holdline publishes. */
+export const METRIC_NAMESPACE = 'Holdline';
+
 export const metricNames = {
   /** 1 while a consumer's circuit breaker is open (a dependency is down), else 0; dimension `Consumer`. */
   dependencyDown: 'DependencyDown',

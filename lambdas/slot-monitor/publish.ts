@@ -1,8 +1,6 @@
 import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import type { MetricDatum } from './slot-health.ts';
-
-/** The agreed namespace of Holdline's own metrics. */
-export const NAMESPACE = 'Holdline';
 
 /** PutMetricData in batches of 20 datums (well under the API's limit), all stamped with `at`. */
 export async function publishMetrics(
@@ -13,7 +11,7 @@ export async function publishMetrics(
   for (let i = 0; i < data.length; i += 20) {
     await cw.send(
       new PutMetricDataCommand({
-        Namespace: NAMESPACE,
+        Namespace: METRIC_NAMESPACE,
         MetricData: data.slice(i, i + 20).map((d) => ({
           MetricName: d.name,
           Value: d.value,

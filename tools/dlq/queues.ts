@@ -1,10 +1,11 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access.ts';
+import { CONSUMERS, type ConsumerName, queueOutputId } from '../../lambdas/shared/consumers.ts';
 import { type LocalCloudRecord, readLocalCloudRecord } from '../local-cloud-record.ts';
 
 /** The consumers whose queues the tool knows by name (the stack's `<Name>QueueUrl` / `<Name>DlqUrl` outputs). */
-export const consumerNames = ['payment', 'inventory', 'notification'] as const;
-export type ConsumerName = (typeof consumerNames)[number];
+export const consumerNames = CONSUMERS;
+export type { ConsumerName };
 
 /** The CDK stack name (`cdk/lib/holdline-app.ts` STACK_NAME; not imported, to keep the CDK out of this CLI). */
 export const defaultStackName = 'Holdline';
@@ -22,8 +23,7 @@ export type OutputsSource =
   | { kind: 'local'; aws: AwsAccess; outputs: Record<string, string> | undefined }
   | { kind: 'aws'; aws: AwsAccess; stackName: string };
 
-const outputKey = (consumer: ConsumerName, kind: 'Queue' | 'Dlq') =>
-  `${consumer[0]!.toUpperCase()}${consumer.slice(1)}${kind}Url`;
+const outputKey = queueOutputId;
 
 /** The DLQ and source queue of `consumer` from a map of stack outputs. */
 export function pairFromOutputs(consumer: ConsumerName, outputs: Record<string, string>): QueuePair {

@@ -7,11 +7,10 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { alarmThresholds } from '../alarm-thresholds.ts';
 import { config } from '../config.ts';
+import { ENTRY_METADATA, HANDLER_METADATA } from '../entry-metadata.ts';
 import { fromRepoRoot, repoRelative, repoRoot } from '../paths.ts';
 
 /** Metadata keys on `AWS::Lambda::Function` that the local Lambda runtime reads to find the source to run. */
-export const ENTRY_METADATA = 'holdline:entry';
-export const HANDLER_METADATA = 'holdline:handler';
 
 // ESM bundles lose `require`; some dependencies still call it for Node built-ins.
 const REQUIRE_BANNER =
@@ -122,3 +121,5 @@ export class HoldlineFunction extends NodejsFunction {
     );
   }
 }
+
+export { ENTRY_METADATA, HANDLER_METADATA };

@@ -12,9 +12,9 @@ import {
 import type { DatabaseInstance } from 'aws-cdk-lib/aws-rds';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../../lambdas/shared/metric-names.ts';
 import { type AlarmThresholds, alarmThresholds, capBytes } from '../alarm-thresholds.ts';
 import { rdsMetric, slotMetric } from './slot-guard-alarms.ts';
-import { HOLDLINE_NAMESPACE } from './slot-monitor.ts';
 
 export interface OnCallDashboardProps {
   slotNames: readonly string[];
@@ -85,7 +85,7 @@ export class OnCallDashboard extends Construct {
         left: props.consumers.map(
           (c) =>
             new Metric({
-              namespace: HOLDLINE_NAMESPACE,
+              namespace: METRIC_NAMESPACE,
               metricName: 'EndToEndLatency',
               dimensionsMap: { Consumer: c },
               period: MINUTE,

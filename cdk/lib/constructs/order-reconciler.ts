@@ -3,7 +3,7 @@ import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { metricNames } from '../../../lambdas/shared/metric-names.ts';
+import { METRIC_NAMESPACE, metricNames } from '../../../lambdas/shared/metric-names.ts';
 import { alarmThresholds } from '../alarm-thresholds.ts';
 import { config } from '../config.ts';
 import type { HoldlineDatabase } from './database.ts';
@@ -52,7 +52,7 @@ export class OrderReconciler extends Construct {
     this.notDrainingAlarm = new Alarm(this, 'StuckNotDraining', {
       alarmDescription: `Orders stuck in pending for ${window.toMinutes()} min without draining — runbook: docs/runbooks/stranded-orders.md`,
       metric: new Metric({
-        namespace: 'Holdline',
+        namespace: METRIC_NAMESPACE,
         metricName: metricNames.reconcileStuck,
         dimensionsMap: { service: 'reconcile' },
         statistic: Stats.MINIMUM,

@@ -1,7 +1,7 @@
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { metricNames } from '../../../lambdas/shared/metric-names.ts';
+import { METRIC_NAMESPACE, metricNames } from '../../../lambdas/shared/metric-names.ts';
 import { alarmThresholds } from '../alarm-thresholds.ts';
 import { config, consumerRetryBudget, consumerVisibilityTimeout } from '../config.ts';
 import { fifoQueueSource } from '../event-sources.ts';
@@ -79,7 +79,7 @@ export class QueueConsumer extends Construct {
     this.dependencyDownAlarm = new Alarm(this, 'DependencyDown', {
       alarmDescription: `${props.name} consumer: a dependency is unavailable (circuit breaker open) — runbook: docs/runbooks/dependency-down.md`,
       metric: new Metric({
-        namespace: 'Holdline',
+        namespace: METRIC_NAMESPACE,
         metricName: metricNames.dependencyDown,
         dimensionsMap: { Consumer: props.name },
         statistic: Stats.MAXIMUM,

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { SEQUENCE_ANOMALIES_METRIC } from '../../../lambdas/consumers/sequence-order.ts';
-import { HOLDLINE_NAMESPACE } from './slot-monitor.ts';
+import { METRIC_NAMESPACE } from '../../../lambdas/shared/metric-names.ts';
 
 /**
  * Alarms on the first skipped or out-of-order sequence a consumer sees (lambdas/consumers/sequence-guard.ts):
@@ -12,7 +12,7 @@ export function sequenceAnomalyAlarm(scope: Construct, id: string, consumer: str
   return new Alarm(scope, id, {
     alarmDescription: `${consumer} consumer applied an event out of per-order sequence (skipped or older); see its log line "sequence …: applied anyway" for both sequences (runbook: docs/runbooks/sequence-anomaly.md).`,
     metric: new Metric({
-      namespace: HOLDLINE_NAMESPACE,
+      namespace: METRIC_NAMESPACE,
       metricName: SEQUENCE_ANOMALIES_METRIC,
       dimensionsMap: { Consumer: consumer },
       period: Duration.minutes(1),

@@ -10,9 +10,9 @@ import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { CfnDBInstance, DatabaseInstance } from 'aws-cdk-lib/aws-rds';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../../lambdas/shared/metric-names.ts';
 import { type AlarmThresholds, alarmThresholds, capBytes } from '../alarm-thresholds.ts';
 import type { OnCallTopic } from './on-call-topic.ts';
-import { HOLDLINE_NAMESPACE } from './slot-monitor.ts';
 
 /** `page`: wakes someone up. `warn`: goes to the same topic, named so a subscriber can route it to a channel. */
 export type Severity = 'page' | 'warn';
@@ -151,7 +151,7 @@ export class SlotGuardAlarms extends Construct {
     for (const consumer of props.consumers)
       this.add(`${consumer}-end-to-end-latency`, 'warn', {
         metric: new Metric({
-          namespace: HOLDLINE_NAMESPACE,
+          namespace: METRIC_NAMESPACE,
           metricName: 'EndToEndLatency',
           dimensionsMap: { Consumer: consumer },
           period: MINUTE,
@@ -201,7 +201,7 @@ export function rdsMetric(instance: DatabaseInstance, name: string): Metric {
 /** A `Holdline` namespace metric as the slot monitor publishes it: one datapoint a minute, so Maximum per minute. */
 export function slotMetric(name: string, dimensionsMap: Record<string, string>): Metric {
   return new Metric({
-    namespace: HOLDLINE_NAMESPACE,
+    namespace: METRIC_NAMESPACE,
     metricName: name,
     dimensionsMap,
     period: MINUTE,

@@ -4,11 +4,11 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../../lambdas/shared/metric-names.ts';
 import type { HoldlineDatabase } from './database.ts';
 import { HoldlineFunction } from './holdline-function.ts';
 
 /** Namespace of the metrics Holdline publishes itself (slot monitor, consumers' EMF). */
-export const HOLDLINE_NAMESPACE = 'Holdline';
 
 /**
  * The slot monitor: every minute it reads pg_replication_slots, pg_ls_waldir() and pg_stat_activity and
@@ -36,7 +36,7 @@ export class SlotMonitor extends Construct {
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': HOLDLINE_NAMESPACE } },
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
       }),
     );
     // In the VPC (RDS variant) there is no NAT: PutMetricData needs the CloudWatch monitoring endpoint.

@@ -1,3 +1,6 @@
+import { CONSUMERS } from '../../../lambdas/shared/consumers.ts';
+import { ENTRY_METADATA } from '../entry-metadata.ts';
+
 /**
  * The six hops of an order (write, publish, route, process, quarantine, display), found in the synthesized
  * template and drawn from it. Every element of a hop is located by what the template says (route keys,
@@ -48,7 +51,6 @@ export class HopResourceMissingError extends Error {
   }
 }
 
-const CONSUMERS = ['payment', 'inventory', 'notification'] as const;
 const CAPITAL = { payment: 'Payment', inventory: 'Inventory', notification: 'Notification' } as const;
 
 function refId(value: unknown): string | undefined {
@@ -91,7 +93,7 @@ class Finder {
       hop,
       `Lambda function of ${entry}`,
       'AWS::Lambda::Function',
-      (r) => r.Metadata?.['holdline:entry'] === entry,
+      (r) => r.Metadata?.[ENTRY_METADATA] === entry,
     );
   }
 

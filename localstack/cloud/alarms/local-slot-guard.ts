@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ENTRY_METADATA } from '../../../cdk/lib/entry-metadata.ts';
 import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
 import { resourcesOfType } from '../provision/template.ts';
@@ -20,7 +21,7 @@ export interface LocalSlotGuardOptions {
 export function slotMonitorScheduleIds(template: CfnTemplate): string[] {
   const fnIds = new Set(
     resourcesOfType(template, 'AWS::Lambda::Function')
-      .filter(([, r]) => r.Metadata?.['holdline:entry'] === SLOT_MONITOR_ENTRY)
+      .filter(([, r]) => r.Metadata?.[ENTRY_METADATA] === SLOT_MONITOR_ENTRY)
       .map(([id]) => id),
   );
   return resourcesOfType(template, 'AWS::Events::Rule')

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { ENTRY_METADATA, HANDLER_METADATA } from '../../../cdk/lib/entry-metadata.ts';
 import type { Provisioned } from '../provision/index.ts';
 import { asRecord, type CfnTemplate, resourcesOfType } from '../provision/template.ts';
 import { RuntimeConfigError } from './errors.ts';
@@ -44,12 +45,12 @@ export function readFunctions(
   for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
     const refs = provisioned.resources[logicalId];
     if (refs === undefined) continue; // its Condition was false
-    const entry = resource.Metadata?.['holdline:entry'];
+    const entry = resource.Metadata?.[ENTRY_METADATA];
     if (typeof entry !== 'string') {
       withoutEntry.push(logicalId);
       continue;
     }
-    const handler = resource.Metadata?.['holdline:handler'] ?? 'handler';
+    const handler = resource.Metadata?.[HANDLER_METADATA] ?? 'handler';
     if (typeof handler !== 'string')
       throw new RuntimeConfigError(logicalId, 'holdline:handler must be a string');
     const props = resource.Properties ?? {};

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENTRY_METADATA, HANDLER_METADATA } from '../../../cdk/lib/entry-metadata.ts';
 import type { CfnTemplate, Provisioned, ProvisionedResource } from '../provision/index.ts';
 import { pseudoParameters, resolveValue } from '../provision/index.ts';
 import { CheckpointStore } from './checkpoints.ts';
@@ -33,7 +34,7 @@ const template: CfnTemplate = {
     Changes: { Type: 'AWS::Kinesis::Stream' },
     Worker: {
       Type: 'AWS::Lambda::Function',
-      Metadata: { 'holdline:entry': 'lambdas/worker/handler.ts', 'holdline:handler': 'main' },
+      Metadata: { [ENTRY_METADATA]: 'lambdas/worker/handler.ts', [HANDLER_METADATA]: 'main' },
       Properties: {
         Timeout: 9,
         Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
