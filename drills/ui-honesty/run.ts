@@ -63,13 +63,16 @@ async function drill(
     const panel = await onCallPanel(browser, cloud, 'ui-honesty-oncall');
     shots.oncall = panel.screenshot;
 
-    const { passed, metrics, premature } = judge({
-      submits,
-      observations: seen.observations,
-      dbOrders: seen.rows,
-      settled: seen.settled,
-      onCallConsistent: empty.consistent && panel.consistent,
-    });
+    const { passed, metrics, premature } = judge(
+      {
+        submits,
+        observations: seen.observations,
+        dbOrders: seen.rows,
+        settled: seen.settled,
+        onCallConsistent: empty.consistent && panel.consistent,
+      },
+      ctx.quick ? 'report' : 'gate',
+    );
     const report: Report = {
       drill: 'ui-honesty',
       passed,

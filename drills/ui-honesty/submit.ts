@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
-import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
-import { waitFor } from '../kit/drill-cloud.ts';
+import { functionIdByEntry, waitFor } from '../kit/drill-cloud.ts';
 import { clickAt, clickCount, observations } from './observer.ts';
 
 export interface Submit {
@@ -22,11 +21,7 @@ export interface ViewHold {
 
 export function viewHold(cloud: LocalCloud): ViewHold {
   const resources = cloud.template.Resources ?? {};
-  const fn = Object.entries(resources).find(
-    ([, r]) =>
-      (r.Metadata as Record<string, unknown> | undefined)?.[ENTRY_METADATA] ===
-      'lambdas/order-view/handler.ts',
-  )?.[0];
+  const fn = functionIdByEntry(cloud, 'lambdas/order-view/handler.ts');
   const mapping = Object.entries(resources).find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&

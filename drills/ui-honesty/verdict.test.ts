@@ -70,4 +70,15 @@ describe('ui-honesty verdict', () => {
     seen.submits[1] = submit('b', 250);
     expect(judge(seen)).toMatchObject({ passed: false, metrics: { pendingShownMsP99: 250 } });
   });
+
+  it('in quick mode reports a late p99 against the budget without failing on it', () => {
+    const seen = healthy();
+    seen.submits[1] = submit('b', 250);
+    expect(judge(seen, 'report')).toMatchObject({
+      passed: true,
+      metrics: { pendingShownMsP99: 250, pendingWithinBudget: false, latencyJudged: false },
+    });
+    seen.observations[1] = { id: 'a', status: 'confirmed', t: t0 + 1500 };
+    expect(judge(seen, 'report').passed).toBe(false);
+  });
 });

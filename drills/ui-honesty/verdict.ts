@@ -29,8 +29,11 @@ export interface Seen {
  * row settled, no `confirmed` was shown before Postgres committed it, every refetch fell inside the window and
  * kept the row, no submit made two orders, pending showed within PENDING_BUDGET_MS at p99, the declined order
  * showed "Payment failed", and the on-call panel matched the API.
+ *
+ * `latency: 'report'` (quick mode, inside `npm test`) reports the p99 against its budget without failing on it:
+ * speed is judged by full runs on a quiet machine, never by a timed test sharing two cores with the suite.
  */
-export function judge(seen: Seen) {
+export function judge(seen: Seen, latency: 'gate' | 'report' = 'gate') {
   const { submits, observations } = seen;
   const byId = new Map(seen.dbOrders.map((r) => [r.id, r]));
   const premature = observations
@@ -49,6 +52,7 @@ export function judge(seen: Seen) {
   const lostOnRefetch = submits.filter((s) => s.refetch && !s.refetch.rowKept).length;
   const windowHits = submits.filter((s) => s.refetch && !s.refetch.listHadOrder).length;
   const pendingShownMsP99 = round(percentile(pendingTimes, 99));
+  const pendingWithinBudget = pendingShownMsP99 <= PENDING_BUDGET_MS;
   const passed =
     submits.every((s) => s.orderId !== undefined) &&
     seen.settled &&
@@ -56,7 +60,7 @@ export function judge(seen: Seen) {
     lostOnRefetch === 0 &&
     windowHits === submits.length &&
     duplicateOrders === 0 &&
-    pendingShownMsP99 <= PENDING_BUDGET_MS &&
+    (pendingWithinBudget || latency === 'report') &&
     failedShown &&
     seen.onCallConsistent;
   const metrics = {
@@ -66,6 +70,9 @@ export function judge(seen: Seen) {
     duplicateOrders,
     pendingShownMsP99,
     pendingShownMsMax: round(Math.max(...pendingTimes)),
+    pendingBudgetMs: PENDING_BUDGET_MS,
+    pendingWithinBudget,
+    latencyJudged: latency === 'gate',
     pendingShownAfterLostAnswerMs: lostAnswerShownMs,
     refetchesInsideWindow: windowHits,
     paymentFailureShown: failedShown,
