@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import {
+  isAlive,
   type LocalCloudRecord,
   readLocalCloudRecord,
   removeLocalCloudRecord,
@@ -13,15 +14,6 @@ import { publishCloudRecord } from './cloud-record.ts';
 import { cloudSettings } from './config.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
 import { killGroup } from './lib/process.ts';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const readRecord = (): LocalCloudRecord | undefined => readLocalCloudRecord();
 
@@ -63,7 +55,7 @@ program
         console.log(JSON.stringify(record.endpoints));
         return;
       }
-      if (daemon.exitCode !== null || !alive(daemon.pid ?? 0)) break;
+      if (daemon.exitCode !== null || !isAlive(daemon.pid ?? 0)) break;
       await sleep(250);
     }
     killGroup(daemon.pid, 'SIGTERM');
@@ -84,8 +76,8 @@ program
     }
     process.kill(record.pid, 'SIGTERM');
     const deadline = Date.now() + 60_000;
-    while (alive(record.pid) && Date.now() < deadline) await sleep(200);
-    const left = [record.pid, ...record.children].filter(alive);
+    while (isAlive(record.pid) && Date.now() < deadline) await sleep(200);
+    const left = [record.pid, ...record.children].filter(isAlive);
     for (const pid of left) killGroup(pid, 'SIGKILL');
     removeLocalCloudRecord();
     console.log(

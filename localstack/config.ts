@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { AwsAccess } from '../lambdas/shared/aws-access.ts';
 import { logDir, stateDir } from './lib/paths.ts';
 

@@ -30,7 +30,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const localCloudRecordFile = (env: NodeJS.ProcessEnv = process.env) =>
   join(env.HOLDLINE_STATE_DIR ?? join(repoRoot, '.holdline'), 'cloud.json');
 
-const alive = (pid: number) => {
+/** Whether a process with this pid is running (signal 0 checks without sending). */
+export const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -43,7 +44,7 @@ const alive = (pid: number) => {
 export function readLocalCloudRecord(file = localCloudRecordFile()): LocalCloudRecord | undefined {
   if (!existsSync(file)) return undefined;
   const record = localCloudRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  return alive(record.pid) ? record : undefined;
+  return isAlive(record.pid) ? record : undefined;
 }
 
 export function writeLocalCloudRecord(record: LocalCloudRecord, file = localCloudRecordFile()): void {

@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { peek, queueDepth } from '../../tools/dlq/dlq.ts';
-import { output } from '../kit/drill-cloud.ts';
 import type { FaultRecord } from '../kit/faults.ts';
 import type { AcceptedOrder } from '../kit/load.ts';
 import { type Evidence, lostEvents, type OutboxEvent, terminalStates } from './invariants.ts';

@@ -118,13 +118,6 @@ export async function waitFor<T>(
   return undefined;
 }
 
-/** The value of a stack output, or a clear error. */
-export function output(cloud: LocalCloud, name: string): string {
-  const value = cloud.provisioned.outputs[name];
-  if (!value) throw new Error(`stack output ${name} is missing`);
-  return value;
-}
-
 /** Logical id of the function whose `holdline:entry` is `entry`. */
 export function functionIdByEntry(cloud: LocalCloud, entry: string): string {
   const found = Object.entries(cloud.template.Resources ?? {}).find(

@@ -10,7 +10,7 @@ import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import { functionIdByEntry, functionLogLines, output, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
+import { functionIdByEntry, functionLogLines, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 
 /**
@@ -50,8 +50,8 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       await db.connect();
       try {
         const api = apiClient(cloud.endpoints.api, 'drill-late-duplicate');
-        const queueUrl = output(cloud, 'PaymentQueueUrl');
-        const table = output(cloud, 'IdempotencyTableName');
+        const queueUrl = cloud.output('PaymentQueueUrl');
+        const table = cloud.output('IdempotencyTableName');
         const paymentId = functionIdByEntry(cloud, PAYMENT_ENTRY);
         const logFile = join(cloud.endpoints.logs, `lambda-${paymentId}.log`);
 

@@ -6,7 +6,7 @@ import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access
 import { markerName } from '../../lambdas/shared/crash-points.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import { functionIdByEntry, functionLogLines, output, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
+import { functionIdByEntry, functionLogLines, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import { fastConsumers } from '../kit/fast-consumers.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 

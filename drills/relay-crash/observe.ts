@@ -3,7 +3,7 @@ import pg from 'pg';
 import { readStreamUntil } from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { RunContext } from '../kit/context.ts';
-import { output, waitFor } from '../kit/drill-cloud.ts';
+import { waitFor } from '../kit/drill-cloud.ts';
 import { type EventRow, effectLogs, effects, eventIdOf } from './effects.ts';
 
 /**

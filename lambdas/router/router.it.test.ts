@@ -16,19 +16,13 @@ import {
 import { type Runtime, startRuntime } from '../../localstack/cloud/runtime/index.ts';
 import { logDir } from '../../localstack/lib/paths.ts';
 import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
+import { CONSUMERS, type ConsumerName, queueOutputId } from '../shared/consumers.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
 import { serializeOutboxRecord } from './envelope.ts';
 import { heartbeat } from './fixtures/debezium-records.ts';
 import { anOrderEvent } from './fixtures/records.ts';
 
 const ROUTER_ENTRY = 'lambdas/router/handler.ts';
-const consumerOutputs = ['PaymentQueueUrl', 'InventoryQueueUrl', 'NotificationQueueUrl'] as const;
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run through vitest (localstack/test/global-setup.ts)`);
-  return value;
-}
 
 /** Logical ids of the router function and of every event-source mapping, split into the router's and the rest. */
 function routerIds(template: CfnTemplate) {
@@ -65,7 +59,7 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
   let routerMapping: string;
   let routerFn: string;
   let streamName: string;
-  let queues: Record<(typeof consumerOutputs)[number], string>;
+  let queues: Record<ConsumerName, string>;
   /** Everything each consumer queue delivered over the whole file (messages are deleted once read). */
   const delivered = new Map<string, Received[]>();
 
@@ -153,11 +147,10 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
       stackName: `router-it-${Date.now().toString(36)}`,
     });
     streamName = output('OrderEventsStreamName');
-    queues = {
-      PaymentQueueUrl: output('PaymentQueueUrl'),
-      InventoryQueueUrl: output('InventoryQueueUrl'),
-      NotificationQueueUrl: output('NotificationQueueUrl'),
-    };
+    queues = Object.fromEntries(CONSUMERS.map((c) => [c, output(queueOutputId(c, 'Queue'))])) as Record<
+      ConsumerName,
+      string
+    >;
     stateDir = mkdtempSync(join(tmpdir(), 'holdline-router-it-'));
     const ids = routerIds(template);
     routerFn = ids.routerFn;

@@ -1,13 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OutputId } from '../../cdk/lib/outputs.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
-import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access.ts';
+import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { freePort } from '../lib/process.ts';
 import { fallback, selection } from '../processes/emulators/selection.ts';
 import { type RunningEmulators, startEmulators } from '../processes/emulators/start.ts';
@@ -29,7 +24,7 @@ import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { MissingOutputError } from './errors.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
-import { kinesisClient } from './provision/clients.ts';
+import { type AwsClients, createClients } from './provision/clients.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, startRuntime } from './runtime/index.ts';
 
@@ -336,32 +331,17 @@ export function queueMappingIds(template: CfnTemplate): string[] {
     .map(([id]) => id);
 }
 
-/** The SDK clients drills and tests use, for one cloud. */
-export interface CloudClients {
-  sqs: SQSClient;
-  sns: SNSClient;
-  kinesis: KinesisClient;
-  dynamodb: DynamoDBClient;
-  cloudwatch: CloudWatchClient;
-}
+/** The SDK clients drills and tests use, for one cloud; `stop` destroys them. */
+export type CloudClients = Omit<AwsClients, 'destroy'>;
 
 function lazyClients(access: AwsAccess): { get(): CloudClients; destroy(): void } {
-  let made: CloudClients | undefined;
+  let made: AwsClients | undefined;
   return {
     get: () => {
-      const config = awsClientConfig(access);
-      made ??= {
-        sqs: new SQSClient(config),
-        sns: new SNSClient(config),
-        kinesis: kinesisClient(access),
-        dynamodb: new DynamoDBClient(config),
-        cloudwatch: new CloudWatchClient(config),
-      };
+      made ??= createClients(access);
       return made;
     },
-    destroy: () => {
-      for (const client of Object.values(made ?? {})) client.destroy();
-    },
+    destroy: () => made?.destroy(),
   };
 }
 

@@ -23,13 +23,11 @@ export type OutputsSource =
   | { kind: 'local'; aws: AwsAccess; outputs: Record<string, string> | undefined }
   | { kind: 'aws'; aws: AwsAccess; stackName: string };
 
-const outputKey = queueOutputId;
-
 /** The DLQ and source queue of `consumer` from a map of stack outputs. */
 export function pairFromOutputs(consumer: ConsumerName, outputs: Record<string, string>): QueuePair {
-  const dlqUrl = outputs[outputKey(consumer, 'Dlq')];
-  const sourceUrl = outputs[outputKey(consumer, 'Queue')];
-  if (!dlqUrl || !sourceUrl) throw new Error(`the stack outputs have no ${outputKey(consumer, 'Dlq')}`);
+  const dlqUrl = outputs[queueOutputId(consumer, 'Dlq')];
+  const sourceUrl = outputs[queueOutputId(consumer, 'Queue')];
+  if (!dlqUrl || !sourceUrl) throw new Error(`the stack outputs have no ${queueOutputId(consumer, 'Dlq')}`);
   return { consumer, dlqUrl, sourceUrl };
 }
 

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -5,12 +6,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 
-/** The SDK clients provisioning and the runtime use, all pointed at one cloud (an emulator, LocalStack or AWS). */
+/** The SDK clients provisioning, the runtime, drills and tests use, all pointed at one cloud (an emulator, LocalStack or AWS). */
 export interface AwsClients {
   sqs: SQSClient;
   sns: SNSClient;
   kinesis: KinesisClient;
   dynamodb: DynamoDBClient;
+  cloudwatch: CloudWatchClient;
   destroy(): void;
 }
 
@@ -21,6 +23,7 @@ export function createClients(access: AwsAccess): AwsClients {
     sns: new SNSClient(config),
     kinesis: kinesisClient(access),
     dynamodb: new DynamoDBClient(config),
+    cloudwatch: new CloudWatchClient(config),
   };
   return {
     ...clients,
