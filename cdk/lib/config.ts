@@ -36,9 +36,6 @@ export interface HoldlineConfig {
   sqsBatchSize: number;
   /** Kinesis→Lambda batch size. Default 100: the AWS default; bisect narrows a failure in ≤7 halvings. */
   kinesisBatchSize: number;
-  /** Retries of a failed Kinesis batch before its pointer goes to the on-failure queue. Default 10 (AWS default
-   *  is −1, retry until the record expires, which lets one bad record block its shard for the whole retention). */
-  kinesisRetryAttempts: number;
   /** Split a failing Kinesis batch in two and retry each half. Default true: isolates the bad record. */
   kinesisBisectOnError: boolean;
   /** Concurrent batches per shard. Default 1: >1 keeps per-key order but reorders across keys; 1 is easiest to reason about. */
@@ -62,7 +59,7 @@ export interface HoldlineConfig {
   /** API Lambda timeout. Default 10 s: below API Gateway's 30 s integration limit so errors are ours, not a 503. */
   apiTimeout: Duration;
   /** How long a processed event id is remembered. Default 24 h: longer than any redelivery path (a message
-   *  waits at most the 6 h outage budget; 10 Kinesis retries), so a late duplicate still hits the record. */
+   *  or a stream record waits at most the 6 h outage budget), so a late duplicate still hits the record. */
   idempotencyTtl: Duration;
   /** PostgreSQL major version, matching the local server. Default 17. */
   postgresMajorVersion: '17';
@@ -126,7 +123,6 @@ export const config: HoldlineConfig = {
   dlqRetention: Duration.days(14),
   sqsBatchSize: 10,
   kinesisBatchSize: 100,
-  kinesisRetryAttempts: 10,
   kinesisBisectOnError: true,
   kinesisParallelizationFactor: 1,
   shardCount: 1,

@@ -7,7 +7,9 @@ import { config } from './config.ts';
 
 /**
  * The one way a Lambda reads a CDC stream: from the oldest record, one batch per shard at a time, failures
- * narrowed by bisect and partial-batch responses, and after the retries a pointer to `onFailure`.
+ * narrowed by bisect and partial-batch responses. A failed record is retried until it is older than the outage
+ * budget, then its pointer goes to `onFailure`. Only a dependency outage fails a record: the readers quarantine
+ * a record that can never succeed themselves (lambdas/shared/stream-quarantine.ts), so it does not hold the shard.
  */
 export function kinesisSource(stream: IStream, onFailure: IQueue): KinesisEventSource {
   return new KinesisEventSource(stream, {
@@ -18,7 +20,9 @@ export function kinesisSource(stream: IStream, onFailure: IQueue): KinesisEventS
     maxBatchingWindow: Duration.seconds(0),
     bisectBatchOnError: config.kinesisBisectOnError,
     reportBatchItemFailures: true,
-    retryAttempts: config.kinesisRetryAttempts,
+    // No retry count (CloudFormation's default, −1: until the record expires): the record's age is the budget,
+    // the same 6 h a consumer message may wait out an outage.
+    maxRecordAge: config.outageBudget,
     parallelizationFactor: config.kinesisParallelizationFactor,
     onFailure: new SqsDlq(onFailure),
   });

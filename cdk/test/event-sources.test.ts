@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../lib/config.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
 
 describe('event-source mappings', () => {
@@ -50,15 +51,31 @@ describe('event-source mappings', () => {
       expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
     });
 
-    it('narrows a failing batch by bisecting and by partial-batch responses, 10 retries at most', () => {
+    it('narrows a failing batch by bisecting and by partial-batch responses', () => {
       expect(mappingFor(entry)).toMatchObject({
         BatchSize: 100,
         MaximumBatchingWindowInSeconds: 0,
         BisectBatchOnFunctionError: true,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        MaximumRetryAttempts: 10,
         ParallelizationFactor: 1,
       });
+    });
+
+    it('retries a failed record for the outage budget, not a count, and the stream keeps it longer', () => {
+      const mapping = mappingFor(entry);
+      // No count: CloudFormation's default is −1, retry until the record's age limit.
+      expect(mapping.MaximumRetryAttempts).toBeUndefined();
+      expect(mapping.MaximumRecordAgeInSeconds).toBe(config.outageBudget.toSeconds());
+      const stream = template.toJSON().Resources[streamOfOutput(streamOutput)];
+      expect(stream.Properties.RetentionPeriodHours * 3600).toBeGreaterThan(
+        mapping.MaximumRecordAgeInSeconds,
+      );
+    });
+
+    it('can quarantine a record itself: its failure queue URL in the environment, and leave to send there', () => {
+      const [, fn] = functionByEntry(template, entry);
+      const failureQueueId = referencedId(template.toJSON().Outputs[failureOutput].Value);
+      expect(referencedId(fn.Properties.Environment.Variables.FAILURE_QUEUE_URL)).toBe(failureQueueId);
     });
 
     it('sends a pointer to its own on-failure queue after the retries', () => {

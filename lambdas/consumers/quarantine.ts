@@ -1,15 +1,6 @@
 import type { MessageAttributeValue, SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-
-/** The SQS message attributes a quarantined copy carries (agreed names; see docs/runbooks/dlq.md). */
-export const quarantineAttributes = {
-  reason: 'holdline.reason',
-  errorName: 'holdline.errorName',
-  /** ARN of the queue the message failed in: where `npm run dlq -- replay` sends it back. */
-  sourceQueue: 'holdline.sourceQueue',
-  receiveCount: 'holdline.receiveCount',
-  failedAt: 'holdline.failedAt',
-} as const;
+import { quarantineAttributes } from '../shared/quarantine-attributes.ts';
 
 /** SQS allows 10 message attributes; ours take 5, so at most 5 of the original's are carried over. */
 const maxAttributes = 10;

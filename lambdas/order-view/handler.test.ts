@@ -1,3 +1,4 @@
+import { type SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, type PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
@@ -6,6 +7,7 @@ import { heartbeat, insert, remove, update } from './fixtures/debezium-changes.t
 
 // The handler reads its environment at import: set it first, then import.
 vi.stubEnv('ORDER_VIEW_TABLE', 'OrderView');
+vi.stubEnv('FAILURE_QUEUE_URL', 'http://sqs.local/order-view-failures');
 vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'order-view');
 vi.stubEnv('POWERTOOLS_DEV', 'true');
 const { handler } = await import('./handler.ts');
@@ -25,6 +27,7 @@ const invoke = (records: KinesisStreamRecord[]) =>
 
 describe('order-view handler (DynamoDB stubbed)', () => {
   let send: MockInstance;
+  let sqsSend: MockInstance;
   const writtenKeys = () =>
     send.mock.calls.map(([command]) => {
       const { Item } = (command as PutCommand).input;
@@ -33,10 +36,14 @@ describe('order-view handler (DynamoDB stubbed)', () => {
 
   beforeAll(() => {
     send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    sqsSend = vi.spyOn(SQSClient.prototype, 'send');
     vi.spyOn(console, 'error').mockImplementation(() => {});
     vi.spyOn(console, 'info').mockImplementation(() => {});
   });
-  beforeEach(() => send.mockReset().mockResolvedValue({ $metadata: {} }));
+  beforeEach(() => {
+    send.mockReset().mockResolvedValue({ $metadata: {} });
+    sqsSend.mockReset().mockResolvedValue({ MessageId: 'm', $metadata: {} });
+  });
   afterAll(() => {
     vi.restoreAllMocks();
     vi.unstubAllEnvs();
@@ -64,8 +71,36 @@ describe('order-view handler (DynamoDB stubbed)', () => {
     expect(send).toHaveBeenCalledTimes(3);
   });
 
-  it('reports an unreadable record and a write still failing at the end of the invocation as failures', async () => {
+  it('quarantines an unreadable record with its reason and data; the shard moves on', async () => {
     const garbage = kinesisRecord('{"op":"c"}', 'x');
+
+    expect(await invoke([garbage, record(insert)])).toEqual({ batchItemFailures: [] });
+
+    expect(sqsSend).toHaveBeenCalledTimes(1);
+    const { input } = sqsSend.mock.calls[0]![0] as SendMessageCommand;
+    expect(input.QueueUrl).toBe('http://sqs.local/order-view-failures');
+    expect(JSON.parse(input.MessageBody!)).toMatchObject({
+      kind: 'quarantined-record',
+      reader: 'order-view',
+      errorName: 'InvalidChangeError',
+      record: { sequenceNumber: garbage.kinesis.sequenceNumber, data: garbage.kinesis.data },
+    });
+    expect(writtenKeys()).toHaveLength(1);
+  });
+
+  it('fails an unreadable record when its quarantine cannot be sent: retried, never dropped', async () => {
+    const garbage = kinesisRecord('{"op":"c"}', 'x');
+    sqsSend.mockRejectedValue(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+
+    const response = await handler(
+      { Records: [garbage, record(insert)] },
+      { ...context, getRemainingTimeInMillis: () => 4_000 },
+    );
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: garbage.kinesis.sequenceNumber }] });
+  });
+
+  it('reports a write still failing at the end of the invocation as a failure, for the mapping to retry', async () => {
     const good = record(insert);
     const throttled = record(update);
     send
@@ -74,15 +109,12 @@ describe('order-view handler (DynamoDB stubbed)', () => {
 
     // 4 s left: less than the 5 s the handler keeps back, so the throttled write is not waited out.
     const response = await handler(
-      { Records: [garbage, good, throttled] },
+      { Records: [good, throttled] },
       { ...context, getRemainingTimeInMillis: () => 4_000 },
     );
 
     expect(response).toEqual({
-      batchItemFailures: [
-        { itemIdentifier: garbage.kinesis.sequenceNumber },
-        { itemIdentifier: throttled.kinesis.sequenceNumber },
-      ],
+      batchItemFailures: [{ itemIdentifier: throttled.kinesis.sequenceNumber }],
     });
   });
 });

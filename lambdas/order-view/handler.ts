@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type {
@@ -15,6 +16,7 @@ import type {
 import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
 import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
+import { quarantinePoison } from '../shared/stream-quarantine.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { dynamoViewStore } from './dynamo-store.ts';
 import { InvalidChangeError } from './errors.ts';
@@ -25,6 +27,8 @@ import { applyChange } from './view-item.ts';
 const tableName = requireEnv('ORDER_VIEW_TABLE');
 // Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
 const store = dynamoViewStore(DynamoDBDocumentClient.from(new DynamoDBClient(boundedAwsClient)), tableName);
+const failureQueueUrl = requireEnv('FAILURE_QUEUE_URL');
+const sqs = new SQSClient(boundedAwsClient);
 const logger = new Logger();
 const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 const processor = new BatchProcessor(EventType.KinesisDataStreams);
@@ -51,13 +55,26 @@ async function projectRecord(record: KinesisStreamRecord): Promise<void> {
   logger.debug('change applied', { sequenceNumber, partitionKey, op: change.op, applied, superseded });
 }
 
+/** A change that can never be applied goes to the failure queue with its reason, and the shard moves on. */
+const projectOrQuarantine = quarantinePoison(projectRecord, {
+  sqs,
+  queueUrl: failureQueueUrl,
+  reader: 'order-view',
+  onQuarantined: (record, error) => {
+    const { sequenceNumber, partitionKey } = record.kinesis;
+    metrics.addMetric('RecordsQuarantined', MetricUnit.Count, 1);
+    logger.error('record quarantined', { sequenceNumber, partitionKey, error });
+  },
+});
+
 /** The one place a failed record is logged, with its position and the typed error's own fields. */
-async function logFailures(record: KinesisStreamRecord): Promise<void> {
+async function logFailures(record: KinesisStreamRecord, context: Context): Promise<void> {
   try {
-    await projectRecord(record);
+    await waitOutOutage(() => projectOrQuarantine(record), outageWait(context));
   } catch (error) {
     const { sequenceNumber, partitionKey } = record.kinesis;
     metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
+    // Only a dependency outage gets here: the mapping retries the record until the outage budget runs out.
     logger.error('record failed; reported as a batch item failure', { sequenceNumber, partitionKey, error });
     throw error;
   }
@@ -65,21 +82,17 @@ async function logFailures(record: KinesisStreamRecord): Promise<void> {
 
 /**
  * Kinesis `OrderChanges` → the DynamoDB order view. Every write is guarded by the change's WAL position, so
- * retries and replays are no-ops; failed records become batch item failures and the mapping does the rest.
+ * retries and replays are no-ops. A change that cannot be applied is quarantined with its reason; one that meets
+ * an unavailable DynamoDB becomes a batch item failure, retried by the mapping until the outage budget runs out.
  */
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) =>
-    processPartialResponse(
-      event,
-      (record: KinesisStreamRecord) => waitOutOutage(() => logFailures(record), outageWait(context)),
-      processor,
-      {
-        context,
-        // One at a time in shard order: an order's changes reach the view oldest first, so the guard only ever
-        // holds back true replays, never a change that arrived early.
-        processInParallel: false,
-      },
-    ),
+    processPartialResponse(event, (record: KinesisStreamRecord) => logFailures(record, context), processor, {
+      context,
+      // One at a time in shard order: an order's changes reach the view oldest first, so the guard only ever
+      // holds back true replays, never a change that arrived early.
+      processInParallel: false,
+    }),
   );

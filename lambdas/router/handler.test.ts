@@ -9,6 +9,7 @@ import { anOrderEvent, kinesisRecord } from './fixtures/records.ts';
 vi.stubEnv('QUEUE_URL_PAYMENT', 'http://sqs.local/payment.fifo');
 vi.stubEnv('QUEUE_URL_INVENTORY', 'http://sqs.local/inventory.fifo');
 vi.stubEnv('QUEUE_URL_NOTIFICATION', 'http://sqs.local/notification.fifo');
+vi.stubEnv('FAILURE_QUEUE_URL', 'http://sqs.local/router-failures');
 vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'router');
 // Dev mode: Powertools logs through the global console (so the test can read it) and metrics stay quiet.
 vi.stubEnv('POWERTOOLS_DEV', 'true');
@@ -35,8 +36,13 @@ describe('router handler (SQS stubbed)', () => {
   let send: MockInstance;
   let errorLog: MockInstance;
   /** Message group of every send, in the order the sends started. */
-  const sentGroups = () =>
-    send.mock.calls.map(([command]) => (command as SendMessageCommand).input.MessageGroupId);
+  const sentGroups = () => consumerSends().map((command) => command.input.MessageGroupId);
+  const commands = () => send.mock.calls.map(([command]) => command as SendMessageCommand);
+  const consumerSends = () => commands().filter((c) => c.input.QueueUrl?.endsWith('.fifo'));
+  const quarantined = () =>
+    commands()
+      .filter((c) => c.input.QueueUrl === 'http://sqs.local/router-failures')
+      .map((c) => JSON.parse(c.input.MessageBody ?? ''));
 
   beforeAll(() => {
     send = vi.spyOn(SQSClient.prototype, 'send');
@@ -85,15 +91,31 @@ describe('router handler (SQS stubbed)', () => {
     expect(sentGroups()).toEqual(records.flatMap((r) => Array(3).fill(r.kinesis.partitionKey)));
   });
 
-  it('reports invalid and unroutable records as item failures and logs why, with the sequence number', async () => {
+  it('quarantines invalid and unroutable records with their data and reason, and logs why', async () => {
     const good = eventRecord();
     const malformed = kinesisRecord('{"eventId":', 'order-x');
     const unknown = eventRecord(anOrderEvent({ eventType: 'OrderTeleported' }));
 
     const response = await invoke([malformed, good, unknown]);
 
-    expect(response).toEqual(failed(malformed, unknown));
+    // Handled, not failed: a record that can never be routed does not hold the shard for the outage budget.
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(sentGroups()).toEqual(Array(3).fill(good.kinesis.partitionKey));
+    expect(quarantined()).toEqual([
+      expect.objectContaining({
+        reader: 'router',
+        errorName: 'InvalidRecordError',
+        record: expect.objectContaining({
+          sequenceNumber: malformed.kinesis.sequenceNumber,
+          data: malformed.kinesis.data,
+        }),
+      }),
+      expect.objectContaining({
+        errorName: 'UnroutableEventError',
+        reason: expect.stringContaining('OrderTeleported'),
+        record: expect.objectContaining({ partitionKey: unknown.kinesis.partitionKey }),
+      }),
+    ]);
     const logged = errorLog.mock.calls.map(([line]) => JSON.parse(String(line)));
     expect(logged).toEqual([
       expect.objectContaining({
@@ -107,17 +129,20 @@ describe('router handler (SQS stubbed)', () => {
     ]);
   });
 
-  it('after a failed send, holds back the same order’s later events but not other orders’', async () => {
+  it('after a send failed by an outage, holds back the same order’s later events but not other orders’', async () => {
     const first = anOrderEvent();
     const a1 = eventRecord(first);
     const b1 = eventRecord();
     const a2 = eventRecord(anOrderEvent({ aggregateId: first.aggregateId, sequence: 2 }));
     send.mockImplementation(async (command: SendMessageCommand) => {
-      if (command.input.MessageDeduplicationId === first.eventId) throw new Error('ThrottlingException');
+      if (command.input.MessageDeduplicationId === first.eventId)
+        throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
       return { $metadata: {} };
     });
 
-    const response = await invoke([a1, b1, a2]);
+    // Under the 10 s the router keeps back: the throttled send is not waited out inside this invocation.
+    const shortOfTime = { ...context, getRemainingTimeInMillis: () => 5_000 };
+    const response = await handler({ Records: [a1, b1, a2] } satisfies KinesisStreamEvent, shortOfTime);
 
     expect(response).toEqual(failed(a1, a2));
     // a2 never reached SQS: the retry (from a1, the lowest failure) sends a1 before it.
@@ -127,7 +152,29 @@ describe('router handler (SQS stubbed)', () => {
     ]);
   });
 
-  it('fails the invocation when every record fails, so the mapping bisects', async () => {
-    await expect(invoke([kinesisRecord('nope', 'order-x')])).rejects.toThrow(/All records failed/);
+  it('fails a record whose quarantine cannot be sent, so it is retried rather than lost', async () => {
+    const malformed = kinesisRecord('nope', 'order-x');
+    const good = eventRecord();
+    send.mockImplementation(async (command: SendMessageCommand) => {
+      if (command.input.QueueUrl === 'http://sqs.local/router-failures')
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      return { $metadata: {} };
+    });
+
+    // Under the 10 s the router keeps back: the refused send is not waited out inside this invocation.
+    const shortOfTime = { ...context, getRemainingTimeInMillis: () => 5_000 };
+    const response = await handler({ Records: [malformed, good] } satisfies KinesisStreamEvent, shortOfTime);
+
+    expect(response).toEqual(failed(malformed));
+    expect(sentGroups()).toEqual(Array(3).fill(good.kinesis.partitionKey));
+  });
+
+  it('fails the invocation when every record meets an outage, so the mapping bisects', async () => {
+    send.mockRejectedValue(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    const shortOfTime = { ...context, getRemainingTimeInMillis: () => 5_000 };
+
+    await expect(
+      handler({ Records: [eventRecord()] } satisfies KinesisStreamEvent, shortOfTime),
+    ).rejects.toThrow(/All records failed/);
   });
 });

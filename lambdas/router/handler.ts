@@ -12,7 +12,9 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import { boundedAwsClient } from '../shared/aws-client.ts';
+import { requireEnv } from '../shared/env.ts';
 import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
+import { quarantinePoison } from '../shared/stream-quarantine.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { queueUrlsFromEnv } from './config.ts';
 import { deliver } from './deliver.ts';
@@ -22,6 +24,7 @@ import { planRecord } from './plan.ts';
 
 // Module scope: read once per cold start; a missing queue URL fails the cold start (ConfigError).
 const queueUrls = queueUrlsFromEnv();
+const failureQueueUrl = requireEnv('FAILURE_QUEUE_URL');
 // Endpoint and region from the environment: AWS_ENDPOINT_URL points it at the local emulator.
 const sqs = new SQSClient(boundedAwsClient);
 const logger = new Logger();
@@ -46,6 +49,20 @@ async function routeRecord(record: KinesisStreamRecord, context: Context): Promi
   metrics.addMetric('EventsRouted', MetricUnit.Count, 1);
 }
 
+/** A record that can never be routed goes to the failure queue with its reason, and the shard moves on. */
+const quarantined = (handle: (record: KinesisStreamRecord) => Promise<void>) =>
+  quarantinePoison(handle, {
+    sqs,
+    queueUrl: failureQueueUrl,
+    reader: 'router',
+    onQuarantined: (record, error) => {
+      const { sequenceNumber, partitionKey } = record.kinesis;
+      metrics.addMetric('RecordsQuarantined', MetricUnit.Count, 1);
+      // The typed error's own fields (reason, eventId, eventType) and its cause are logged with it.
+      logger.error('record quarantined', { sequenceNumber, partitionKey, error });
+    },
+  });
+
 /** The one place a failed record is logged: its position, then the typed error with its own fields. */
 function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
   return async (record: KinesisStreamRecord): Promise<void> => {
@@ -58,7 +75,7 @@ function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
         logger.warn('record held back behind a failed record of its order', { sequenceNumber, partitionKey });
       } else {
         metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
-        // The typed error's own fields (reason, eventId, eventType, consumers) and its cause are logged with it.
+        // Only a dependency outage gets here: the mapping retries the record until the outage budget runs out.
         logger.error('record failed; reported as a batch item failure', {
           sequenceNumber,
           partitionKey,
@@ -71,8 +88,9 @@ function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
 }
 
 /**
- * Kinesis `OrderEvents` → the consumers' FIFO queues. Failed records become batch item failures; the mapping
- * (ReportBatchItemFailures, bisect, retries, on-failure queue) does the rest.
+ * Kinesis `OrderEvents` → the consumers' FIFO queues. A record that cannot be routed is quarantined with its
+ * reason; one whose queues are unavailable becomes a batch item failure, and the mapping (ReportBatchItemFailures,
+ * retries until the record is older than the outage budget, then a pointer in the on-failure queue) does the rest.
  */
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -80,7 +98,7 @@ export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse, Err
   .handler(async (event, context) =>
     processPartialResponse(
       event,
-      logFailures(holdBehindFailures((r) => routeRecord(r, context))),
+      logFailures(holdBehindFailures(quarantined((r) => routeRecord(r, context)))),
       processor,
       {
         context,

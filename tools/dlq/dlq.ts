@@ -9,7 +9,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { quarantineAttributes } from '../../lambdas/consumers/quarantine.ts';
+import { quarantineAttributes } from '../../lambdas/shared/quarantine-attributes.ts';
 
 type Sqs = Pick<SQSClient, 'send'>;
 

@@ -25,8 +25,13 @@ export class OrderViewProjection extends Construct {
       entry: 'lambdas/order-view/handler.ts',
       serviceName: 'order-view',
       timeout: config.orderViewTimeout,
-      environment: { ORDER_VIEW_TABLE: this.table.tableName },
+      environment: {
+        ORDER_VIEW_TABLE: this.table.tableName,
+        FAILURE_QUEUE_URL: this.failures.queue.queueUrl,
+      },
     });
+    // The projection quarantines a change it can never apply (with its data and reason) into its failure queue.
+    this.failures.queue.grantSendMessages(this.handler);
     this.table.grantReadWriteData(this.handler);
     Validations.of(this.handler).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement)}.Arn>/index/*]`,

@@ -32,8 +32,11 @@ export class OutboxRouter extends Construct {
         QUEUE_URL_PAYMENT: props.payment.queues.queue.queueUrl,
         QUEUE_URL_INVENTORY: props.inventory.queues.queue.queueUrl,
         QUEUE_URL_NOTIFICATION: props.notification.queues.queue.queueUrl,
+        FAILURE_QUEUE_URL: this.failures.queue.queueUrl,
       },
     });
+    // The router quarantines a record it can never route (with its data and reason) into its failure queue.
+    this.failures.queue.grantSendMessages(this.handler);
     for (const consumer of [props.payment, props.inventory, props.notification]) {
       consumer.queues.queue.grantSendMessages(this.handler);
     }

@@ -220,7 +220,7 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
       'route_mapping',
       routerMapping,
       `ESM batch ${rm.BatchSize}, bisect ${rm.BisectBatchOnFunctionError ? 'on' : 'off'}, ` +
-        `${rm.MaximumRetryAttempts} retries, ${rm.ParallelizationFactor ?? 1}/shard`,
+        `${retriesLabel(rm)}, ${rm.ParallelizationFactor ?? 1}/shard`,
     ),
     located('route_router', router, 'router λ<br/>group = order id, dedup = event id'),
   ];
@@ -228,7 +228,11 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
   // process + quarantine
   const processHop: Located[] = [];
   const quarantine: Located[] = [
-    located('quarantine_router_failures', routerFailures, 'router on-failure queue<br/>batch pointers'),
+    located(
+      'quarantine_router_failures',
+      routerFailures,
+      'router failure queue<br/>bad records at once, pointers after the budget',
+    ),
   ];
   for (const c of CONSUMERS) {
     const queue = f.output('process', `${CAPITAL[c]}QueueUrl`, 'AWS::SQS::Queue');
@@ -280,7 +284,11 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
   if (refId(viewMapping[1].Properties.DestinationConfig?.OnFailure?.Destination) !== viewFailures[0])
     throw new HopResourceMissingError('quarantine', 'on-failure destination of the order-view mapping');
   quarantine.push(
-    located('quarantine_view_failures', viewFailures, 'order-view on-failure queue<br/>batch pointers'),
+    located(
+      'quarantine_view_failures',
+      viewFailures,
+      'order-view failure queue<br/>bad records at once, pointers after the budget',
+    ),
   );
   const display: Located[] = [
     f.capture('display', 'holdline_orders', 'orders'),
@@ -312,7 +320,7 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
       guarantee:
         'Each event is sent to every consumer queue, in order per order id, with the event id as dedup id.',
       defence:
-        'Bisect on error and partial-batch responses; after the retries a pointer goes to the on-failure queue, never silently dropped.',
+        'A record that can never be routed is quarantined with its data and reason; one that meets an outage is retried (bisect, partial-batch responses) until the outage budget, then its pointer goes to the on-failure queue. Never silently dropped.',
       elements: routeHop,
     },
     {
@@ -326,7 +334,7 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
       name: 'quarantine',
       guarantee: 'A message that keeps failing stops blocking its group and is kept, not lost.',
       defence:
-        'FIFO DLQs after a bounded receive count, kept 14 days for inspection and redrive; on-failure queues hold stream pointers to replay from the stream.',
+        "FIFO DLQs after a bounded receive count, kept 14 days for inspection and redrive; the stream readers' failure queues hold bad records with their reason, and stream pointers to replay from the stream.",
       elements: quarantine,
     },
     {
@@ -409,4 +417,16 @@ export function renderArchitectureDoc(hops: LocatedHop[], variant: string): stri
     ...table,
     '',
   ].join('\n');
+}
+
+/** How long a failed record is retried: a count, or (CloudFormation's default −1) until it reaches an age. */
+function retriesLabel(mapping: {
+  MaximumRetryAttempts?: number;
+  MaximumRecordAgeInSeconds?: number;
+}): string {
+  const age = mapping.MaximumRecordAgeInSeconds;
+  const until = age === undefined || age === -1 ? 'the record expires' : `${age / 3600} h old`;
+  return mapping.MaximumRetryAttempts === undefined || mapping.MaximumRetryAttempts === -1
+    ? `retried until ${until}`
+    : `${mapping.MaximumRetryAttempts} retries`;
 }
