@@ -1,5 +1,6 @@
 import type { Order, PlaceOrder } from '../../lambdas/orders/order.ts';
 import { devAuthHeaders } from '../../localstack/stand-ins/auth/dev-token.ts';
+import { parseRetryAfter } from '../../web/src/retry-policy.ts';
 import { ApiError } from './errors.ts';
 
 /** A new order as a customer sends it: the customer is the token's (the API refuses a body naming another). */
@@ -68,7 +69,10 @@ export function apiClient(apiUrl: string, customerId: string, options: ApiClient
     } catch (error) {
       throw new ApiError(request, 0, '', { cause: error });
     }
-    if (!response.ok) throw new ApiError(request, response.status, text);
+    if (!response.ok)
+      throw new ApiError(request, response.status, text, {
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      });
     return { status: response.status, body: JSON.parse(text) as T };
   };
   return {

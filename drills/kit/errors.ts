@@ -17,7 +17,7 @@ export class ApiError extends Error {
     readonly request: string,
     readonly status: number,
     readonly body: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number },
   ) {
     super(
       status === 0
@@ -25,5 +25,8 @@ export class ApiError extends Error {
         : `${request} answered ${status}: ${body}`,
       options,
     );
+    this.retryAfterMs = options?.retryAfterMs;
   }
+  /** The answer's Retry-After in ms (a 503 while the order store is down), when it had one. */
+  readonly retryAfterMs: number | undefined;
 }

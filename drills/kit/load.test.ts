@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type Attempt, openLoop, sendOffsets } from './load.ts';
+import { type Attempt, openLoop, sendOffsets, webUiRetry } from './load.ts';
 
-const noPause = { retries: 4, delayMs: () => 0 };
+/** The web UI's decisions, without its pauses. */
+const noPause = { shouldRetry: webUiRetry.shouldRetry, delayMs: () => 0 };
 
 describe('open-loop load', () => {
   it('spaces sends evenly at the rate for the duration', () => {
@@ -56,5 +57,16 @@ describe('open-loop load', () => {
       place: async () => ({ status: 503 }),
     });
     expect(result).toMatchObject({ offered: 1, accepted: [], refused: [{ lastStatus: 503, attempts: 5 }] });
+  });
+
+  it('keeps retrying a 503 with Retry-After for the UI’s patience, then records it as refused', async () => {
+    const result = await openLoop({
+      ratePerSecond: 1,
+      durationMs: 1000,
+      retry: noPause,
+      place: async () => ({ status: 503, retryAfterMs: 5000 }),
+    });
+    // 30 s of patience at 5 s: five retries after the first attempt, as the page would make.
+    expect(result.refused).toMatchObject([{ lastStatus: 503, attempts: 6 }]);
   });
 });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type FailedAttempt, retryDelayMs, shouldRetry } from '../../web/src/retry-policy.ts';
 import { apiClient } from './api-client.ts';
 import { ApiError } from './errors.ts';
 
-/** One POST's outcome: HTTP status (0 = network error or timeout) and the order id when it was 201 or 200. */
-export interface Attempt {
-  status: number;
+/** One POST's outcome: HTTP status (0 = network error or timeout), the order id when it was 201 or 200, and the
+ *  server's Retry-After when it sent one. */
+export interface Attempt extends FailedAttempt {
   id?: string;
 }
 
@@ -35,20 +36,18 @@ export interface LoadResult {
 }
 
 export interface RetryPolicy {
-  /** Retries after the first attempt. */
-  retries: number;
-  /** Pause before retry `n` (1-based). */
-  delayMs(n: number): number;
+  /** Retry after `failures` failed attempts (1-based), the last of which was `last`? */
+  shouldRetry(failures: number, last: FailedAttempt): boolean;
+  /** Pause before the next attempt. */
+  delayMs(failures: number, last: FailedAttempt): number;
 }
 
 /**
- * The web UI's policy (web/src/OrderForm.tsx): up to 4 retries of a network error or 5xx, 100, 200, 400, 800 ms
- * apart (TanStack Query passes the 0-based failure count to `retryDelay`), always with the SAME Idempotency-Key, so a retry after a lost answer returns the first order.
+ * The web UI's own policy (web/src/retry-policy.ts): network errors and 5xx a few times quickly, a 503 with
+ * Retry-After at the server's pace for a while; never a 4xx. Always with the SAME Idempotency-Key, so a retry
+ * after a lost answer returns the first order.
  */
-export const webUiRetry: RetryPolicy = { retries: 4, delayMs: (n) => Math.min(100 * 2 ** (n - 1), 2000) };
-
-/** The web UI retries network errors (status 0) and 5xx, never a 4xx. */
-export const retryable = (status: number) => status === 0 || status >= 500;
+export const webUiRetry: RetryPolicy = { shouldRetry, delayMs: retryDelayMs };
 
 /** Offsets (ms from the start) of an open-loop load: `ratePerSecond` evenly spaced for `durationMs`. */
 export function sendOffsets(ratePerSecond: number, durationMs: number): number[] {
@@ -73,13 +72,12 @@ export async function openLoop(options: {
   const refused: RefusedOrder[] = [];
   const one = async (i: number, sentAt: number) => {
     const idempotencyKey = randomUUID();
-    let attempt: Attempt = { status: 0 };
-    let attempts = 0;
-    while (attempts <= retry.retries) {
-      if (attempts > 0) await sleep(retry.delayMs(attempts));
-      attempts++;
+    let attempt = await options.place(idempotencyKey, i);
+    let attempts = 1;
+    while (attempt.status !== 201 && attempt.status !== 200 && retry.shouldRetry(attempts, attempt)) {
+      await sleep(retry.delayMs(attempts, attempt));
       attempt = await options.place(idempotencyKey, i);
-      if (!retryable(attempt.status)) break;
+      attempts++;
     }
     // A 200 is a replay: the order a lost first answer had created. It was accepted and is checked like any other.
     if ((attempt.status === 201 || attempt.status === 200) && attempt.id) {
@@ -117,7 +115,12 @@ export function apiOrders(apiUrl: string, customerId: string, timeoutMs = 30_000
       );
       return { status: replayed ? 200 : 201, id: order.id };
     } catch (error) {
-      return { status: error instanceof ApiError ? error.status : 0 };
+      return error instanceof ApiError
+        ? {
+            status: error.status,
+            ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+          }
+        : { status: 0 };
     }
   };
 }

@@ -2,6 +2,10 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError, type NewOrder, placeOrder } from './api.ts';
 import type { Order } from './orders.ts';
+import { type FailedAttempt, retryDelayMs, shouldRetry } from './retry-policy.ts';
+
+/** What TanStack Query's error tells the policy: an ApiError as it is, anything else as no answer. */
+const attemptOf = (error: unknown): FailedAttempt => (error instanceof ApiError ? error : { status: 0 });
 
 export const products = [
   { sku: 'BOOK-1', name: 'Book', unitPriceCents: 1250 },
@@ -28,8 +32,9 @@ export function OrderForm(props: { token: string; onPlaced: (order: Order) => vo
 
   const mutation = useMutation({
     mutationFn: (v: { order: NewOrder; key: string }) => placeOrder(props.token, v.order, v.key),
-    retry: (failures, error) => failures < 4 && error instanceof ApiError && error.retryable,
-    retryDelay: (attempt) => Math.min(100 * 2 ** attempt, 2000),
+    // TanStack Query counts failures from 0 here; the policy counts them from 1.
+    retry: (failures, error) => shouldRetry(failures + 1, attemptOf(error)),
+    retryDelay: (failures, error) => retryDelayMs(failures + 1, attemptOf(error)),
     onSuccess: (order) => {
       props.onPlaced(order);
       setDraftKey(crypto.randomUUID());
@@ -92,7 +97,9 @@ export function OrderForm(props: { token: string; onPlaced: (order: Order) => vo
       </button>
       <p role="status" aria-live="polite" className="hint">
         {mutation.isPending && mutation.failureCount > 0
-          ? `The network failed; retrying with the same key (attempt ${mutation.failureCount + 1}), so no duplicate order.`
+          ? mutation.failureReason instanceof ApiError && mutation.failureReason.status === 503
+            ? `The order service is briefly unavailable; still trying with the same key (attempt ${mutation.failureCount + 1}), so no duplicate order.`
+            : `The network failed; retrying with the same key (attempt ${mutation.failureCount + 1}), so no duplicate order.`
           : ''}
       </p>
       {error && !mutation.isPending && (
@@ -100,7 +107,9 @@ export function OrderForm(props: { token: string; onPlaced: (order: Order) => vo
           <p>
             {error instanceof ApiError && !error.retryable
               ? `The order was refused: ${error.message}`
-              : 'We could not confirm the order reached us. Trying again is safe: it reuses the same key.'}
+              : error instanceof ApiError && error.status === 503
+                ? 'The order service is still unavailable, so the order was not placed. Trying again is safe: it reuses the same key.'
+                : 'We could not confirm the order reached us. Trying again is safe: it reuses the same key.'}
           </p>
           {error instanceof ApiError && error.retryable && <button type="submit">Try again</button>}
         </div>

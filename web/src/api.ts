@@ -1,17 +1,22 @@
 import type { Order } from './orders.ts';
+import { type FailedAttempt, isRetryable, parseRetryAfter } from './retry-policy.ts';
 
-/** An HTTP failure with the server's problem code, when it sent one. `retryable` = network error or 5xx. */
-export class ApiError extends Error {
+/**
+ * An HTTP failure with the server's problem code, when it sent one, and its Retry-After (a 503 while the order
+ * store is down). `retryable` = network error or 5xx.
+ */
+export class ApiError extends Error implements FailedAttempt {
   override name = 'ApiError';
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
   get retryable(): boolean {
-    return this.status === 0 || this.status >= 500;
+    return isRetryable(this);
   }
 }
 
@@ -39,6 +44,7 @@ async function request<T>(token: string | null, path: string, init: RequestInit 
       response.status,
       body.error?.code ?? String(response.status),
       body.error?.message ?? body.message ?? response.statusText,
+      parseRetryAfter(response.headers.get('retry-after')),
     );
   return body as T;
 }
