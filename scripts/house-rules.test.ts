@@ -63,7 +63,7 @@ describe('house rules', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('names are defined once: the consumers, the metric namespace, the entry metadata', () => {
+  it('names are defined once: the consumers, the metric namespace, the entry metadata, the template types', () => {
     const typedAgain = (pattern: RegExp, home: string) =>
       tracked.filter((f) => f !== home && !f.endsWith('.test.ts') && pattern.test(source(f)));
     expect(
@@ -76,6 +76,14 @@ describe('house rules', () => {
       ),
     ).toEqual([]);
     expect(typedAgain(/'holdline:(entry|handler)'/, 'cdk/lib/entry-metadata.ts')).toEqual([]);
+    // The template's shape, and how a function is found in it by its entry.
+    expect(
+      typedAgain(
+        /interface \w*(Template|Resource)\w*\s*(<[^>]*>)?\s*\{\s*Type: string/,
+        'cdk/lib/template.ts',
+      ),
+    ).toEqual([]);
+    expect(typedAgain(/Metadata\?\.\[ENTRY_METADATA\]\s*===/, 'cdk/lib/template.ts')).toEqual([]);
   });
 
   it('no drill inserts orders with raw SQL, and every drill’s run.ts is under 300 lines', () => {

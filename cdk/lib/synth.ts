@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { addHoldlineStack, STACK_NAME } from './holdline-app.ts';
+import type { CfnTemplate } from './template.ts';
 
 export interface SynthOptions {
   /** CDK context, e.g. `{ database: 'aurora', cdc: 'dms' }`. */
@@ -15,8 +16,7 @@ export interface SynthOptions {
  * Synthesizes the Holdline stack in-process and returns its CloudFormation template. Used by the local cloud
  * and the tests; writes to a temporary directory that is removed afterwards.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is untyped JSON.
-export function synthTemplate(opts: SynthOptions = {}): Record<string, any> {
+export function synthTemplate(opts: SynthOptions = {}): CfnTemplate {
   const outdir = mkdtempSync(join(tmpdir(), 'holdline-synth-'));
   try {
     const app = new App({

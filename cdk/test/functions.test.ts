@@ -36,7 +36,12 @@ const FAILURE_POLICY_ENV = [
 /** The environment contract the handlers read; values that are tokens are checked elsewhere. */
 const ENVIRONMENT: Record<string, string[]> = {
   'lambdas/api/handler.ts': ['DB_DRIVER', 'DB_SECRET_ARN', 'DB_HOST', 'DB_NAME', 'ORDER_VIEW_TABLE'],
-  'lambdas/router/handler.ts': ['QUEUE_URL_PAYMENT', 'QUEUE_URL_INVENTORY', 'QUEUE_URL_NOTIFICATION'],
+  'lambdas/router/handler.ts': [
+    'QUEUE_URL_PAYMENT',
+    'QUEUE_URL_INVENTORY',
+    'QUEUE_URL_NOTIFICATION',
+    'FAILURE_QUEUE_URL',
+  ],
   'lambdas/consumers/payment/handler.ts': [
     'CONSUMER_NAME',
     'IDEMPOTENCY_TABLE',
@@ -62,7 +67,7 @@ const ENVIRONMENT: Record<string, string[]> = {
     'NOTIFICATION_SERVICE_URL',
     ...FAILURE_POLICY_ENV,
   ],
-  'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE'],
+  'lambdas/order-view/handler.ts': ['ORDER_VIEW_TABLE', 'FAILURE_QUEUE_URL'],
   'lambdas/outbox-reaper/handler.ts': [
     'OUTBOX_RETENTION_DAYS',
     'OUTBOX_REAP_LOCK_WAIT_MS',

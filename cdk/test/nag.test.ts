@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { addHoldlineStack } from '../lib/holdline-app.ts';
 import { addNagChecks } from '../lib/nag.ts';
 import { synthTemplate } from '../lib/synth.ts';
+import { type CfnTemplate, resourcesOf } from '../lib/template.ts';
 
 const VARIANTS = [
   { database: 'rds', cdc: 'debezium' },
@@ -121,11 +122,9 @@ describe('cdk-nag AwsSolutions', () => {
     for (const context of VARIANTS) {
       const template = synthTemplate({ context });
       // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
-      for (const [id, resource] of Object.entries<{ Type: string; Properties: Record<string, any> }>(
-        template.Resources,
-      )) {
+      for (const [id, resource] of resourcesOf(template as CfnTemplate<Record<string, any>>)) {
         if (resource.Type !== 'AWS::IAM::Policy') continue;
-        for (const statement of resource.Properties.PolicyDocument.Statement) {
+        for (const statement of resource.Properties?.PolicyDocument.Statement ?? []) {
           if (![statement.Resource].flat().includes('*')) continue;
           for (const action of [statement.Action].flat())
             expect(onlyOnStar, `${id}: ${action}`).toContain(action);

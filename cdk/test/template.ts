@@ -1,14 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { ENTRY_METADATA } from '../lib/entry-metadata.ts';
 import { synthTemplate } from '../lib/synth.ts';
+import { type CfnResource, type CfnTemplate, functionIdsByEntry } from '../lib/template.ts';
 
-/** A synthesized resource: enough structure for the tests to walk. */
-export interface Resource {
-  Type: string;
-  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
-  Properties: Record<string, any>;
-  Metadata?: Record<string, unknown>;
-}
+/** A synthesized resource, its properties walked without narrowing (the tests know the CDK output). */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
+export type Resource = CfnResource<Record<string, any>> & { Properties: Record<string, any> };
 
 /** Synthesizes the stack (no bundling) for the given context and wraps it for assertions. */
 export function holdlineTemplate(context?: Record<string, unknown>): Template {
@@ -29,7 +25,9 @@ export function only(template: Template, type: string, match: (r: Resource) => b
 
 /** The Lambda function whose `holdline:entry` metadata is `entry`. */
 export function functionByEntry(template: Template, entry: string): [string, Resource] {
-  return only(template, 'AWS::Lambda::Function', (r) => r.Metadata?.[ENTRY_METADATA] === entry);
+  const ids = functionIdsByEntry(template.toJSON() as CfnTemplate, entry);
+  if (ids.length !== 1) throw new Error(`expected one function with entry ${entry}, found ${ids.length}`);
+  return [ids[0]!, resourcesOf(template, 'AWS::Lambda::Function')[ids[0]!]!];
 }
 
 /** `{ Ref: logicalId }` / `{ Fn::GetAtt: [logicalId, …] }` → logicalId. */

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 import type { RunContext } from '../kit/context.ts';
-import { type DrillCloud, functionIdByEntry, scheduleOf, startIsolatedCloud } from '../kit/drill-cloud.ts';
+import { type DrillCloud, scheduleOf, startIsolatedCloud } from '../kit/drill-cloud.ts';
 import { fastConsumers } from '../kit/fast-consumers.ts';
 import { FaultLog } from '../kit/faults.ts';
 import { type AcceptedOrder, apiOrders, type LoadResult, openLoop } from '../kit/load.ts';
@@ -58,7 +59,7 @@ function settings(quick: boolean): Settings {
 /** A drill cloud of its own; quick mode compresses the consumers' timeouts and the reconciler (said in the report). */
 async function prepare(ctx: RunContext, s: Settings): Promise<DrillCloud & { stop(): Promise<void> }> {
   if (!ctx.quick) return startIsolatedCloud(DRILL, ctx, () => ({}));
-  const reconcileRule = scheduleOf(synthTemplate() as CfnTemplate, RECONCILE_ENTRY);
+  const reconcileRule = scheduleOf(synthTemplate(), RECONCILE_ENTRY);
   return startIsolatedCloud(DRILL, ctx, () => ({
     adjustTemplate: fastConsumers(10, 25),
     localEnv: { RECONCILE_DEADLINE_SECONDS: String(Math.round(120 * s.scale)) },
@@ -96,7 +97,7 @@ function injectOne(
       });
     case 'lambda-kill': {
       const entry = KILLED_FUNCTIONS[kills % KILLED_FUNCTIONS.length]!;
-      const fn = functionIdByEntry(drill.cloud, entry);
+      const fn = functionIdByEntry(drill.cloud.template, entry);
       return log.instant(fault.kind, fn, () => drill.cloud.runtime.killWorkers(fn));
     }
   }

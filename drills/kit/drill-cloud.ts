@@ -1,14 +1,13 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
+import { type CfnTemplate, functionIdByEntry, scheduleIdsOf } from '../../cdk/lib/template.ts';
 import type { Order } from '../../lambdas/orders/order.ts';
 import {
   type LocalCloud,
   type LocalCloudOptions,
   startLocalCloud,
 } from '../../localstack/cloud/local-cloud.ts';
-import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from './api-client.ts';
 import type { RunContext } from './context.ts';
@@ -118,15 +117,6 @@ export async function waitFor<T>(
   return undefined;
 }
 
-/** Logical id of the function whose `holdline:entry` is `entry`. */
-export function functionIdByEntry(cloud: LocalCloud, entry: string): string {
-  const found = Object.entries(cloud.template.Resources ?? {}).find(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA] === entry,
-  );
-  if (!found) throw new Error(`no function with entry ${entry}`);
-  return found[0];
-}
-
 /** Structured (JSON) lines of one function's log whose `message` is one of `messages`. */
 export function functionLogLines(
   logText: string,
@@ -145,20 +135,9 @@ export function functionLogLines(
   return lines;
 }
 
-/** Logical id of the schedule rule whose target is the function with `holdline:entry` = `entry`. */
+/** Logical id of the schedule rule that invokes the function whose `holdline:entry` is `entry`. */
 export function scheduleOf(template: CfnTemplate, entry: string): string {
-  const resources = template.Resources ?? {};
-  const fn = Object.entries(resources).find(
-    ([, r]) =>
-      r.Type === 'AWS::Lambda::Function' &&
-      (r.Metadata as Record<string, unknown>)?.[ENTRY_METADATA] === entry,
-  )?.[0];
-  const rule = Object.entries(resources).find(
-    ([, r]) =>
-      r.Type === 'AWS::Events::Rule' &&
-      fn !== undefined &&
-      JSON.stringify(r.Properties?.Targets).includes(fn),
-  )?.[0];
+  const [rule] = scheduleIdsOf(template, functionIdByEntry(template, entry));
   if (!rule) throw new Error(`no schedule targets ${entry}`);
   return rule;
 }

@@ -6,7 +6,7 @@ import { fastConsumers } from './fast-consumers.ts';
 
 describe('fastConsumers', () => {
   it('shortens only the consumer functions and the queues they read, keeping visibility above the timeout', () => {
-    const template = synthTemplate() as CfnTemplate;
+    const template = synthTemplate();
     const before = structuredClone(template);
     fastConsumers(4, 9)(template);
 

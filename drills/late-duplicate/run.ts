@@ -5,12 +5,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { idempotencyKeyPrefix } from '../../lambdas/consumers/dedupe.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import type { OrderEventMessage } from '../../lambdas/shared/order-event-message.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import { functionIdByEntry, functionLogLines, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
+import { functionLogLines, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 
 /**
@@ -52,7 +53,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         const api = apiClient(cloud.endpoints.api, 'drill-late-duplicate');
         const queueUrl = cloud.output('PaymentQueueUrl');
         const table = cloud.output('IdempotencyTableName');
-        const paymentId = functionIdByEntry(cloud, PAYMENT_ENTRY);
+        const paymentId = functionIdByEntry(cloud.template, PAYMENT_ENTRY);
         const logFile = join(cloud.endpoints.logs, `lambda-${paymentId}.log`);
 
         // 1. Pay every order once.

@@ -2,11 +2,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { type AwsAccess, awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { markerName } from '../../lambdas/shared/crash-points.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import { functionIdByEntry, functionLogLines, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
+import { functionLogLines, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import { fastConsumers } from '../kit/fast-consumers.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 
@@ -113,7 +114,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
               : null,
         };
       });
-      const paymentId = functionIdByEntry(cloud, PAYMENT_ENTRY);
+      const paymentId = functionIdByEntry(cloud.template, PAYMENT_ENTRY);
       const stats = cloud.runtime.stats().functions[paymentId];
       const logText = readFileSync(join(cloud.endpoints.logs, `lambda-${paymentId}.log`), 'utf8');
       const consumerLines = functionLogLines(logText, ['event applied', 'duplicate absorbed']);

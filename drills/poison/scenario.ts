@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { type RetryBudget, retryWindowSeconds } from '../../lambdas/consumers/failure-policy.ts';
 import { consumersFor, toSqsEntry } from '../../lambdas/router/routing.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
@@ -11,7 +12,7 @@ import type { LogEntry } from '../../localstack/stand-ins/payment-gateway/server
 import { type DlqMessage, peek, queueDepth } from '../../tools/dlq/dlq.ts';
 import { type ApiClient, apiClient, oneItemOrder } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
-import { functionIdByEntry, startIsolatedCloud } from '../kit/drill-cloud.ts';
+import { startIsolatedCloud } from '../kit/drill-cloud.ts';
 
 /**
  * The shared set-up of the `poison` and `dlq-replay` drills: a local cloud without Debezium (the drill relays each
@@ -51,7 +52,7 @@ export async function startDrillCloud(ctx: RunContext, name: string): Promise<Dr
   // The retry budget as provisioned: the payment function's own environment, from the template (the drill's
   // backoff override on top, said in the report).
   const environment = (
-    cloud.template.Resources?.[functionIdByEntry(cloud, 'lambdas/consumers/payment/handler.ts')]
+    cloud.template.Resources?.[functionIdByEntry(cloud.template, 'lambdas/consumers/payment/handler.ts')]
       ?.Properties as {
       Environment?: { Variables?: Record<string, unknown> };
     }

@@ -36,7 +36,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const orders = ctx.quick ? 3 : 12;
   const deadlineSeconds = ctx.quick ? 3 : 10;
   const intervalMs = 1000;
-  const ruleId = scheduleOf(synthTemplate() as CfnTemplate, RECONCILE_ENTRY);
+  const ruleId = scheduleOf(synthTemplate(), RECONCILE_ENTRY);
   return withDrillCloud(
     'reconcile',
     ctx,

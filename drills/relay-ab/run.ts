@@ -54,7 +54,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     const access = localAccess(emulators.url);
     await admin.connect();
     await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    const template = synthTemplate() as CfnTemplate;
+    const template = synthTemplate();
     const provisioned = await provisionFromTemplate(template, access);
     const streamName = provisioned.outputs.OrderEventsStreamName;
     if (!streamName) throw new Error('stack output OrderEventsStreamName is missing');

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { RunContext } from '../kit/context.ts';
-import { functionIdByEntry, placeOrder } from '../kit/drill-cloud.ts';
+import { placeOrder } from '../kit/drill-cloud.ts';
 
 export const ROUTER_ENTRY = 'lambdas/router/handler.ts';
 
@@ -58,7 +59,7 @@ export async function injectChaos(
   plan: ChaosPlan,
   restarted: DebeziumServer[],
 ) {
-  const routerId = functionIdByEntry(cloud, ROUTER_ENTRY);
+  const routerId = functionIdByEntry(cloud.template, ROUTER_ENTRY);
   let debezium: DebeziumServer | undefined = cloud.debezium;
   const kills: Kill[] = [];
   const ids: string[] = [];

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { parseOutboxRecord } from '../../lambdas/router/envelope.ts';
 import { consumersFor } from '../../lambdas/router/routing.ts';
 import { CONSUMERS } from '../../lambdas/shared/consumers.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { LogEntry } from '../../localstack/stand-ins/payment-gateway/server.ts';
 import type { SideEffectEntry } from '../../localstack/stand-ins/side-effects/server.ts';
-import { functionIdByEntry, functionLogLines } from '../kit/drill-cloud.ts';
+import { functionLogLines } from '../kit/drill-cloud.ts';
 
 type ConsumerName = (typeof CONSUMERS)[number];
 
@@ -67,7 +68,7 @@ export function consumerDeliveries(cloud: LocalCloud, eventIds: Set<string>) {
   let repeated = 0;
   let absorbed = 0;
   for (const consumer of CONSUMERS) {
-    const id = functionIdByEntry(cloud, `lambdas/consumers/${consumer}/handler.ts`);
+    const id = functionIdByEntry(cloud.template, `lambdas/consumers/${consumer}/handler.ts`);
     let text = '';
     try {
       text = readFileSync(join(cloud.endpoints.logs, `lambda-${id}.log`), 'utf8');

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { functionIdByEntry, mappingIdsOf } from '../../cdk/lib/template.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
-import { functionIdByEntry, waitFor } from '../kit/drill-cloud.ts';
+import { waitFor } from '../kit/drill-cloud.ts';
 import { clickAt, clickCount, observations } from './observer.ts';
 
 export interface Submit {
@@ -20,13 +21,10 @@ export interface ViewHold {
 }
 
 export function viewHold(cloud: LocalCloud): ViewHold {
-  const resources = cloud.template.Resources ?? {};
-  const fn = functionIdByEntry(cloud, 'lambdas/order-view/handler.ts');
-  const mapping = Object.entries(resources).find(
-    ([, r]) =>
-      r.Type === 'AWS::Lambda::EventSourceMapping' &&
-      JSON.stringify(r.Properties?.FunctionName).includes(`"${fn}"`),
-  )?.[0];
+  const [mapping] = mappingIdsOf(
+    cloud.template,
+    functionIdByEntry(cloud.template, 'lambdas/order-view/handler.ts'),
+  );
   if (!mapping) throw new Error('no event-source mapping feeds the order view');
   return {
     pause: () => cloud.runtime.setMappingEnabled(mapping, false),

@@ -5,13 +5,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  functionIdByEntry,
-  functionLogLines,
-  getOrder,
-  placeOrder,
-  waitFor,
-} from '../../drills/kit/drill-cloud.ts';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
+import { functionLogLines, getOrder, placeOrder, waitFor } from '../../drills/kit/drill-cloud.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
 import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
@@ -85,7 +80,7 @@ async function sendTwice(output: string, event: OrderEventMessage): Promise<void
 }
 
 function consumerLog(consumer: string) {
-  const id = functionIdByEntry(cloud, `lambdas/consumers/${consumer}/handler.ts`);
+  const id = functionIdByEntry(cloud.template, `lambdas/consumers/${consumer}/handler.ts`);
   const text = readFileSync(join(cloud.endpoints.logs, `lambda-${id}.log`), 'utf8');
   return { text, lines: functionLogLines(text, ['event applied', 'duplicate absorbed']) };
 }

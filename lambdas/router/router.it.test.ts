@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
+import { functionIdByEntry, mappingIdsOf, resourcesOfType } from '../../cdk/lib/template.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import {
   type CfnTemplate,
@@ -27,19 +27,12 @@ const ROUTER_ENTRY = 'lambdas/router/handler.ts';
 
 /** Logical ids of the router function and of every event-source mapping, split into the router's and the rest. */
 function routerIds(template: CfnTemplate) {
-  const resources = Object.entries(template.Resources ?? {});
-  const routerFn = resources.find(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA] === ROUTER_ENTRY,
-  )?.[0];
-  if (routerFn === undefined) throw new Error(`no function with entry ${ROUTER_ENTRY} in the template`);
-  const mappings = resources.filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping');
-  const isRouters = ([, r]: (typeof mappings)[number]) =>
-    (r.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref === routerFn;
-  return {
-    routerFn,
-    routerMapping: mappings.filter(isRouters).map(([id]) => id),
-    others: mappings.filter((m) => !isRouters(m)).map(([id]) => id),
-  };
+  const routerFn = functionIdByEntry(template, ROUTER_ENTRY);
+  const routerMapping = mappingIdsOf(template, routerFn);
+  const others = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+    .map(([id]) => id)
+    .filter((id) => !routerMapping.includes(id));
+  return { routerFn, routerMapping, others };
 }
 
 interface Received {
@@ -142,7 +135,7 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
     Object.values(queues).map((url) => (delivered.get(url) ?? []).filter((r) => r.eventId === eventId));
 
   beforeAll(async () => {
-    template = synthTemplate() as CfnTemplate;
+    template = synthTemplate();
     // A stack of its own: fresh stream, queues and checkpoints, whatever other test files left in the emulators.
     provisioned = await provisionFromTemplate(template, testAws(), {
       stackName: `router-it-${Date.now().toString(36)}`,

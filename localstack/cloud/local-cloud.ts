@@ -157,7 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
 
-    const template = await step('synth CDK app', async () => synthTemplate() as CfnTemplate);
+    const template = await step('synth CDK app', async () => synthTemplate());
     options.adjustTemplate?.(template);
     const provisioned = await step('provision from template', () => provisionFromTemplate(template, access));
     for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);

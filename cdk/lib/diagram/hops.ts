@@ -1,5 +1,5 @@
 import { CONSUMERS } from '../../../lambdas/shared/consumers.ts';
-import { ENTRY_METADATA } from '../entry-metadata.ts';
+import { type CfnResource, type CfnTemplate, functionIdsByEntry, resourcesOf } from '../template.ts';
 
 /**
  * The six hops of an order (write, publish, route, process, quarantine, display), found in the synthesized
@@ -11,16 +11,9 @@ import { ENTRY_METADATA } from '../entry-metadata.ts';
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped.
 type Json = any;
 
-export interface CfnResourceJson {
-  Type: string;
-  Properties?: Json;
-  Metadata?: Record<string, unknown>;
-}
-
-export interface TemplateJson {
-  Resources: Record<string, CfnResourceJson>;
-  Outputs?: Record<string, { Value: unknown }>;
-}
+/** The template as the diagram walks it: known CDK output, its properties read without narrowing. */
+export type CfnResourceJson = CfnResource<Json>;
+export type TemplateJson = CfnTemplate<Json>;
 
 export type HopName = 'write' | 'publish' | 'route' | 'process' | 'quarantine' | 'display';
 
@@ -63,7 +56,7 @@ class Finder {
   constructor(private readonly t: TemplateJson) {}
 
   byId(hop: HopName, what: string, logicalId: string | undefined, type: string): [string, CfnResourceJson] {
-    const r = logicalId === undefined ? undefined : this.t.Resources[logicalId];
+    const r = logicalId === undefined ? undefined : this.t.Resources?.[logicalId];
     if (logicalId === undefined || r === undefined || r.Type !== type)
       throw new HopResourceMissingError(hop, what);
     return [logicalId, r];
@@ -79,22 +72,18 @@ class Finder {
     type: string,
     match: (r: CfnResourceJson) => boolean,
   ): [string, CfnResourceJson] {
-    const found = Object.entries(this.t.Resources).filter(([, r]) => r.Type === type && match(r));
+    const found = resourcesOf(this.t).filter(([, r]) => r.Type === type && match(r));
     if (found.length === 0) throw new HopResourceMissingError(hop, what);
     return found[0]!;
   }
 
   tryFind(type: string, match: (r: CfnResourceJson) => boolean): [string, CfnResourceJson] | undefined {
-    return Object.entries(this.t.Resources).find(([, r]) => r.Type === type && match(r));
+    return resourcesOf(this.t).find(([, r]) => r.Type === type && match(r));
   }
 
   fn(hop: HopName, entry: string): [string, CfnResourceJson] {
-    return this.find(
-      hop,
-      `Lambda function of ${entry}`,
-      'AWS::Lambda::Function',
-      (r) => r.Metadata?.[ENTRY_METADATA] === entry,
-    );
+    const [id] = functionIdsByEntry(this.t, entry);
+    return this.byId(hop, `Lambda function of ${entry}`, id, 'AWS::Lambda::Function');
   }
 
   mapping(hop: HopName, sourceId: string, functionId: string): [string, CfnResourceJson] {
@@ -177,9 +166,9 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
   const cluster = f.tryFind('AWS::RDS::DBCluster', (r) => r.Properties?.Engine === 'aurora-postgresql');
   const db = instance ?? cluster;
   if (db === undefined) throw new HopResourceMissingError('write', 'PostgreSQL database');
-  const groups = [...Object.values(template.Resources)].filter((r) =>
-    /^AWS::RDS::DB(Cluster)?ParameterGroup$/.test(r.Type),
-  );
+  const groups = resourcesOf(template)
+    .map(([, r]) => r)
+    .filter((r) => /^AWS::RDS::DB(Cluster)?ParameterGroup$/.test(r.Type));
   const walCap = groups
     .map((g) => g.Properties?.Parameters?.max_slot_wal_keep_size)
     .find((v) => v !== undefined);

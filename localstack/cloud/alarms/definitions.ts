@@ -1,5 +1,5 @@
+import { resourcesOfType } from '../../../cdk/lib/template.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
-import { resourcesOfType } from '../provision/template.ts';
 import type { AlarmRule, ComparisonOperator, TreatMissingData } from './evaluate.ts';
 
 /** One AWS::CloudWatch::Alarm of the template, with its metric dimensions resolved to the local resources. */

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { ENTRY_METADATA } from '../../../cdk/lib/entry-metadata.ts';
+import { functionIdsByEntry, scheduleIdsOf } from '../../../cdk/lib/template.ts';
 import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
-import { resourcesOfType } from '../provision/template.ts';
 import { startSqsMetricsPublisher } from './aws-metrics.ts';
 import { startEmfForwarder } from './emf-forwarder.ts';
 import { type AlarmEvaluator, type AlarmTransition, startAlarmEvaluator } from './evaluator.ts';
@@ -19,18 +18,7 @@ export interface LocalSlotGuardOptions {
 
 /** Logical ids of the schedules that invoke the slot monitor, for the runtime's `scheduleOverrides`. */
 export function slotMonitorScheduleIds(template: CfnTemplate): string[] {
-  const fnIds = new Set(
-    resourcesOfType(template, 'AWS::Lambda::Function')
-      .filter(([, r]) => r.Metadata?.[ENTRY_METADATA] === SLOT_MONITOR_ENTRY)
-      .map(([id]) => id),
-  );
-  return resourcesOfType(template, 'AWS::Events::Rule')
-    .filter(([, r]) =>
-      ((r.Properties?.Targets as Array<{ Arn?: { 'Fn::GetAtt'?: [string, string] } }>) ?? []).some((t) =>
-        fnIds.has(t.Arn?.['Fn::GetAtt']?.[0] ?? ''),
-      ),
-    )
-    .map(([id]) => id);
+  return functionIdsByEntry(template, SLOT_MONITOR_ENTRY).flatMap((id) => scheduleIdsOf(template, id));
 }
 
 /** The runtime's scheduleOverrides that run the slot monitor every `intervalMs`. */

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthTemplate } from '../../../cdk/lib/synth.ts';
+import type { CfnTemplate } from '../../../cdk/lib/template.ts';
 import type { PlaceOrder } from '../../../lambdas/orders/order.ts';
 import { placeOrder } from '../../../lambdas/orders/order-store.ts';
 import { createPgClient } from '../../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../../lambdas/shared/db/sql-client.ts';
 import { testAws } from '../../test/fixtures/aws.ts';
 import { type Provisioned, provisionFromTemplate } from '../provision/index.ts';
-import type { CfnTemplate } from '../provision/template.ts';
 import { installDebezium } from './install.ts';
 import { type DebeziumServer, startDebezium } from './server.ts';
 import { slotState } from './slot.ts';
@@ -102,7 +102,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
 
   beforeAll(async () => {
     await installDebezium((line) => console.log(`[debezium] ${line}`));
-    template = synthTemplate() as CfnTemplate;
+    template = synthTemplate();
     provisioned = await provisionFromTemplate(template, testAws());
     streamName = provisioned.outputs.OrderEventsStreamName ?? '';
     db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });

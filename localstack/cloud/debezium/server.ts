@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CfnTemplate } from '../../../cdk/lib/template.ts';
 import { type AwsAccess, awsAccessEnv } from '../../../lambdas/shared/aws-access.ts';
 import { logDir } from '../../lib/paths.ts';
 import { freePort, killGroup, type ManagedProcess, spawnLogged } from '../../lib/process.ts';
-import type { CfnTemplate } from '../provision/template.ts';
 import type { Provisioned } from '../provision/types.ts';
 import { DebeziumError, DebeziumStartError } from './errors.ts';
 import { debeziumHome, runnerJar } from './install.ts';

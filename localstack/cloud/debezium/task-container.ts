@@ -1,5 +1,5 @@
 import { DEBEZIUM_CONTAINER, DEBEZIUM_VERSION_LABEL } from '../../../cdk/lib/constructs/debezium-task.ts';
-import { asRecord, type CfnTemplate, resourcesOfType } from '../provision/template.ts';
+import { asRecord, type CfnTemplate, resourcesOfType } from '../../../cdk/lib/template.ts';
 import { DebeziumTemplateError } from './errors.ts';
 
 /** The connectors `cdk/lib/constructs/debezium-capture.ts` defines. */

@@ -9,7 +9,7 @@ import {
   type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { asRecord } from './template.ts';
+import { asRecord } from '../../../cdk/lib/template.ts';
 import type { ProvisionInput, ProvisionOutput } from './types.ts';
 
 /** Capacity for PROVISIONED tables and indexes that do not say. Default 5/5, like the console. */

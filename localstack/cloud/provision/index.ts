@@ -1,3 +1,4 @@
+export type { CfnOutput, CfnParameter, CfnResource, CfnTemplate } from '../../../cdk/lib/template.ts';
 export * from './errors.ts';
 export { assertKnownKeys, UnknownOptionError } from './options.ts';
 export { type ProvisionOptions, provisionFromTemplate } from './provision.ts';
@@ -9,5 +10,4 @@ export {
   type ResourceRefs,
   resolveValue,
 } from './resolve.ts';
-export type { CfnOutput, CfnParameter, CfnResource, CfnTemplate } from './template.ts';
 export type { Provisioned, ProvisionedResource, ResourceStatus } from './types.ts';

@@ -7,7 +7,7 @@ import {
   type KinesisClient,
   type StreamDescriptionSummary,
 } from '@aws-sdk/client-kinesis';
-import { asRecord } from './template.ts';
+import { asRecord } from '../../../cdk/lib/template.ts';
 import type { ProvisionInput, ProvisionOutput } from './types.ts';
 
 /** How long to wait for a stream to become ACTIVE. Default 30 s (emulators take 0–0.5 s). */

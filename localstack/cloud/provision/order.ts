@@ -1,6 +1,6 @@
+import type { CfnResource } from '../../../cdk/lib/template.ts';
 import { InvalidTemplateError } from './errors.ts';
 import { referencesIn } from './references.ts';
-import type { CfnResource } from './template.ts';
 
 /**
  * Logical ids ordered so every resource comes after the resources it references or `DependsOn`s (a DLQ before

@@ -3,11 +3,11 @@ import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CfnTemplate } from '../../../cdk/lib/template.ts';
 import { testAws, testClientConfig } from '../../test/fixtures/aws.ts';
 import { provisionFixture } from '../../test/fixtures/provision-stack.ts';
 import { kinesisClient } from './clients.ts';
 import { type Provisioned, provisionFromTemplate } from './index.ts';
-import type { CfnTemplate } from './template.ts';
 
 const sqs = new SQSClient(testClientConfig());
 const sns = new SNSClient(testClientConfig());

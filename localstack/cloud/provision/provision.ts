@@ -1,3 +1,4 @@
+import type { CfnTemplate } from '../../../cdk/lib/template.ts';
 import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import { type AwsClients, createClients } from './clients.ts';
 import { provisionTable } from './dynamodb.ts';
@@ -11,7 +12,6 @@ import { requestedAttributes } from './references.ts';
 import { evaluateCondition, pseudoParameters, type ResolveContext, resolveValue } from './resolve.ts';
 import { isFifoTopic, provisionSubscription, provisionTopic } from './sns.ts';
 import { isFifoQueue, provisionQueue } from './sqs.ts';
-import type { CfnTemplate } from './template.ts';
 import type { Provisioned, ProvisionedResource, ProvisionInput, ProvisionOutput } from './types.ts';
 
 export interface ProvisionOptions {

@@ -1,4 +1,4 @@
-import { asRecord, type CfnTemplate } from './template.ts';
+import { asRecord, type CfnTemplate } from '../../../cdk/lib/template.ts';
 
 /** One `Ref`/`Fn::GetAtt`/`Fn::Sub` reference to a resource; `attribute` is set for attribute reads. */
 export interface Reference {

@@ -1,5 +1,5 @@
+import { asRecord } from '../../../cdk/lib/template.ts';
 import { InvalidTemplateError, UnresolvableReferenceError, UnsupportedIntrinsicError } from './errors.ts';
-import { asRecord } from './template.ts';
 
 /** What a provisioned (or synthesized) resource answers to `Ref` and `Fn::GetAtt`. */
 export interface ResourceRefs {

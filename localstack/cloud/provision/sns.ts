@@ -7,7 +7,7 @@ import {
   type SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { asRecord } from './template.ts';
+import { asRecord } from '../../../cdk/lib/template.ts';
 import type { ProvisionInput, ProvisionOutput } from './types.ts';
 
 /** True when the topic properties ask for a FIFO topic. */

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ENTRY_METADATA, HANDLER_METADATA } from '../../../cdk/lib/entry-metadata.ts';
+import { asRecord, type CfnTemplate, resourcesOfType } from '../../../cdk/lib/template.ts';
 import type { Provisioned } from '../provision/index.ts';
-import { asRecord, type CfnTemplate, resourcesOfType } from '../provision/template.ts';
 import { RuntimeConfigError } from './errors.ts';
 
 /** Lambda's defaults when the template does not say: 3 s, 128 MB. */

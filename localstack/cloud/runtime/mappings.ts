@@ -1,5 +1,5 @@
+import { asRecord, type CfnTemplate, resourcesOfType } from '../../../cdk/lib/template.ts';
 import type { Provisioned, ProvisionedResource } from '../provision/index.ts';
-import { asRecord, type CfnTemplate, resourcesOfType } from '../provision/template.ts';
 import { RuntimeConfigError } from './errors.ts';
 import type { FunctionSpec } from './functions.ts';
 

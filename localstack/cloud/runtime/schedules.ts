@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { asRecord, type CfnTemplate, resourcesOf } from '../../../cdk/lib/template.ts';
 import type { Provisioned } from '../provision/index.ts';
-import { asRecord, type CfnTemplate, resourcesOf } from '../provision/template.ts';
 import { RuntimeConfigError } from './errors.ts';
 import type { FunctionSpec } from './functions.ts';
 
