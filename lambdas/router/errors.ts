@@ -1,7 +1,8 @@
 /**
- * Errors of the router. Each one fails its Kinesis record (a batch item failure): the event-source mapping
- * retries from the lowest failed record, bisects, and after its retries leaves a pointer (shard + sequence
- * range) in the on-failure queue. The fields say which record and why, for the structured log line.
+ * Errors of the router. One that a dependency outage caused fails its Kinesis record (a batch item failure): the
+ * mapping retries from the lowest failed record until the record is older than the outage budget. Any other is
+ * quarantined with the record (lambdas/shared/stream-quarantine.ts). The fields say which record and why, for the
+ * structured log line.
  */
 export class RouterError extends Error {
   override name = 'RouterError';
@@ -59,5 +60,29 @@ export class HeldBehindFailureError extends RouterError {
     super(
       `record ${sequenceNumber} held back: an earlier record of key ${partitionKey} failed in this batch`,
     );
+  }
+}
+
+/**
+ * SQS accepted a SendMessageBatch but refused one entry. `SenderFault` says whose fault: ours (the entry is bad and
+ * will be refused again: the record is quarantined) or SQS's (a dependency failure: the record is retried).
+ */
+export class BatchEntryFailedError extends RouterError {
+  override name = 'BatchEntryFailedError';
+  readonly code: string | undefined;
+  readonly senderFault: boolean;
+  /** Read by isDependencyUnavailable: an entry SQS failed on its side is an outage, not a bad record. */
+  readonly dependencyUnavailable: boolean;
+  constructor(
+    readonly eventId: string,
+    readonly consumer: string,
+    entry: { Code?: string; Message?: string; SenderFault?: boolean },
+  ) {
+    super(
+      `SQS refused event ${eventId} for the ${consumer} queue: ${entry.Code ?? 'unknown'} ${entry.Message ?? ''}`,
+    );
+    this.code = entry.Code;
+    this.senderFault = entry.SenderFault === true;
+    this.dependencyUnavailable = !this.senderFault;
   }
 }

@@ -17,10 +17,8 @@ import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import { quarantinePoison } from '../shared/stream-quarantine.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { queueUrlsFromEnv } from './config.ts';
-import { deliver } from './deliver.ts';
 import { HeldBehindFailureError } from './errors.ts';
-import { holdBehindFailures } from './key-order.ts';
-import { planRecord } from './plan.ts';
+import { type RecordOutcome, routeBatch } from './route-batch.ts';
 
 // Module scope: read once per cold start; a missing queue URL fails the cold start (ConfigError).
 const queueUrls = queueUrlsFromEnv();
@@ -39,16 +37,6 @@ const outageWait = (context: Context) => ({
     logger.warn('dependency unavailable; waiting', { pauseMs, error }),
 });
 
-async function routeRecord(record: KinesisStreamRecord, context: Context): Promise<void> {
-  const plan = planRecord(record);
-  if (plan.kind === 'heartbeat') {
-    metrics.addMetric('HeartbeatsSkipped', MetricUnit.Count, 1);
-    return;
-  }
-  await waitOutOutage(() => deliver(sqs, queueUrls, plan), outageWait(context));
-  metrics.addMetric('EventsRouted', MetricUnit.Count, 1);
-}
-
 /** A record that can never be routed goes to the failure queue with its reason, and the shard moves on. */
 const quarantined = (handle: (record: KinesisStreamRecord) => Promise<void>) =>
   quarantinePoison(handle, {
@@ -63,28 +51,48 @@ const quarantined = (handle: (record: KinesisStreamRecord) => Promise<void>) =>
     },
   });
 
+/** What the routing of the batch decided for one record, logged and counted; a failure is thrown for Powertools. */
+async function settle(record: KinesisStreamRecord, outcome: RecordOutcome | undefined): Promise<void> {
+  switch (outcome?.kind) {
+    case 'heartbeat':
+      metrics.addMetric('HeartbeatsSkipped', MetricUnit.Count, 1);
+      return;
+    case 'routed':
+      metrics.addMetric('EventsRouted', MetricUnit.Count, 1);
+      return;
+    case 'unroutable':
+    case 'failed':
+      // Held behind its order's failure: never quarantined, the retry sends it after the record it waits for.
+      if (outcome.error instanceof HeldBehindFailureError) throw outcome.error;
+      // An outage rethrows (the mapping retries); anything else can never be sent and is quarantined.
+      return quarantined(async () => {
+        throw outcome.error;
+      })(record);
+    default:
+      throw new Error(`record ${record.kinesis.sequenceNumber} was not routed`);
+  }
+}
+
 /** The one place a failed record is logged: its position, then the typed error with its own fields. */
-function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
-  return async (record: KinesisStreamRecord): Promise<void> => {
-    try {
-      await handle(record);
-    } catch (error) {
-      const { sequenceNumber, partitionKey } = record.kinesis;
-      if (error instanceof HeldBehindFailureError) {
-        metrics.addMetric('RecordsHeldBack', MetricUnit.Count, 1);
-        logger.warn('record held back behind a failed record of its order', { sequenceNumber, partitionKey });
-      } else {
-        metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
-        // Only a dependency outage gets here: the mapping retries the record until the outage budget runs out.
-        logger.error('record failed; reported as a batch item failure', {
-          sequenceNumber,
-          partitionKey,
-          error,
-        });
-      }
-      throw error;
+async function logFailures(record: KinesisStreamRecord, outcome: RecordOutcome | undefined): Promise<void> {
+  try {
+    await settle(record, outcome);
+  } catch (error) {
+    const { sequenceNumber, partitionKey } = record.kinesis;
+    if (error instanceof HeldBehindFailureError) {
+      metrics.addMetric('RecordsHeldBack', MetricUnit.Count, 1);
+      logger.warn('record held back behind a failed record of its order', { sequenceNumber, partitionKey });
+    } else {
+      metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
+      // Only a dependency outage gets here: the mapping retries the record until the outage budget runs out.
+      logger.error('record failed; reported as a batch item failure', {
+        sequenceNumber,
+        partitionKey,
+        error,
+      });
     }
-  };
+    throw error;
+  }
 }
 
 /**
@@ -95,16 +103,16 @@ function logFailures(handle: (record: KinesisStreamRecord) => Promise<void>) {
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (event, context) =>
-    processPartialResponse(
+  .handler(async (event, context) => {
+    // The whole batch is routed first, with SendMessageBatch per queue (route-batch.ts keeps each order's events
+    // in order); Powertools then turns each record's outcome into the partial-batch response.
+    const outcomes = await routeBatch(event.Records, queueUrls, (command) =>
+      waitOutOutage(() => sqs.send(command), outageWait(context)),
+    );
+    return processPartialResponse(
       event,
-      logFailures(holdBehindFailures(quarantined((r) => routeRecord(r, context)))),
+      (record: KinesisStreamRecord) => logFailures(record, outcomes.get(record.kinesis.sequenceNumber)),
       processor,
-      {
-        context,
-        // Powertools defaults to Promise.all over the batch. Records must go one at a time, in shard order: that
-        // is what keeps an order's events in order on their way into SQS (and what holdBehindFailures relies on).
-        processInParallel: false,
-      },
-    ),
-  );
+      { context, processInParallel: false },
+    );
+  });
