@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs everything Holdline needs on a fresh clone, idempotently, with visible progress: npm packages, the
-// Postgres binaries' library links, a project venv with moto, the JVM/npm emulators and Debezium Server.
+// Postgres binaries' library links, a project venv with moto, one with the template scanners, the JVM/npm emulators
+// and Debezium Server.
 // Dependency-free on purpose: it runs before `npm ci`. Re-running it is cheap (stamps skip finished steps).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,6 +14,9 @@ const state = process.env.HOLDLINE_STATE_DIR ?? join(root, '.holdline');
 const stamps = join(state, 'stamps');
 const quiet = process.argv.includes('--quiet');
 const motoSpec = 'moto[server]==5.2.5';
+// The template scanners (tools/scan/). A venv of their own: checkov pins boto3==1.35.49 and networkx<2.7, which
+// would downgrade the boto3 1.44 moto runs on. cfn-lint is pinned here too, so findings change only when we bump it.
+const scannerSpecs = ['checkov==3.3.30', 'cfn-lint==1.58.0'];
 mkdirSync(stamps, { recursive: true });
 
 const steps = [];
@@ -75,6 +79,12 @@ const venv = join(state, 'venv');
 step('python venv with moto', digest(motoSpec, venv), () => {
   run('python3', ['-m', 'venv', venv]);
   run(join(venv, 'bin', 'pip'), ['install', '--progress-bar', 'on', motoSpec]);
+});
+
+const scanVenv = join(state, 'scan-venv');
+step('python venv with checkov and cfn-lint', digest(...scannerSpecs, scanVenv), () => {
+  run('python3', ['-m', 'venv', scanVenv]);
+  run(join(scanVenv, 'bin', 'pip'), ['install', '--progress-bar', 'on', ...scannerSpecs]);
 });
 
 // The JVM and npm emulators and Debezium Server: the project's own installer, now that tsx is present.

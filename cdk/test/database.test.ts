@@ -14,7 +14,7 @@ describe('RDS for PostgreSQL (default)', () => {
     template = holdlineTemplate();
   });
 
-  it('runs PostgreSQL 17 with logical replication and a capped slot', () => {
+  it('runs PostgreSQL 17 with logical replication, a capped slot and TLS only', () => {
     const [, instance] = only(template, 'AWS::RDS::DBInstance', () => true);
     expect(instance.Properties).toMatchObject({
       Engine: 'postgres',
@@ -29,7 +29,7 @@ describe('RDS for PostgreSQL (default)', () => {
     expect(referencedId(instance.Properties.DBParameterGroupName)).toBe(
       only(template, 'AWS::RDS::DBParameterGroup', () => true)[0],
     );
-    expect(group.Properties.Parameters).toEqual(REPLICATION_PARAMETERS);
+    expect(group.Properties.Parameters).toEqual({ ...REPLICATION_PARAMETERS, 'rds.force_ssl': '1' });
   });
 
   it('puts RDS Proxy with TLS in front of the database for the Lambdas', () => {

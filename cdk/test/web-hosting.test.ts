@@ -98,7 +98,7 @@ describe('web UI hosting', () => {
     expect(uri('/config.json')).toBe('/config.json');
   });
 
-  it('puts a WAF web ACL with a per-IP rate rule and the AWS common rule set in front of CloudFront', () => {
+  it('puts a WAF web ACL with a per-IP rate rule, the AWS common and known-bad-inputs rule sets in front of CloudFront', () => {
     const [aclId, acl] = only(template, 'AWS::WAFv2::WebACL', () => true);
     expect(acl.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
     expect(acl.Properties.Rules).toEqual([
@@ -109,6 +109,12 @@ describe('web UI hosting', () => {
       expect.objectContaining({
         Statement: {
           ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' },
+        },
+      }),
+      expect.objectContaining({
+        OverrideAction: { None: {} },
+        Statement: {
+          ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' },
         },
       }),
     ]);

@@ -51,8 +51,13 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
       databaseName: config.databaseName,
       parameterGroup: new ParameterGroup(this, 'Parameters', {
         engine,
-        description: 'Holdline: logical replication with a capped slot',
-        parameters: replicationParameters(),
+        description: 'Holdline: logical replication with a capped slot, TLS only',
+        parameters: {
+          ...replicationParameters(),
+          // TLS only. PostgreSQL 15+ on RDS defaults to 1 already; stated here so a family default cannot undo it.
+          // Every client already connects with TLS: RDS Proxy, Debezium and DMS (sslmode=require), the migrations.
+          'rds.force_ssl': '1',
+        },
       }),
       allocatedStorage: 20,
       storageType: StorageType.GP3,
