@@ -1,9 +1,14 @@
-/** The stack variants the scanners check: database × CDC, as cdk/test/nag.test.ts synthesizes them. */
+/**
+ * The stack variants the scanners check: database × CDC, as cdk/test/nag.test.ts synthesizes them. Each uploads a
+ * fixed stand-in web build, as a deploy uploads web/dist: the template (and so the findings) must not depend on
+ * whether this machine happened to build the UI before the scan.
+ */
+const webDist = 'tools/scan/web-fixture';
 export const SCAN_VARIANTS = [
-  { name: 'rds-debezium', context: { database: 'rds', cdc: 'debezium' } },
-  { name: 'rds-dms', context: { database: 'rds', cdc: 'dms' } },
-  { name: 'aurora-debezium', context: { database: 'aurora', cdc: 'debezium' } },
-  { name: 'aurora-dms', context: { database: 'aurora', cdc: 'dms' } },
+  { name: 'rds-debezium', context: { database: 'rds', cdc: 'debezium', webDist } },
+  { name: 'rds-dms', context: { database: 'rds', cdc: 'dms', webDist } },
+  { name: 'aurora-debezium', context: { database: 'aurora', cdc: 'debezium', webDist } },
+  { name: 'aurora-dms', context: { database: 'aurora', cdc: 'dms', webDist } },
 ] as const;
 
 export type ScanVariant = (typeof SCAN_VARIANTS)[number];
