@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_METADATA, HANDLER_METADATA, HoldlineFunction } from '../lib/constructs/holdline-function.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
@@ -205,31 +204,8 @@ describe('Lambda functions', () => {
   });
 });
 
+// The real esbuild run is in function-bundling.it.test.ts: it starts a process.
 describe('HoldlineFunction bundling', () => {
-  it('bundles an ESM module with a require shim and a source map', () => {
-    // prepare: one function, bundled for real with the local esbuild
-    const outdir = mkdtempSync(join(tmpdir(), 'holdline-bundle-'));
-    onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Bundle');
-    new HoldlineFunction(stack, 'Fn', {
-      entry: 'lambdas/router/handler.ts',
-      serviceName: 'test',
-      timeout: Duration.seconds(3),
-    });
-    // act
-    const assembly = app.synth();
-    const [, fn] = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]!;
-    // The staged asset directory is named after the asset hash, which is also the S3 key.
-    const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
-    // assert
-    expect(fn.Properties.Handler).toBe('index.handler');
-    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
-    expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
-    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
-  });
-
   it('refuses an entry that is absolute, climbs out of the repo or does not exist', () => {
     const stack = new Stack(new App(), 'Bad');
     const make = (entry: string) => () =>

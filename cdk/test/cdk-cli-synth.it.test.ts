@@ -12,6 +12,7 @@ interface SynthRun {
   outdir: string;
 }
 
+// Integration, not unit: it runs the CDK CLI, a process.
 const outdirs: string[] = [];
 
 /** The real CDK CLI, as `npm run cdk -- synth` runs it, with Lambda bundling skipped to keep it fast. */
