@@ -28,6 +28,10 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit',
+          // aws-cdk-lib's built-in CloudFormation validator (a WebAssembly engine, seconds to load per process, then
+          // more per synth) only warns unless @aws-cdk/core:validateAgainstDefaultRules is set, which it is not: no
+          // unit test can fail on it. `cdk synth` keeps it.
+          env: { ...shared.env, CDK_VALIDATION: 'false' },
           // Nothing shared to collide on: use both cores.
           fileParallelism: true,
           include: [`${everywhere}/**/*.test.ts`],
