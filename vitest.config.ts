@@ -32,8 +32,13 @@ export default defineConfig({
           // more per synth) only warns unless @aws-cdk/core:validateAgainstDefaultRules is set, which it is not: no
           // unit test can fail on it. `cdk synth` keeps it.
           env: { ...shared.env, CDK_VALIDATION: 'false' },
-          // Nothing shared to collide on: use both cores.
+          // Nothing shared to collide on: use both cores (vitest's default on two cores is one worker).
           fileParallelism: true,
+          maxWorkers: 2,
+          // One module graph per worker, not one process per file: aws-cdk-lib loads and warms up once, and a
+          // template synthesized for one file serves the next (cdk/test/template.ts). No unit test mocks modules;
+          // the ones that stub env or spy on clients restore them in afterAll.
+          isolate: false,
           include: [`${everywhere}/**/*.test.ts`],
           exclude: [...shared.exclude, '**/*.it.test.ts'],
         },
