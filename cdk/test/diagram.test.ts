@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { committedArchitectureDoc, generateArchitectureDoc } from '../lib/diagram/architecture-doc.ts';
 import { HopResourceMissingError, locateHops, type TemplateJson } from '../lib/diagram/hops.ts';
-import { synthTemplate } from '../lib/synth.ts';
 import { resourcesOf } from '../lib/template.ts';
+import { holdlineTemplateJson } from './template.ts';
 
 const VARIANTS = [
   { database: 'rds', cdc: 'debezium' },
@@ -19,14 +19,14 @@ function without(template: TemplateJson, drop: (id: string, type: string) => boo
 }
 
 describe('six-hop diagram', () => {
-  const template = synthTemplate() as TemplateJson;
+  const template = holdlineTemplateJson() as TemplateJson;
 
   it('committed docs/architecture.md is exactly what the template generates (run `npm run diagram`)', () => {
     expect(committedArchitectureDoc()).toBe(generateArchitectureDoc());
   });
 
   it.each(VARIANTS)('finds all six hops with database=$database cdc=$cdc', (context) => {
-    const hops = locateHops(synthTemplate({ context }) as TemplateJson);
+    const hops = locateHops(holdlineTemplateJson(context) as TemplateJson);
     expect(hops.map((h) => h.name)).toEqual([
       'write',
       'publish',

@@ -7,8 +7,8 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { addHoldlineStack } from '../lib/holdline-app.ts';
 import { addNagChecks } from '../lib/nag.ts';
-import { synthTemplate } from '../lib/synth.ts';
 import { type CfnTemplate, resourcesOf } from '../lib/template.ts';
+import { holdlineTemplateJson } from './template.ts';
 
 const VARIANTS = [
   { database: 'rds', cdc: 'debezium' },
@@ -120,7 +120,7 @@ describe('cdk-nag AwsSolutions', () => {
       'cloudfront:GetInvalidation',
     ]);
     for (const context of VARIANTS) {
-      const template = synthTemplate({ context });
+      const template = holdlineTemplateJson(context);
       // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
       for (const [id, resource] of resourcesOf(template as CfnTemplate<Record<string, any>>)) {
         if (resource.Type !== 'AWS::IAM::Policy') continue;

@@ -6,9 +6,33 @@ import { type CfnResource, type CfnTemplate, functionIdsByEntry } from '../lib/t
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
 export type Resource = CfnResource<Record<string, any>> & { Properties: Record<string, any> };
 
-/** Synthesizes the stack (no bundling) for the given context and wraps it for assertions. */
+/** Templates synthesized so far in this worker, by context. Unit test files share a worker (`isolate: false`). */
+const synthesized = new Map<string, CfnTemplate>();
+
+/** The context as a key that ignores the order its switches were written in. */
+const contextKey = (context: Record<string, unknown>): string =>
+  JSON.stringify(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * The stack's template (no bundling) for the given context, as JSON of the caller's own to read or change.
+ * A synth costs about a second and most test files want the same few contexts, so each context is synthesized
+ * once per worker and copied out. A context naming a built UI (`webDist`) is synthesized every time: its template
+ * depends on what that directory holds, not on the context alone. A context that fails to synth throws every time.
+ */
+export function holdlineTemplateJson(context: Record<string, unknown> = {}): CfnTemplate {
+  if ('webDist' in context) return synthTemplate({ context });
+  const key = contextKey(context);
+  let template = synthesized.get(key);
+  if (template === undefined) {
+    template = synthTemplate({ context });
+    synthesized.set(key, template);
+  }
+  return structuredClone(template);
+}
+
+/** The stack's template (no bundling) for the given context, wrapped for assertions; see holdlineTemplateJson. */
 export function holdlineTemplate(context?: Record<string, unknown>): Template {
-  return Template.fromJSON(synthTemplate({ context }));
+  return Template.fromJSON(holdlineTemplateJson(context));
 }
 
 /** Resources of one type, by logical id. */

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ENTRY_METADATA } from '../../cdk/lib/entry-metadata.ts';
-import { synthTemplate } from '../../cdk/lib/synth.ts';
-import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
+import { holdlineTemplateJson } from '../../cdk/test/template.ts';
 import { fastConsumers } from './fast-consumers.ts';
 
 describe('fastConsumers', () => {
   it('shortens only the consumer functions and the queues they read, keeping visibility above the timeout', () => {
-    const template = synthTemplate();
+    const template = holdlineTemplateJson();
     const before = structuredClone(template);
     fastConsumers(4, 9)(template);
 

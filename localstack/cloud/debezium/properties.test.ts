@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { debeziumProperties, fromEnvironment, toEnvironment } from '../../../cdk/lib/debezium-config.ts';
-import { synthTemplate } from '../../../cdk/lib/synth.ts';
 import type { CfnTemplate } from '../../../cdk/lib/template.ts';
 import { outboxConnectorInput } from '../../../cdk/test/debezium-inputs.ts';
+import { holdlineTemplateJson } from '../../../cdk/test/template.ts';
 import { DebeziumTemplateError } from './errors.ts';
 import { asDebeziumServerReadsIt, LOCAL_JAVA_OPTIONS, localDebeziumConfig } from './properties.ts';
 import { type DebeziumTaskContainer, debeziumTaskContainer } from './task-container.ts';
@@ -32,7 +32,7 @@ describe('Debezium task container from the synthesized template', () => {
   let template: CfnTemplate;
   let outbox: DebeziumTaskContainer;
   beforeAll(() => {
-    template = synthTemplate();
+    template = holdlineTemplateJson();
     outbox = debeziumTaskContainer(template, 'outbox', stubResolve);
   });
 
