@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
-import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 import type { RunContext } from '../kit/context.ts';
 import { type DrillCloud, scheduleOf, startIsolatedCloud } from '../kit/drill-cloud.ts';
 import { fastConsumers } from '../kit/fast-consumers.ts';

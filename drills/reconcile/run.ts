@@ -5,7 +5,6 @@ import { chargeOrder } from '../../lambdas/consumers/payment/charge-client.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { orderEventMessageSchema } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
-import type { CfnTemplate } from '../../localstack/cloud/provision/index.ts';
 import { apiClient, oneItemOrder } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
 import { scheduleOf, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
