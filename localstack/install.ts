@@ -1,5 +1,6 @@
 import { findJava, installDebezium } from './cloud/debezium/index.ts';
 import { selectedCandidates } from './processes/emulators/selection.ts';
+import { installOlderPostgres, type OlderMajor, olderPostgres } from './processes/postgres/binaries.ts';
 
 /**
  * Installs what the local cloud runs, into the machine-wide cache (so a fresh clone on the same machine reuses
@@ -17,3 +18,12 @@ await installDebezium((line) => console.log(`[setup]   ${line}`));
 // Debezium Server needs Java 21+; say so now rather than when the pipeline starts.
 const java = findJava();
 console.log(`[setup]   Java ${java.version} for Debezium Server: ${java.home}`);
+
+// PostgreSQL 15 and 16 beside the project's 17: the runbook SQL test runs every runbook query on each major the
+// stack supports.
+for (const major of Object.keys(olderPostgres).map(Number) as OlderMajor[]) {
+  const started = Date.now();
+  process.stdout.write(`[setup]   postgres@${olderPostgres[major]} … `);
+  const outcome = await installOlderPostgres(major);
+  console.log(outcome.fresh ? `installed (${((Date.now() - started) / 1000).toFixed(1)} s)` : 'cached');
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs everything Holdline needs on a fresh clone, idempotently, with visible progress: npm packages, the
-// Postgres binaries' library links, a project venv with moto, one with the template scanners, the JVM/npm emulators
-// and Debezium Server.
+// Postgres binaries' library links, a project venv with moto, one with the template scanners, the JVM/npm emulators,
+// Debezium Server and the older Postgres majors the runbook SQL test runs.
 // Dependency-free on purpose: it runs before `npm ci`. Re-running it is cheap (stamps skip finished steps).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -87,10 +87,15 @@ step('python venv with checkov and cfn-lint', digest(...scannerSpecs, scanVenv),
   run(join(scanVenv, 'bin', 'pip'), ['install', '--progress-bar', 'on', ...scannerSpecs]);
 });
 
-// The JVM and npm emulators and Debezium Server: the project's own installer, now that tsx is present.
+// The JVM and npm emulators, Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the project's own
+// installer, now that tsx is present.
 step(
-  'emulators and Debezium Server',
-  digest(readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'), lock),
+  'emulators, Debezium Server, PostgreSQL 15 and 16',
+  digest(
+    readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'processes', 'postgres', 'binaries.ts'), 'utf8'),
+    lock,
+  ),
   () => {
     run(process.execPath, ['--import', 'tsx', join(root, 'localstack', 'install.ts')]);
   },

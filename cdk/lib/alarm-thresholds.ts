@@ -29,6 +29,10 @@ export interface AlarmThresholds {
   /** Pages when RDS free storage falls below this fraction of the allocated storage. 0.15: pgMonitor's 85 %
    *  critical disk level (storage autoscaling may still add room, but then it is already acting). */
   freeStorageFraction: number;
+  /** Pages when the slot monitor has published nothing for this long (it runs every minute). 5 min: a slow or
+   *  cold invocation misses a minute, not five; while it is silent every slot alarm is blind (RDS's own
+   *  OldestReplicationSlotLag alarm still watches). */
+  slotMonitorSilent: Duration;
   /** Pages when a consumer queue's oldest message is older than this. 10 min: a message that has not been
    *  processed after several visibility timeouts (180 s each) is stuck, not slow. */
   queueOldestMessageAge: Duration;
@@ -56,6 +60,7 @@ export const alarmThresholds: AlarmThresholds = {
   slotInactive: Duration.minutes(10),
   oldestTransaction: Duration.minutes(15),
   freeStorageFraction: 0.15,
+  slotMonitorSilent: Duration.minutes(5),
   queueOldestMessageAge: Duration.minutes(10),
   iteratorAge: Duration.minutes(5),
   endToEndLatencyP99: Duration.seconds(30),

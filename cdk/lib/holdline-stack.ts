@@ -129,10 +129,11 @@ export class HoldlineStack extends Stack {
       consumers: Object.keys(consumers),
       ...(database instanceof RdsPostgres ? { rdsInstance: database.instance } : {}),
     };
+    const consumerQueues = Object.entries(consumers).map(([name, c]) => ({ name, queue: c.queues.queue }));
     const guard = new SlotGuardAlarms(this, 'SlotGuard', {
       ...guardInput,
       onCall,
-      queues: Object.entries(consumers).map(([name, c]) => ({ name, queue: c.queues.queue })),
+      queues: consumerQueues,
       streams: [
         { name: 'order-events', stream: orderEvents },
         { name: 'order-changes', stream: orderChanges },
@@ -143,6 +144,7 @@ export class HoldlineStack extends Stack {
     for (const alarm of alarms) if (!guard.alarms.includes(alarm)) onCall.page(alarm);
     new OnCallDashboard(this, 'OnCallDashboard', {
       ...guardInput,
+      queues: consumerQueues,
       dlqs: Object.entries(consumers).map(([name, c]) => ({ name, dlq: c.queues.dlq })),
       alarms,
     });

@@ -1,7 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gaugeDefinitions } from '../../lambdas/oncall/gauges.ts';
 import { alarmThresholds as t } from '../lib/alarm-thresholds.ts';
 import { config } from '../lib/config.ts';
+import { ENTRY_RUNBOOK } from '../lib/constructs/on-call-dashboard.ts';
 import {
   functionByEntry,
   holdlineTemplate,
@@ -173,6 +175,21 @@ describe('slot guard: monitor, alarms, on-call topic, dashboard', () => {
       expect(body).toContain(title);
     for (const metric of ['SlotRetainedWalBytes', 'SlotCapBytes', 'SlotConsumerLagBytes', 'EndToEndLatency'])
       expect(body).toContain(metric);
+  });
+
+  it("shows consumer lag as the on-call panel does (the consumer queues' oldest message) and links the entry page", () => {
+    const [, dashboard] = only(template, 'AWS::CloudWatch::Dashboard', () => true);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    const panelMetric = gaugeDefinitions.find((g) => g.id === 'consumer-lag')!.metrics[0]!.metricName;
+    expect(panelMetric).toBe('ApproximateAgeOfOldestMessage');
+    // The widget: from its title to the next widget's.
+    const widget = body.slice(
+      body.indexOf('Consumer lag ('),
+      body.indexOf('title', body.indexOf('Consumer lag (')),
+    );
+    expect(widget).toContain(panelMetric);
+    expect(widget).not.toContain('SlotConsumerLagBytes');
+    expect(body).toContain(ENTRY_RUNBOOK);
   });
 
   it('monitors the slots Debezium actually uses', () => {

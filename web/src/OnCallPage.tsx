@@ -3,6 +3,8 @@ import { ApiError, type Gauge, onCallGauges } from './api.ts';
 import type { Session } from './session.ts';
 
 const pollMs = 5000;
+/** The runbooks' entry page: triage from these gauges, fix order, database access, checklist after a fix. */
+const entryRunbook = '/docs/runbooks/README.md';
 
 function format(value: number, unit: Gauge['unit']): string {
   switch (unit) {
@@ -47,6 +49,12 @@ export function OnCallPage(props: { session: Session; onSignOut: () => void }) {
         </span>
       </header>
       <main>
+        <p className="hint">
+          <a href={entryRunbook} target="_blank" rel="noreferrer" data-testid="entry-runbook">
+            Start here: the on-call runbook
+          </a>{' '}
+          — what each gauge means, which to fix first, how to reach the database, what to check after a fix.
+        </p>
         {forbidden && (
           <p role="alert" className="error">
             This page needs the on-call role.

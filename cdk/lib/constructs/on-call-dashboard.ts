@@ -16,8 +16,13 @@ import { METRIC_NAMESPACE } from '../../../lambdas/shared/metric-names.ts';
 import { type AlarmThresholds, alarmThresholds, capBytes } from '../alarm-thresholds.ts';
 import { rdsMetric, slotMetric } from './slot-guard-alarms.ts';
 
+/** The runbooks' entry page: triage from the four gauges, fix order, break-glass, verification checklist. */
+export const ENTRY_RUNBOOK = 'docs/runbooks/README.md';
+
 export interface OnCallDashboardProps {
   slotNames: readonly string[];
+  /** Consumer queues: the consumer-lag gauge is the age of their oldest message, as on the on-call panel. */
+  queues: ReadonlyArray<{ name: string; queue: IQueue }>;
   dlqs: ReadonlyArray<{ name: string; dlq: IQueue }>;
   consumers: readonly string[];
   alarms: readonly IAlarm[];
@@ -29,8 +34,9 @@ export interface OnCallDashboardProps {
 const MINUTE = Duration.minutes(1);
 
 /**
- * The on-call dashboard: the four gauges the runbooks start from — consumer lag, DLQ depth, end-to-end latency,
- * slot lag against the cap — plus the alarm states and, on RDS, the database's own WAL and storage metrics.
+ * The on-call dashboard: the four gauges the runbooks start from — slot lag against the cap (with the WAL Debezium
+ * has not confirmed beside it), consumer lag (the consumer queues' oldest message, as the on-call panel shows it),
+ * DLQ depth, end-to-end latency — plus the alarm states and, on RDS, the database's own WAL and storage metrics.
  */
 export class OnCallDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -44,7 +50,8 @@ export class OnCallDashboard extends Construct {
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
-          '## Holdline on-call\nRunbooks: [slot lag](docs/runbooks/slot-lag.md) · [consumer lag](docs/runbooks/consumer-lag.md) · ' +
+          `## Holdline on-call\n**Start here: [${ENTRY_RUNBOOK}](${ENTRY_RUNBOOK})** (triage, fix order, database access, checklist) · ` +
+          '[slot lag](docs/runbooks/slot-lag.md) · [consumer lag](docs/runbooks/consumer-lag.md) · ' +
           '[DLQ depth](docs/runbooks/dlq-depth.md) · [end-to-end latency](docs/runbooks/end-to-end-latency.md)',
         width: 24,
         height: 2,
@@ -66,12 +73,20 @@ export class OnCallDashboard extends Construct {
         ],
       }),
       new GraphWidget({
-        title: 'Consumer lag (unconfirmed WAL, bytes)',
+        title: 'Slot: WAL not confirmed by Debezium (bytes)',
         width: 12,
         left: props.slotNames.map((s) => label(slotMetric('SlotConsumerLagBytes', { SlotName: s }), s)),
       }),
     );
     this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Consumer lag (age of the oldest queued message, s)',
+        width: 12,
+        left: props.queues.map(({ name, queue }) =>
+          queue.metricApproximateAgeOfOldestMessage({ period: MINUTE, statistic: 'Maximum', label: name }),
+        ),
+        leftAnnotations: [{ value: t.queueOldestMessageAge.toSeconds(), label: 'page', color: '#ff7f0e' }],
+      }),
       new GraphWidget({
         title: 'DLQ depth (messages)',
         width: 12,
@@ -95,6 +110,7 @@ export class OnCallDashboard extends Construct {
         ),
         leftAnnotations: [annotation('warn', t.endToEndLatencyP99.toMilliseconds())],
       }),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 12, height: 6 }),
     );
     const rds: IMetric[] = props.rdsInstance
       ? ['OldestReplicationSlotLag', 'ReplicationSlotDiskUsage', 'TransactionLogsDiskUsage'].map((n) =>
@@ -102,7 +118,6 @@ export class OnCallDashboard extends Construct {
         )
       : [];
     this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 12, height: 6 }),
       new GraphWidget({
         title: 'RDS: WAL, slot disk usage and free storage (bytes)',
         width: 12,

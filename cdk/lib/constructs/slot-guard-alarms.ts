@@ -37,8 +37,9 @@ const MINUTE = Duration.minutes(1);
 
 /**
  * The slot guard's alarms (retained WAL vs the cap, time-to-cap, inactive slot, wal_status unreserved/lost,
- * free storage, oldest transaction) and the pipeline's flow alarms (queue age, iterator age, end-to-end
- * latency). Each pages through the on-call topic; thresholds come from `alarm-thresholds.ts`.
+ * free storage, oldest transaction, the monitor falling silent) and the pipeline's flow alarms (queue age,
+ * iterator age, end-to-end latency). Each pages through the on-call topic; thresholds come from
+ * `alarm-thresholds.ts`. Missing data breaches only where silence itself is a stall (docs/runbooks/README.md).
  */
 export class SlotGuardAlarms extends Construct {
   readonly alarms: Alarm[] = [];
@@ -98,6 +99,16 @@ export class SlotGuardAlarms extends Construct {
               : `Slot ${slot} is past the cap (wal_status unreserved): the next checkpoint invalidates it.`,
         });
     }
+    // The monitor's own heartbeat: OldestTransactionAgeSeconds is published on every run (0 when none is open), so
+    // no datapoint means the monitor did not run or could not read the database. Missing data is the signal here.
+    this.add('slot-monitor-silent', 'page', {
+      metric: slotMetric('OldestTransactionAgeSeconds', {}).with({ statistic: 'SampleCount' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: t.slotMonitorSilent.toMinutes(),
+      treatMissingData: TreatMissingData.BREACHING,
+      description: `The slot monitor has published nothing for ${t.slotMonitorSilent.toHumanString()}: every slot alarm is blind (see its log group; RDS's OldestReplicationSlotLag alarm still watches).`,
+    });
     this.add('oldest-transaction', 'warn', {
       metric: slotMetric('OldestTransactionAgeSeconds', {}),
       threshold: t.oldestTransaction.toSeconds(),
@@ -136,6 +147,8 @@ export class SlotGuardAlarms extends Construct {
         threshold: t.queueOldestMessageAge.toSeconds(),
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
+        // SQS reports a queue's metrics while it holds messages, so a consumer that stopped shows as age; no
+        // datapoint is an empty queue left idle (SQS stops reporting those), which is not a stall.
         treatMissingData: TreatMissingData.NOT_BREACHING,
         description: `The ${name} queue's oldest message is older than ${t.queueOldestMessageAge.toHumanString()}: its consumer is stuck.`,
       });
@@ -145,8 +158,11 @@ export class SlotGuardAlarms extends Construct {
         threshold: t.iteratorAge.toMilliseconds(),
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        description: `The ${name} stream's reader is over ${t.iteratorAge.toHumanString()} behind.`,
+        // The event-source mapping polls every shard about once a second even when the stream is idle, and each
+        // GetRecords reports an age (0 at the tip). No datapoint for three minutes means nobody reads the
+        // stream — a total stall of the router or the order view — so it pages like a reader far behind.
+        treatMissingData: TreatMissingData.BREACHING,
+        description: `The ${name} stream's reader is over ${t.iteratorAge.toHumanString()} behind, or nothing has read the stream for 3 minutes.`,
       });
     for (const consumer of props.consumers)
       this.add(`${consumer}-end-to-end-latency`, 'warn', {
@@ -160,6 +176,8 @@ export class SlotGuardAlarms extends Construct {
         threshold: t.endToEndLatencyP99.toMilliseconds(),
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
+        // Only a processed message emits it: silence is an idle pipeline as often as a stalled one, so it cannot
+        // page. A stall pages through iterator age, queue age and the slot alarms instead.
         treatMissingData: TreatMissingData.NOT_BREACHING,
         description: `The ${consumer} consumer's p99 end-to-end latency is over ${t.endToEndLatencyP99.toHumanString()}.`,
       });

@@ -45,6 +45,19 @@ const template: CfnTemplate = {
         ComparisonOperator: 'GreaterThanThreshold',
       },
     },
+    IteratorAge: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        Namespace: 'AWS/Kinesis',
+        MetricName: 'GetRecords.IteratorAgeMilliseconds',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        Threshold: 300000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'breaching',
+      },
+    },
     Math: {
       Type: 'AWS::CloudWatch::Alarm',
       Properties: { Metrics: [{ Id: 'e', Expression: 'a+b' }], EvaluationPeriods: 1, Threshold: 1 },
@@ -72,9 +85,13 @@ describe('alarmDefinitions', () => {
       treatMissingData: 'missing',
     });
   });
-  it('skips metric-math alarms and says so', () => {
+  it('skips metric-math alarms, and breaching ones on a namespace nothing publishes locally, and says so', () => {
     expect(byId.Math).toBeUndefined();
-    expect(skipped).toEqual([expect.stringContaining('Math: metric-math')]);
+    expect(byId.IteratorAge).toBeUndefined();
+    expect(skipped).toEqual([
+      expect.stringContaining('IteratorAge: AWS/Kinesis has no local source'),
+      expect.stringContaining('Math: metric-math'),
+    ]);
   });
   it('grades alarms: named warn, named page, or paging because it has actions', () => {
     expect(severityOf(byId.Latency!)).toBe('warn');

@@ -19,9 +19,16 @@ export interface AlarmDefinition extends AlarmRule {
 }
 
 /**
+ * Namespaces nothing publishes locally: no emulator reports AWS/Kinesis GetRecords metrics, and there is no RDS.
+ * An alarm that treats their missing data as breaching would page for the whole life of every local cloud.
+ */
+export const NO_LOCAL_SOURCE: readonly string[] = ['AWS/Kinesis', 'AWS/RDS'];
+
+/**
  * Reads the template's alarms — the same definitions CloudFormation would create — resolving `Ref`/`GetAtt`
  * in dimensions and actions through the provisioned resources (e.g. `QueueName` → the emulator's queue name).
- * Metric-math alarms are skipped and reported, since the evaluator reads one metric per alarm.
+ * Metric-math alarms are skipped and reported, since the evaluator reads one metric per alarm; so are alarms that
+ * breach on missing data of a namespace with no local source (`NO_LOCAL_SOURCE`).
  */
 export function alarmDefinitions(
   template: CfnTemplate,
@@ -33,6 +40,10 @@ export function alarmDefinitions(
     const p = provisioned.resolve(resource.Properties ?? {}) as Record<string, unknown>;
     if (p.Metrics !== undefined || typeof p.MetricName !== 'string') {
       skipped.push(`${logicalId}: metric-math alarm (not evaluated locally)`);
+      continue;
+    }
+    if (p.TreatMissingData === 'breaching' && NO_LOCAL_SOURCE.includes(String(p.Namespace))) {
+      skipped.push(`${logicalId}: ${String(p.Namespace)} has no local source and missing data breaches`);
       continue;
     }
     const evaluationPeriods = Number(p.EvaluationPeriods);

@@ -112,6 +112,13 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
   });
 
   const periodMs = (a: AlarmDefinition) => Math.max(1, Math.round(a.periodSeconds / scale)) * 1000;
+  const startedAt = now();
+  // An alarm that breaches on missing data would page at once for the periods before this cloud existed, when
+  // nothing could have published. It stays in its first state (INSUFFICIENT_DATA) until its whole evaluation
+  // range lies after the evaluator's start.
+  const rangeBeforeStart = (a: AlarmDefinition, at: number) =>
+    a.treatMissingData === 'breaching' &&
+    Math.floor(at / periodMs(a)) * periodMs(a) - a.evaluationPeriods * periodMs(a) < startedAt;
 
   async function values(a: AlarmDefinition, at: number): Promise<Array<number | null>> {
     const p = periodMs(a);
@@ -146,6 +153,7 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
     // Reads in parallel (one GetMetricData per alarm), decisions in order.
     const allValues = await Promise.all(alarms.map((a) => values(a, at)));
     for (const [i, a] of alarms.entries()) {
+      if (rangeBeforeStart(a, at)) continue;
       const vals = allValues[i] ?? [];
       const from = state[a.alarmName] ?? 'INSUFFICIENT_DATA';
       const result = evaluateAlarm(a, vals, from);

