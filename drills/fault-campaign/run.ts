@@ -44,14 +44,16 @@ interface Settings {
 }
 
 /**
- * Issue 12's figures. Quick mode scales the faults by 1/4 and ends them by 60 % of a 90 s load; its bound is 150 s
+ * Issue 12's figures. Quick mode scales the faults by 1/4 and ends them by 60 % of a 90 s load; its bound is 240 s
  * because 20/s is more than the local pipeline drains on a shared 2-core machine (~12 orders/s measured), so the
- * backlog of a 45 s outage plus a 30 s hang needs about two minutes to drain even when nothing is stranded.
+ * backlog of a 45 s outage plus a 30 s hang takes minutes to drain even when nothing is stranded; and since a 503
+ * is retried for 30 s, the orders a Postgres outage used to refuse are now accepted and join that backlog (the
+ * README's fault-campaign row has the recoveries measured inside `npm test`).
  */
 function settings(quick: boolean): Settings {
   const seed = Number(process.env.FAULT_CAMPAIGN_SEED ?? 12);
   return quick
-    ? { ratePerSecond: 20, loadMs: 90_000, scale: 0.25, boundSeconds: 150, fill: 0.6, seed }
+    ? { ratePerSecond: 20, loadMs: 90_000, scale: 0.25, boundSeconds: 240, fill: 0.6, seed }
     : { ratePerSecond: 50, loadMs: 600_000, scale: 1, boundSeconds: 300, fill: 0.85, seed };
 }
 
