@@ -3,7 +3,7 @@ import { CONSUMERS, type ConsumerName } from '../shared/consumers.ts';
 import { type OrderEventMessage, orderEventAttributes } from '../shared/order-event-message.ts';
 import { UnroutableEventError } from './errors.ts';
 
-/** The consumers the router can send to; each has one FIFO queue (`QUEUE_URL_<NAME>`). */
+/** The consumers the router can send to; each has one FIFO queue (`queueUrlEnv`). */
 export const consumers = CONSUMERS;
 export type Consumer = ConsumerName;
 
