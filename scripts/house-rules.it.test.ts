@@ -77,7 +77,9 @@ describe('house rules', () => {
       ),
     ).toEqual([]);
     expect(typedAgain(/'holdline:(entry|handler)'/, 'cdk/lib/entry-metadata.ts')).toEqual([]);
-    expect(typedAgain(/QUEUE_URL_(PAYMENT|INVENTORY|NOTIFICATION)/, 'lambdas/shared/consumers.ts')).toEqual([]);
+    expect(typedAgain(/QUEUE_URL_(PAYMENT|INVENTORY|NOTIFICATION)/, 'lambdas/shared/consumers.ts')).toEqual(
+      [],
+    );
     // The template's shape, and how a function is found in it by its entry.
     expect(
       typedAgain(
