@@ -25,4 +25,6 @@ export const metricNames = {
   /** Look-ups or updates that failed this run (retried next run). */
   reconcileFailed: 'ReconcileFailed',
   reconcileMaxResolveSeconds: 'ReconcileMaxResolveSeconds',
+  /** Stream records a reader (router, order view) copied to its failure queue: they can never succeed. */
+  recordsQuarantined: 'RecordsQuarantined',
 } as const;
