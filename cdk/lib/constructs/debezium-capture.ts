@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { config } from '../config.ts';
 import { type DebeziumConnectorInput, type DebeziumRouting, debeziumProperties } from '../debezium-config.ts';
 import type { HoldlineDatabase } from './database.ts';
-import { DebeziumTask } from './debezium-task.ts';
+import { DEBEZIUM_RDS_CA_PATH, DebeziumTask } from './debezium-task.ts';
 import type { Network } from './network.ts';
 
 export interface DebeziumCaptureProps {
@@ -93,7 +93,9 @@ export class DebeziumCapture extends Construct {
         host: database.writerHost,
         port: database.writerPort,
         dbname: config.databaseName,
-        sslMode: 'require',
+        // The writer's certificate checked against Amazon's RDS CAs and the writer's name.
+        sslMode: 'verify-full',
+        sslRootCert: DEBEZIUM_RDS_CA_PATH,
       },
       slotName: spec.name,
       publicationName: spec.name,
