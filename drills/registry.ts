@@ -27,4 +27,5 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'long-txn': async () => (await import('./long-txn/run.ts')).run,
   'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
   'schema-change': async () => (await import('./schema-change/run.ts')).run,
+  'cross-table': async () => (await import('./cross-table/run.ts')).run,
 };
