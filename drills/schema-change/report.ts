@@ -51,7 +51,11 @@ export function drillReport(quick: boolean, o: Observed): { report: Report; read
   for (const stage of o.stages) {
     const checks = stage.orders.flatMap((order) => checkById.get(order.id) ?? []);
     outcomes[stage.name] = viewOutcome(checks);
-    reasons[stage.name] = [...new Set(checks.flatMap((c) => c.reasons))].slice(0, 3);
+    // The reason without the record's sequence number, so that one reason shows once.
+    const why = checks.flatMap((c) =>
+      c.reasons.map((r) => r.replace(/^record \d+ is not an orders change event: /, '')),
+    );
+    reasons[stage.name] = [...new Set(why)].slice(0, 3);
     const tally: Record<string, number> = { quarantinedRecords: 0 };
     for (const c of checks) {
       tally[c.result] = (tally[c.result] ?? 0) + 1;
@@ -110,7 +114,7 @@ export function drillReport(quick: boolean, o: Observed): { report: Report; read
       goldenEvents: golden ? [...golden.events.values()].map((byType) => Object.fromEntries(byType)) : [],
     },
   };
-  return { report, readable: readable(report, o, { pauses, outcomes, reasons }) };
+  return { report, readable: readable(report, o, { pauses, outcomes, reasons, tallies }) };
 }
 
 function phaseOf(migrated: readonly MigrationRecord[], w: ProbeWrite): string {
@@ -125,15 +129,26 @@ function readable(
     pauses: Record<string, number>;
     outcomes: Record<string, ViewOutcome>;
     reasons: Record<string, string[]>;
+    tallies: Record<string, Record<string, number>>;
   },
 ): ReadableReport {
   const m = report.metrics;
   const t0 = o.writes[0]?.startedAt ?? 0;
-  const rows = o.migrated.map((mig) => {
-    const backfilled = mig.steps.reduce((n, s) => n + (s.rows ?? 0), 0);
-    const lockTimeouts = mig.steps.reduce((n, s) => n + s.lockTimeouts, 0);
-    return `| \`${mig.name}\` | ${mig.change} | ${mig.steps.length} | ${backfilled} | ${lockTimeouts} | ${mig.endedAt - mig.startedAt} | **${figures.pauses[mig.name]}** | ${figures.outcomes[mig.name]} | ${(figures.reasons[mig.name] ?? []).map((r) => `\`${r.slice(0, 140)}\``).join('<br>')} |`;
-  });
+  const viewCell = (stage: string) => {
+    const t = figures.tallies[stage] ?? {};
+    const counts = ['correct', 'quarantined', 'wrong', 'missing'].filter((k) => (t[k] ?? 0) > 0);
+    return `**${figures.outcomes[stage]}** (${counts.map((k) => `${t[k]} ${k}`).join(', ')}; ${t.quarantinedRecords ?? 0} records quarantined)`;
+  };
+  const reasonCell = (stage: string) =>
+    (figures.reasons[stage] ?? []).map((r) => `\`${r.slice(0, 160)}\``).join('<br>');
+  const rows = [
+    `| ${GOLDEN} | — | — | — | — | — | — | ${viewCell(GOLDEN)} | ${reasonCell(GOLDEN)} |`,
+    ...o.migrated.map((mig) => {
+      const backfilled = mig.steps.reduce((n, s) => n + (s.rows ?? 0), 0);
+      const lockTimeouts = mig.steps.reduce((n, s) => n + s.lockTimeouts, 0);
+      return `| \`${mig.name}\` | ${mig.change} | ${mig.steps.length} | ${backfilled} | ${lockTimeouts} | ${mig.endedAt - mig.startedAt} | **${figures.pauses[mig.name]}** | ${viewCell(mig.name)} | ${reasonCell(mig.name)} |`;
+    }),
+  ];
   return {
     title: 'Drill: schema-change — the orders table changes under a running pipeline, the events do not',
     summary: [
@@ -174,9 +189,16 @@ function readable(
       {
         heading: 'Per migration',
         body: [
-          '| migration | change | steps | rows backfilled | lock timeouts | took (ms) | longest write (ms) | order view | view quarantine reasons |',
+          '| stage (after) | change | steps | rows backfilled | lock timeouts | took (ms) | longest write (ms) | order view (its logical orders) | quarantine reasons |',
           '|---|---|---|---|---|---|---|---|---|',
           ...rows,
+        ].join('\n'),
+      },
+      {
+        heading: 'What the orders connector said',
+        body: [
+          "Records quarantined in a stage whose orders the view still shows correctly are later changes of those orders, made after a column was dropped: the next migration's backfill updates every row. The view refuses them and keeps the order's last correct item, so after a contract it stops following even the old orders the moment they change. The connector's own warnings (Debezium decoding, after a drop, changes committed before it: the dropped column's optionality is no longer in the catalog), counted:",
+          ...(o.connectorNotes.length > 0 ? o.connectorNotes.map((n) => `- \`${n}\``) : ['- (none)']),
         ].join('\n'),
       },
     ],
