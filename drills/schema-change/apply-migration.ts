@@ -63,7 +63,7 @@ export async function applyMigration(
     try {
       if (step.kind === 'release') await release(step.shape);
       else if (step.kind === 'backfill') Object.assign(record, await backfill(db, step.sql));
-      else record.lockTimeouts = await ddl(db, step.sql, step.concurrently === true);
+      else record.lockTimeouts = await ddl(db, step);
     } catch (error) {
       throw new MigrationStepError(migration.name, step.label, { cause: error });
     }
@@ -74,24 +74,25 @@ export async function applyMigration(
 }
 
 /** One short transaction under `lock_timeout`, retried with a pause while the lock is not granted. */
-async function ddl(db: pg.Client, sql: string, concurrently: boolean): Promise<number> {
+async function ddl(db: pg.Client, step: Extract<MigrationStep, { kind: 'ddl' }>): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
-      if (concurrently) {
+      if (step.concurrently) {
         await db.query(`SET lock_timeout = ${LOCK_TIMEOUT_MS}`);
-        await db.query(sql);
+        await db.query(step.sql);
         await db.query('RESET lock_timeout');
       } else {
         await db.query('BEGIN');
         await db.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
-        await db.query(sql);
+        await db.query(step.sql);
         await db.query('COMMIT');
       }
       return attempt - 1;
     } catch (error) {
-      if (!concurrently) await db.query('ROLLBACK').catch(() => {});
-      else await db.query('RESET lock_timeout').catch(() => {});
+      if (step.concurrently) await db.query('RESET lock_timeout').catch(() => {});
+      else await db.query('ROLLBACK').catch(() => {});
       if ((error as { code?: string }).code !== lockNotAvailable || attempt >= LOCK_ATTEMPTS) throw error;
+      if (step.cleanup) await db.query(step.cleanup);
       await sleep(50 * attempt);
     }
   }

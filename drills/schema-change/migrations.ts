@@ -9,7 +9,14 @@ import type { TableShape } from './table-shape.ts';
  * - `release`: the application starts writing/reading another shape (a deployment between two migration steps).
  */
 export type MigrationStep =
-  | { kind: 'ddl'; label: string; sql: string; concurrently?: boolean }
+  | {
+      kind: 'ddl';
+      label: string;
+      sql: string;
+      concurrently?: boolean;
+      /** Run before a retry: a CREATE INDEX CONCURRENTLY that timed out leaves an invalid index behind. */
+      cleanup?: string;
+    }
   | { kind: 'backfill'; label: string; sql: string }
   | { kind: 'release'; label: string; shape: Partial<TableShape> };
 
@@ -95,6 +102,7 @@ export const migrations: readonly Migration[] = [
         label: 'index customer_ref',
         sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_ref_created_idx ON orders (customer_ref, created_at DESC)',
         concurrently: true,
+        cleanup: 'DROP INDEX CONCURRENTLY IF EXISTS orders_customer_ref_created_idx',
       },
       { kind: 'release', label: 'read customer_ref', shape: { customerRead: 'customer_ref' } },
       {
