@@ -26,4 +26,6 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'stalled-slot': async () => (await import('./stalled-slot/run.ts')).run,
   'long-txn': async () => (await import('./long-txn/run.ts')).run,
   'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
+  'schema-change': async () => (await import('./schema-change/run.ts')).run,
+  'cross-table': async () => (await import('./cross-table/run.ts')).run,
 };

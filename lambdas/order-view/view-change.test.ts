@@ -78,6 +78,26 @@ describe('parseViewChange', () => {
       expect(parseViewChange(data)).toMatchObject({ kind: 'invalid' });
   });
 
+  it('refuses a row whose shape the readers cannot read, naming the column (a migration under raw CDC)', () => {
+    const { customer_id: _renamed, ...renamed } = row({ customer_ref: 'c1' });
+    const { items: _moved, ...moved } = row();
+    const cases = [
+      [changeData('c', { after: renamed as ReturnType<typeof row> }, 5), 'customer_id'],
+      [changeData('u', { before: created, after: moved as ReturnType<typeof row> }, 6), 'items'],
+      [changeData('c', { after: row({ total_cents: 'AYag' }) }, 7), 'total_cents'],
+    ] as const;
+    for (const [data, column] of cases) {
+      const change = parseViewChange(data);
+      expect(change).toMatchObject({ kind: 'invalid', orderId: created.id });
+      expect(change.kind === 'invalid' ? change.reason : '').toContain(column);
+    }
+    // A column added by a migration is kept, not refused.
+    expect(parseViewChange(changeData('c', { after: row({ sales_channel: 'web' }) }, 8))).toMatchObject({
+      kind: 'upsert',
+      after: { sales_channel: 'web' },
+    });
+  });
+
   it('refuses an LSN JSON could not carry exactly', () => {
     expect(parseViewChange(changeData('c', { after: created }, 2 ** 53 + 2))).toMatchObject({
       kind: 'invalid',

@@ -35,7 +35,24 @@ export type ViewChange =
   /** `orderId` when the data has a readable one, so the log line can name the order. */
   | { kind: 'invalid'; reason: string; orderId?: string };
 
-const rowSchema = z.looseObject({ id: z.string().min(1) });
+/**
+ * The columns the view's readers rely on (`orderFromViewItem` in lambdas/api/order-list.ts, the `byCustomer` index
+ * on `customer_id`), as Debezium writes them. Raw CDC copies the table's shape, so a migration that renames, moves
+ * or retypes one of these would otherwise write a view its readers misread: such a change is refused here with
+ * the failing column named, and quarantined (drills/schema-change shows it). Extra columns are kept.
+ */
+const rowSchema = z.looseObject({
+  id: z.string().min(1),
+  customer_id: z.string().min(1),
+  status: z.string().min(1),
+  currency: z.string().min(1),
+  total_cents: z.number().int(),
+  // jsonb as JSON text (io.debezium.data.Json)
+  items: z.string().min(2),
+  version: z.number().int().positive(),
+  created_at: z.string().min(1),
+  updated_at: z.string().min(1),
+});
 const positionSchema = z.looseObject({
   // A JSON number above 2^53 would already have lost digits in JSON.parse: refuse it rather than misorder.
   lsn: z.number().int().nonnegative().refine(Number.isSafeInteger, 'is beyond 2^53'),
