@@ -22,7 +22,7 @@ export interface OutboxShape {
   partitioned: boolean;
   /** The polling relay's two partial indexes (`WHERE published_at IS NULL`, migration 0007). */
   relayIndexes: boolean;
-  /** `published_at`'s default: the relay-mode lookup of migration 0007, or the constant it yields under CDC. */
+  /** `published_at`'s default: the relay-mode lookup of migration 0007, or the constant of 0040 (under CDC). */
   publishedAtDefault: 'relay-mode lookup' | 'constant';
   payloadType: 'jsonb' | 'json' | 'text';
   /** Heap fillfactor of the partitions (100 = Postgres's default). */
@@ -35,14 +35,16 @@ export interface Arm {
   what: string;
   /** Its own outbox table, or none (the production table, or no table at all). */
   shape?: OutboxShape;
+  /** Named (prepared) statements: parsed and planned once per connection, not per order. */
+  prepared?: boolean;
   write(db: SqlExecutor): Promise<unknown>;
 }
 
-/** The production outbox as migrations 0003, 0007 and 0020 leave it. */
+/** The production outbox as migrations 0003, 0007, 0020 and 0040 leave it (relay mode cdc). */
 const production: OutboxShape = {
   partitioned: true,
   relayIndexes: true,
-  publishedAtDefault: 'relay-mode lookup',
+  publishedAtDefault: 'constant',
   payloadType: 'jsonb',
   fillfactor: 100,
 };
@@ -94,15 +96,9 @@ export const variants: Arm[] = [
     write: (db) => placeOrder(db, benchRequest),
   },
   {
-    name: 'constant-default',
-    what: 'published_at defaults to a constant (no relay-mode lookup per row)',
-    shape: { ...production, publishedAtDefault: 'constant' },
-    write: (db) => placeOrder(db, benchRequest),
-  },
-  {
-    name: 'lean',
-    what: 'no relay indexes and a constant default (the outbox as it was before migration 0007)',
-    shape: { ...production, relayIndexes: false, publishedAtDefault: 'constant' },
+    name: 'relay-mode-lookup',
+    what: "published_at's default reads the relay mode per row (migration 0007, before 0040)",
+    shape: { ...production, publishedAtDefault: 'relay-mode lookup' },
     write: (db) => placeOrder(db, benchRequest),
   },
   {
@@ -128,6 +124,18 @@ export const variants: Arm[] = [
     what: 'payload as plain text (not validated by Postgres)',
     shape: { ...production, payloadType: 'text' },
     write: placeWith(payloadAs('text')),
+  },
+  {
+    name: 'bare-prepared',
+    what: 'the bare insert as a named (prepared) statement',
+    prepared: true,
+    write: bare.write,
+  },
+  {
+    name: 'outbox-prepared',
+    what: 'production placeOrder as a named (prepared) statement',
+    prepared: true,
+    write: (db) => placeOrder(db, benchRequest),
   },
   {
     name: 'wal-only',

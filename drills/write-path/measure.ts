@@ -11,6 +11,9 @@ export interface Window {
   clientCpuUsPerTx: number;
   /** CPU of every Postgres process (backends, WAL writer, checkpointer) per transaction. */
   serverCpuUsPerTx: number;
+  /** The arm's statements in pg_stat_statements: planning, and execution (which ends before the commit). */
+  planUsPerTx: number;
+  execUsPerTx: number;
 }
 
 export interface Probe {
@@ -30,6 +33,28 @@ async function walLsnBytes(admin: SqlClient): Promise<bigint> {
   return BigInt((row?.bytes ?? '0').split('.')[0] ?? '0');
 }
 
+type StatementTimes = Map<string, { calls: number; plan: number; exec: number }>;
+
+async function statementTimes(admin: SqlClient): Promise<StatementTimes> {
+  const rows = await admin.query<{ queryid: string; calls: number; plan: number; exec: number }>(
+    'SELECT queryid::text, calls, total_plan_time AS plan, total_exec_time AS exec FROM pg_stat_statements WHERE toplevel',
+  );
+  return new Map(rows.map((r) => [r.queryid, r]));
+}
+
+/** Planning and execution ms of the statements that ran at least `calls` times between two snapshots. */
+function statementDelta(before: StatementTimes, after: StatementTimes, calls: number) {
+  let plan = 0;
+  let exec = 0;
+  for (const [id, a] of after) {
+    const b = before.get(id) ?? { calls: 0, plan: 0, exec: 0 };
+    if (a.calls - b.calls < calls) continue;
+    plan += a.plan - b.plan;
+    exec += a.exec - b.exec;
+  }
+  return { plan, exec };
+}
+
 /** Runs `concurrency` closed loops of `write` for `seconds`. */
 export async function measureWindow(
   db: SqlExecutor,
@@ -38,6 +63,7 @@ export async function measureWindow(
   seconds: number,
   probe: Probe,
 ): Promise<Window> {
+  const statements0 = await statementTimes(probe.admin);
   const wal0 = await walLsnBytes(probe.admin);
   const server0 = postgresCpuSeconds(probe.postmaster);
   const client0 = process.cpuUsage();
@@ -56,10 +82,14 @@ export async function measureWindow(
   const client = process.cpuUsage(client0);
   const server = postgresCpuSeconds(probe.postmaster) - server0;
   const wal = Number((await walLsnBytes(probe.admin)) - wal0);
+  // The arm's own statements ran `done` times; the probe's few times.
+  const statements = statementDelta(statements0, await statementTimes(probe.admin), Math.max(2, done / 2));
   return {
     tps: done / elapsed,
     walBytesPerTx: wal / done,
     clientCpuUsPerTx: (client.user + client.system) / done,
     serverCpuUsPerTx: (server * 1e6) / done,
+    planUsPerTx: (statements.plan * 1000) / done,
+    execUsPerTx: (statements.exec * 1000) / done,
   };
 }

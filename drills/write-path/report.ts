@@ -18,6 +18,8 @@ export interface ArmFigures {
   walBytesPerTx: number;
   clientCpuUsPerTx: number;
   serverCpuUsPerTx: number;
+  planUsPerTx: number;
+  execUsPerTx: number;
 }
 
 export function armFigures(samples: readonly Sample[]): Record<string, ArmFigures> {
@@ -35,6 +37,8 @@ export function armFigures(samples: readonly Sample[]): Record<string, ArmFigure
         walBytesPerTx: round(median(own.map((s) => s.walBytesPerTx))),
         clientCpuUsPerTx: round(median(own.map((s) => s.clientCpuUsPerTx))),
         serverCpuUsPerTx: round(median(own.map((s) => s.serverCpuUsPerTx))),
+        planUsPerTx: round(median(own.map((s) => s.planUsPerTx))),
+        execUsPerTx: round(median(own.map((s) => s.execUsPerTx))),
       };
       return [name, figures];
     }),
@@ -44,14 +48,27 @@ export function armFigures(samples: readonly Sample[]): Record<string, ArmFigure
 function armTable(arms: readonly Arm[], figures: Record<string, ArmFigures>): string {
   const rows = arms.map((arm) => {
     const f = figures[arm.name];
-    if (!f) return `| ${arm.name} | — | — | — | — | — | — |`;
-    return `| ${arm.name} | ${arm.what} | ${f.tps} | **${f.ratio}** (${f.ratioMin}–${f.ratioMax}) | ${f.walBytesPerTx} | ${f.serverCpuUsPerTx} | ${f.clientCpuUsPerTx} |`;
+    if (!f) return `| ${arm.name} | — | — | — | — | — | — | — | — |`;
+    return `| ${arm.name} | ${arm.what} | ${f.tps} | **${f.ratio}** (${f.ratioMin}–${f.ratioMax}) | ${f.walBytesPerTx} | ${f.planUsPerTx} / ${f.execUsPerTx} | ${f.serverCpuUsPerTx} | ${f.clientCpuUsPerTx} |`;
   });
   return [
-    '| arm | what | tx/s (median) | ratio to bare: median (min–max) | WAL bytes/tx | Postgres CPU µs/tx | client CPU µs/tx |',
-    '|---|---|---|---|---|---|---|',
+    '| arm | what | tx/s (median) | ratio to bare: median (min–max) | WAL bytes/tx | statement plan / exec µs/tx | Postgres CPU µs/tx | client CPU µs/tx |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
+}
+
+/** Per round, the prepared outbox's ratio over the prepared bare insert's: the outbox's cost with both prepared. */
+export function preparedRatio(samples: readonly Sample[]): number {
+  const ratios = pairedRatios(samples);
+  const rounds = [...new Set(ratios.map((r) => r.round))];
+  const perRound = rounds.flatMap((round) => {
+    const of = (arm: string) => ratios.find((r) => r.round === round && r.arm === arm)?.ratio;
+    const outbox = of('outbox-prepared');
+    const bare = of('bare-prepared');
+    return outbox && bare ? [outbox / bare] : [];
+  });
+  return round(median(perRound), 3);
 }
 
 export function writePathReport(input: {
@@ -72,7 +89,7 @@ export function writePathReport(input: {
     const f = figures[arm.name];
     if (f)
       input.log(
-        `${arm.name.padEnd(18)} ${String(f.tps).padStart(8)} tx/s  ratio ${f.ratio} (${f.ratioMin}–${f.ratioMax})  WAL ${f.walBytesPerTx} B/tx  pg ${f.serverCpuUsPerTx} µs/tx  client ${f.clientCpuUsPerTx} µs/tx`,
+        `${arm.name.padEnd(18)} ${String(f.tps).padStart(8)} tx/s  ratio ${f.ratio} (${f.ratioMin}–${f.ratioMax})  WAL ${f.walBytesPerTx} B/tx  plan/exec ${f.planUsPerTx}/${f.execUsPerTx} µs  pg ${f.serverCpuUsPerTx} µs/tx  client ${f.clientCpuUsPerTx} µs/tx`,
       );
   }
   const report: Report = {
@@ -86,6 +103,7 @@ export function writePathReport(input: {
       ratioMax: outbox.ratioMax,
       goalRatio,
       design: productionArm,
+      preparedRatio: preparedRatio(samples),
       bareWalBytesPerTx: bare.walBytesPerTx,
       outboxWalBytesPerTx: outbox.walBytesPerTx,
       arms: figures,

@@ -6,6 +6,7 @@ import type { ReadableReport, Report } from '../kit/report.ts';
 import { throwawayPostgres } from '../kit/throwaway-postgres.ts';
 import { type Arm, armSchema, bare, outboxShapeDdl, variants } from './arms.ts';
 import { measureWindow } from './measure.ts';
+import { preparedClient } from './prepared.ts';
 import { writePathReport } from './report.ts';
 import { roundOrder, type Sample } from './schedule.ts';
 
@@ -22,12 +23,17 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const seconds = ctx.quick ? 0.5 : 3;
   const rounds = ctx.quick ? 1 : 5;
   // fsync on: commit cost as on a real primary (the demo instance runs with fsync off).
-  const pg = await throwawayPostgres('write-path', { extra: { fsync: 'on' } });
+  // pg_stat_statements with planning: where each arm's statement spends its server time.
+  const pg = await throwawayPostgres('write-path', {
+    extra: { fsync: 'on', 'pg_stat_statements.track_planning': 'on' },
+  });
   const admin = createPgClient({ connectionString: pg.urls.admin, max: 1 });
   const pools = new Map<string, SqlClient>();
   const poolFor = (arm: Arm): SqlClient => {
-    const key = arm.shape ? armSchema(arm) : 'public';
+    const key = arm.shape ? armSchema(arm) : arm.prepared ? 'prepared' : 'public';
     let pool = pools.get(key);
+    if (!pool && arm.prepared)
+      pool = preparedClient({ connectionString: pg.urls.app, max: concurrency, idleTimeoutMillis: 0 });
     if (!pool) {
       pool = createPgClient({
         connectionString: pg.urls.app,
@@ -36,8 +42,8 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         // An arm with its own outbox finds it first; everything else (orders, functions) is the migrated schema.
         ...(arm.shape ? { options: `-c search_path=${key},public` } : {}),
       });
-      pools.set(key, pool);
     }
+    pools.set(key, pool);
     return pool;
   };
   const probe = { admin, postmaster: pg.server.process.child.pid };
@@ -45,6 +51,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const samples: Sample[] = [];
   const commit = commitOf();
   try {
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     for (const arm of variants)
       if (arm.shape)
         for (const statement of outboxShapeDdl(armSchema(arm), arm.shape)) await admin.query(statement);

@@ -18,6 +18,8 @@ export interface Sample {
   walBytesPerTx: number;
   clientCpuUsPerTx: number;
   serverCpuUsPerTx: number;
+  planUsPerTx: number;
+  execUsPerTx: number;
 }
 
 /** Each variant window's rate over the mean of the two bare windows around it. */
