@@ -10,6 +10,8 @@ import type { Row, SqlClient, SqlParams } from '../../lambdas/shared/db/sql-clie
  */
 export function preparedClient(config: pg.PoolConfig): SqlClient {
   const pool = new pg.Pool(config);
+  // As createPgClient: a connection the server closes is an 'error' on the pool, which would otherwise crash the run.
+  pool.on('error', (error) => console.warn('postgres: idle connection closed', error.message));
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
