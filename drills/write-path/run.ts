@@ -5,6 +5,7 @@ import type { RunContext } from '../kit/context.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { throwawayPostgres } from '../kit/throwaway-postgres.ts';
 import { type Arm, armSchema, bare, outboxShapeDdl, variants } from './arms.ts';
+import { decompose, type StatementCost } from './decompose.ts';
 import { measureWindow } from './measure.ts';
 import { preparedClient } from './prepared.ts';
 import { writePathReport } from './report.ts';
@@ -49,6 +50,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const probe = { admin, postmaster: pg.server.process.child.pid };
   const arms = new Map([bare, ...variants].map((arm) => [arm.name, arm]));
   const samples: Sample[] = [];
+  let statements: Record<string, StatementCost> = {};
   const commit = commitOf();
   try {
     await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
@@ -76,6 +78,8 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       }
     }
     bar.done();
+    ctx.log('write-path: statement by statement, every arm interleaved order by order');
+    statements = await decompose([bare, ...variants], poolFor, admin, ctx.quick ? 50 : 1000);
   } finally {
     for (const pool of pools.values()) await pool.close();
     await admin.close();
@@ -83,6 +87,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   }
   return writePathReport({
     samples,
+    statements,
     arms: [bare, ...variants],
     concurrency,
     seconds,
