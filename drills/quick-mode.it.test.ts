@@ -34,10 +34,16 @@ describe('quick mode', () => {
     });
   }
 
-  it('the write-path bench reports both rates and their ratio', async () => {
+  it('the write-path bench reports every arm: rate, ratio to bare, WAL and CPU per transaction', async () => {
     const written = JSON.parse(readFileSync(join(reportsDir, 'write-path.json'), 'utf8'));
-    expect(written.metrics.bareTps).toBeGreaterThan(0);
-    expect(written.metrics.outboxTps).toBeGreaterThan(0);
-    expect(written.metrics.ratio).toBeCloseTo(written.metrics.outboxTps / written.metrics.bareTps, 2);
+    const { metrics } = written;
+    expect(metrics.bareTps).toBeGreaterThan(0);
+    expect(metrics.outboxTps).toBeGreaterThan(0);
+    expect(metrics.ratio).toBe(metrics.arms[metrics.design].ratio);
+    expect(Object.keys(metrics.arms)).toEqual(expect.arrayContaining(['bare', 'outbox', 'wal-only']));
+    for (const arm of Object.values(metrics.arms) as Array<Record<string, number>>) {
+      expect(arm.walBytesPerTx).toBeGreaterThan(0);
+      expect(arm.ratioMin).toBeLessThanOrEqual(arm.ratio as number);
+    }
   });
 });
