@@ -1,4 +1,6 @@
+import { synthTemplate } from '../cdk/lib/synth.ts';
 import { findJava, installDebezium } from './cloud/debezium/index.ts';
+import { installLambdaNode, lambdaNodeFor, lambdaRuntimesOf } from './cloud/runtime/lambda-node.ts';
 import { candidateNamed, defaultSelection, selectedCandidates } from './processes/emulators/selection.ts';
 import { installOlderPostgres, type OlderMajor, olderPostgres } from './processes/postgres/binaries.ts';
 
@@ -20,6 +22,13 @@ for (const candidate of wanted) {
   console.log(
     `[setup]   ${candidate.name}@${candidate.version}: ${outcome.fresh ? `installed (${((Date.now() - started) / 1000).toFixed(1)} s)` : 'cached'}`,
   );
+}
+
+// The Node each Lambda's local workers run on: the releases pinned for the Runtimes the synthesized template names.
+for (const runtime of lambdaRuntimesOf(synthTemplate())) {
+  const node = lambdaNodeFor(runtime);
+  console.log(`[setup]   Node ${node.version} for ${runtime} functions …`);
+  await installLambdaNode(node, (line) => console.log(`[setup]     ${line}`));
 }
 
 // Debezium Server, the real distribution from Maven Central (the version the CDK task definition's image names).
