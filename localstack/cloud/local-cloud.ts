@@ -226,7 +226,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         localEnv: {
           DATABASE_URL: database.app,
           PAYMENT_GATEWAY_URL: paymentGateway.url,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           HOLDLINE_LOCAL: '1',
           INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,
           NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
