@@ -14,6 +14,7 @@ export const benches: Record<string, () => Promise<Runnable>> = {
 
 export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./cdc-view/run.ts')).run,
+  'cdc-view-mariadb': async () => (await import('./cdc-view-mariadb/run.ts')).run,
   'payment-crash': async () => (await import('./payment-crash/run.ts')).run,
   'late-duplicate': async () => (await import('./late-duplicate/run.ts')).run,
   'relay-crash': async () => (await import('./relay-crash/run.ts')).run,
