@@ -8,6 +8,7 @@ export interface MariaDbObserved extends Observed {
   afterReplay: { rows: number; diffs: SourceDiff[] };
   capture: { connectorClass: string; startup: { healthyMs: number; streamingMs: number } };
   wallMs: number;
+  sampleRecord: unknown;
 }
 
 /**
@@ -34,6 +35,8 @@ export function mariaDbViewReport(
     evidence: {
       ...base.report.evidence,
       connectorClass: o.capture.connectorClass,
+      // One record as the MariaDB connector wrote it: the `source` block carries file/pos/row and gtid, no lsn.
+      sampleRecord: o.sampleRecord,
       sourceDiffSample: o.source.diffs.slice(0, 20),
       sourceDiffAfterReplaySample: o.afterReplay.diffs.slice(0, 20),
     },

@@ -29,14 +29,25 @@ export const CONNECTOR = 'holdline_mariadb_orders';
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const orders = ctx.quick ? 20 : 300;
   const started = Date.now();
-  // The Postgres connectors are not started: nothing here writes to Postgres, and each costs a JVM.
-  const drill = await startIsolatedCloud('cdc-view-mariadb', ctx, () => ({ cdc: false, slotGuard: false }));
+  // The cloud and MariaDB start side by side (they share nothing); the Postgres connectors are not started:
+  // nothing here writes to Postgres, and each costs a JVM.
+  const [cloudStart, mariadbStart] = await Promise.allSettled([
+    startIsolatedCloud('cdc-view-mariadb', ctx, () => ({ cdc: false, slotGuard: false })),
+    throwawayMariaDb('cdc-view-mariadb', { port: mariaDbPortSetting() }),
+  ]);
+  if (cloudStart.status === 'rejected' || mariadbStart.status === 'rejected') {
+    if (cloudStart.status === 'fulfilled') await cloudStart.value.stop();
+    if (mariadbStart.status === 'fulfilled') await mariadbStart.value.dispose();
+    throw cloudStart.status === 'rejected'
+      ? cloudStart.reason
+      : (mariadbStart as PromiseRejectedResult).reason;
+  }
+  const drill = cloudStart.value;
+  const mariadb = mariadbStart.value;
   const { cloud } = drill;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(cloud.aws)));
-  let mariadb: Awaited<ReturnType<typeof throwawayMariaDb>> | undefined;
   let capture: MariaDbCapture | undefined;
   try {
-    mariadb = await throwawayMariaDb('cdc-view-mariadb', { port: mariaDbPortSetting() });
     const tableName = cloud.output('OrderViewTableName');
     const streamName = cloud.output('OrderChangesStreamName');
     const properties = mariaDbDebeziumProperties({
@@ -94,11 +105,12 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         startup: capture.startup,
       },
       wallMs: Date.now() - started,
+      sampleRecord: replay.sample,
     });
   } finally {
     doc.destroy();
     await capture?.stop();
-    await mariadb?.dispose();
+    await mariadb.dispose();
     await drill.stop();
   }
 }
