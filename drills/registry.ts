@@ -26,5 +26,6 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'ui-honesty': async () => (await import('./ui-honesty/run.ts')).run,
   'stalled-slot': async () => (await import('./stalled-slot/run.ts')).run,
   'long-txn': async () => (await import('./long-txn/run.ts')).run,
+  'snapshot-freeze': async () => (await import('./snapshot-freeze/run.ts')).run,
   'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
 };
