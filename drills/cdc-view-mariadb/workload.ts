@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { v7 as uuidv7 } from 'uuid';
-import type { PlaceOrder } from '../../lambdas/orders/order.ts';
 import {
   type MariaDbLogin,
   mariaDbJsonRows,
@@ -9,6 +7,7 @@ import {
   sqlString,
 } from '../../localstack/processes/mariadb/client.ts';
 import type { MariaDbLogins } from '../../localstack/processes/mariadb/database.ts';
+import { insertMariaDbOrder } from '../../localstack/processes/mariadb/orders.ts';
 import { type Change, currentItems, type Item, type Op, POLL_MS, watch } from '../cdc-view/view.ts';
 import { orderRequest, PACE_MS } from '../cdc-view/workload.ts';
 import type { RunContext } from '../kit/context.ts';
@@ -20,19 +19,6 @@ export const ROW_JSON = `JSON_OBJECT(
   'created_at', DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
   'updated_at', DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
   'payment_requested_at', DATE_FORMAT(payment_requested_at, '%Y-%m-%dT%H:%i:%s.%fZ'))`;
-
-/** The order row the order store would write for `request` (same id scheme, total, items), as the app user. */
-export async function insertOrder(app: MariaDbLogin, request: PlaceOrder): Promise<string> {
-  const id = uuidv7();
-  const total = request.items.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
-  await mariaDbQuery(
-    app,
-    `INSERT INTO orders (id, customer_id, currency, total_cents, items) VALUES (${sqlString(id)}, ${sqlString(
-      request.customerId,
-    )}, ${sqlString(request.currency)}, ${total}, ${sqlString(JSON.stringify(request.items))})`,
-  );
-  return id;
-}
 
 /**
  * The cdc-view workload against MariaDB: N inserts as the app user, then every other order updated (status,
@@ -63,7 +49,7 @@ export async function writeAndWatch(
   };
   try {
     for (const i of indexes) {
-      const id = await insertOrder(logins.app, orderRequest(i));
+      const id = await insertMariaDbOrder(logins.app, orderRequest(i));
       ids.push(id);
       await record('insert', id, 1);
     }
@@ -100,7 +86,7 @@ export async function warmUp(
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<number> {
-  const id = await insertOrder(app, {
+  const id = await insertMariaDbOrder(app, {
     customerId: 'drill-warm-up',
     currency: 'EUR',
     items: [{ sku: 'SKU-WARM-UP', quantity: 1, unitPriceCents: 999 }],

@@ -87,13 +87,11 @@ export function startProbe(login: MariaDbLogin, runId: number, intervalMs = 10) 
   };
 }
 
-/** The uncaptured table and the probe's captured row. */
-export const PROBE_SQL = `
+/** The probe's uncaptured table (its captured row is an order, written by fillMariaDbOrders). */
+export const PROBE_TABLE_SQL = `
 CREATE TABLE IF NOT EXISTS probe_writes (
   probe INT NOT NULL,
   seq BIGINT NOT NULL,
   at  TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   PRIMARY KEY (probe, seq)
-) ENGINE=InnoDB;
-INSERT IGNORE INTO orders (id, customer_id, currency, total_cents, items)
-  VALUES ('${PROBE_ORDER_ID}', 'probe', 'EUR', 1, '[{"sku":"PROBE","quantity":1,"unitPriceCents":1}]')`;
+) ENGINE=InnoDB`;

@@ -11,6 +11,7 @@ import { freePort } from '../../localstack/lib/process.ts';
 import { startEmulators } from '../../localstack/processes/emulators/start.ts';
 import { mariaDbQuery } from '../../localstack/processes/mariadb/client.ts';
 import { mariaDbDatabase } from '../../localstack/processes/mariadb/database.ts';
+import { fillMariaDbOrders } from '../../localstack/processes/mariadb/orders.ts';
 import type { RunContext } from '../kit/context.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { type ThrowawayMariaDb, throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
@@ -24,7 +25,7 @@ import {
   writeFreezeMs,
 } from './measure.ts';
 import { MODES, QUICK_MODES, type SnapshotMode } from './modes.ts';
-import { PROBE_ORDER_ID, PROBE_SQL, type ProbeWrite, startProbe } from './probe.ts';
+import { PROBE_ORDER_ID, PROBE_TABLE_SQL, type ProbeWrite, startProbe } from './probe.ts';
 import { freezeReport } from './report.ts';
 import { createStream, readChanges } from './stream.ts';
 
@@ -44,7 +45,8 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   ]);
   try {
     const access = localAccess(emulators.url);
-    await fill(mariadb, rows);
+    await mariaDbQuery(mariadb.logins.admin, PROBE_TABLE_SQL);
+    await fillMariaDbOrders(mariadb.logins.admin, rows, [PROBE_ORDER_ID]);
     ctx.log(`MariaDB filled with ${rows} rows after ${Date.now() - started} ms`);
     const results: Array<
       ModeMetrics & {
@@ -63,17 +65,6 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     await emulators.stop();
     await mariadb.dispose();
   }
-}
-
-/** N orders plus the probe's row, from MariaDB's sequence engine in one statement. */
-async function fill(mariadb: ThrowawayMariaDb, rows: number): Promise<void> {
-  await mariaDbQuery(
-    mariadb.logins.admin,
-    `INSERT INTO orders (id, customer_id, currency, total_cents, items)
-       SELECT CONCAT('00000000-0000-7000-8000-', LPAD(seq, 12, '0')), CONCAT('c', seq % 97), 'EUR', 100 + seq,
-              '[{"sku":"A","quantity":1,"unitPriceCents":100}]'
-       FROM seq_1_to_${rows}; ${PROBE_SQL}`,
-  );
 }
 
 async function runMode(
