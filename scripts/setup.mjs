@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs everything Holdline needs on a fresh clone, idempotently, with visible progress: npm packages, the
 // Postgres binaries' library links, a project venv with moto, one with the template scanners, the emulators,
-// Debezium Server and the older Postgres majors the runbook SQL test runs.
+// Debezium Server, the older Postgres majors the runbook SQL test runs, Chromium and MariaDB (Debian packages).
 // Dependency-free on purpose: it runs before `npm ci`. Re-running it is cheap (stamps skip finished steps).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -130,6 +130,34 @@ steps.push(() => {
   });
   if (!existsSync(chromium)) fail(`apt-get installed chromium but ${chromium} is missing`);
   say(`✓ chromium (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+});
+
+// Debian's MariaDB server for the MariaDB capture (localstack/processes/mariadb, drills cdc-view --source mariadb):
+// run as a plain process with its own data directory, never as the system service. Checked every run, installed
+// only when missing, like Chromium.
+steps.push(() => {
+  const mariadbd = process.env.HOLDLINE_MARIADBD ?? '/usr/sbin/mariadbd';
+  if (existsSync(mariadbd) && has('mariadb-install-db')) {
+    if (!quiet) say(`✓ mariadb-server (${mariadbd})`);
+    return;
+  }
+  if (process.getuid?.() !== 0)
+    fail(
+      `MariaDB is needed for the MariaDB capture: run \`sudo apt-get install -y mariadb-server\` (or set HOLDLINE_MARIADBD)`,
+    );
+  const started = Date.now();
+  say('… mariadb-server (apt-get install -y mariadb-server)');
+  run('apt-get', ['update']);
+  // policy-rc.d keeps the package's service from starting; Holdline starts its own server per run.
+  run(
+    'apt-get',
+    ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Progress-Fancy=1', 'mariadb-server'],
+    {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
+  if (!existsSync(mariadbd)) fail(`apt-get installed mariadb-server but ${mariadbd} is missing`);
+  say(`✓ mariadb-server (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 });
 
 for (const s of steps) s();

@@ -113,6 +113,103 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
   };
 }
 
+/** How a MariaDB connector takes its initial (blocking) snapshot: Debezium's `snapshot.locking.mode`. */
+export type MariaDbLockingMode =
+  /** A global read lock only while the schema is read, then a REPEATABLE READ snapshot (Debezium's default). */
+  | 'minimal'
+  /** The global read lock for the whole snapshot: writes wait until every row is read. */
+  | 'extended'
+  /** No lock at all: safe only while no DDL runs. */
+  | 'none';
+
+/**
+ * A MariaDB binlog capture (Debezium's MariaDB connector, in the same Debezium Server distribution). Offsets and
+ * schema history live in files of the server's working directory: no Kafka, and no table in the captured database.
+ * Only `table` routing: the outbox stays on Postgres.
+ */
+export interface MariaDbConnectorInput {
+  /** `topic.prefix`, as for Postgres. */
+  name: string;
+  database: {
+    host: string;
+    port: string;
+    dbname: string;
+    /** `database.ssl.mode`: `required` against RDS, `disable` locally. */
+    sslMode: 'disable' | 'trust' | 'required';
+  };
+  /** `database.server.id`: the connector joins replication as this server id; unique among the source's replicas. */
+  clientServerId: number;
+  /** Captured table, `<database>.<table>`. */
+  table: string;
+  sink: { streamName: string; region: string };
+  /** Files in the server's working directory (relative paths resolve there). */
+  storage: { offsetsFile: string; schemaHistoryFile: string };
+  heartbeatIntervalMs: number;
+  offsetFlushIntervalMs: number;
+  pollIntervalMs: number;
+  snapshot: {
+    /** Default `when_needed`: snapshot on the first start or when the offset's binlog file is gone. */
+    mode?: 'when_needed' | 'initial' | 'no_data';
+    lockingMode: MariaDbLockingMode;
+    /** `incremental.snapshot.chunk.size`; Debezium's default 1024. */
+    incrementalChunkSize?: number;
+  };
+  /** `<database>.debezium_signal`: a row here starts an incremental or blocking snapshot. */
+  signalTable: string;
+  routing: Extract<DebeziumRouting, { kind: 'table' }>;
+}
+
+/**
+ * The Debezium Server properties of a MariaDB binlog capture, without credentials (the same
+ * `DEBEZIUM_SECRET_PROPERTIES` names as Postgres). Records leave in the same shape as the Postgres `orders`
+ * capture: schemaless JSON `{before, after, source, op, ts_ms}` keyed by the bare primary key, heartbeats to the
+ * same stream. What differs is the `source` block: binlog `file`/`pos`/`row` and `gtid` instead of `lsn`
+ * (lambdas/order-view/source-position.ts reads both).
+ */
+export function mariaDbDebeziumProperties(input: MariaDbConnectorInput): Record<string, string> {
+  if (!/^[a-z][a-z0-9_]*$/.test(input.name))
+    throw new Error(`connector name "${input.name}" must be [a-z][a-z0-9_]*`);
+  if (!/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(input.table))
+    throw new Error(`table "${input.table}" must be <database>.<table>`);
+  const { database: db, sink, snapshot } = input;
+  const tableTopic = `${input.name}.${input.table}`;
+  return {
+    'debezium.sink.type': 'kinesis',
+    'debezium.sink.kinesis.region': sink.region,
+    'debezium.format.key': 'simplestring',
+    'debezium.format.value': 'json',
+    'debezium.format.value.schemas.enable': 'false',
+
+    'debezium.source.connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+    'debezium.source.topic.prefix': input.name,
+    'debezium.source.database.hostname': db.host,
+    'debezium.source.database.port': db.port,
+    'debezium.source.database.ssl.mode': db.sslMode,
+    'debezium.source.database.server.id': String(input.clientServerId),
+    'debezium.source.database.include.list': db.dbname,
+    'debezium.source.table.include.list': input.table,
+    // Schema changes would be records of their own, and the route below sends every topic to the one stream.
+    'debezium.source.include.schema.changes': 'false',
+    'debezium.source.snapshot.mode': snapshot.mode ?? 'when_needed',
+    'debezium.source.snapshot.locking.mode': snapshot.lockingMode,
+    'debezium.source.incremental.snapshot.chunk.size': String(snapshot.incrementalChunkSize ?? 1024),
+    'debezium.source.signal.data.collection': input.signalTable,
+    'debezium.source.tombstones.on.delete': 'false',
+    // A heartbeat record carries the binlog position to the offset store on a quiet table. There is no slot to
+    // advance (the server expires binlogs by age), so no action query.
+    'debezium.source.heartbeat.interval.ms': String(input.heartbeatIntervalMs),
+
+    'debezium.source.offset.storage': 'org.apache.kafka.connect.storage.FileOffsetBackingStore',
+    'debezium.source.offset.storage.file.filename': input.storage.offsetsFile,
+    'debezium.source.schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
+    'debezium.source.schema.history.internal.file.filename': input.storage.schemaHistoryFile,
+    'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
+    'debezium.source.poll.interval.ms': String(input.pollIntervalMs),
+
+    ...routingProperties(input.routing, tableTopic, `__debezium-heartbeat.${input.name}`, sink.streamName),
+  };
+}
+
 /**
  * Transforms that name the Kinesis stream of every record. Heartbeat records go to the same stream as the
  * data: an offset is only committed for a record the sink accepted, so a dropped heartbeat would never move

@@ -9,6 +9,8 @@ import {
   row,
   update,
 } from './fixtures/debezium-changes.ts';
+import { mariaDbDelete, mariaDbInsert } from './fixtures/mariadb-changes.ts';
+import { POS_LIMIT } from './source-position.ts';
 import { parseViewChange } from './view-change.ts';
 
 describe('parseViewChange', () => {
@@ -102,5 +104,24 @@ describe('parseViewChange', () => {
     expect(parseViewChange(changeData('c', { after: created }, 2 ** 53 + 2))).toMatchObject({
       kind: 'invalid',
     });
+  });
+
+  it('reads a MariaDB insert the same way, positioned by its binlog coordinates instead of an LSN', () => {
+    expect(parseViewChange(JSON.stringify(mariaDbInsert))).toEqual({
+      kind: 'upsert',
+      op: 'c',
+      orderId: mariaDbInsert.after.id,
+      after: mariaDbInsert.after,
+      before: null,
+      position: { lsn: 1 * POS_LIMIT + 3966, commitTsMs: 1796534635000 },
+    });
+  });
+
+  it('reads a MariaDB delete with its full before-image at a later position than the insert', () => {
+    const change = parseViewChange(JSON.stringify(mariaDbDelete));
+    expect(change).toMatchObject({ kind: 'delete', before: { status: 'confirmed', version: 2 } });
+    const insert = parseViewChange(JSON.stringify(mariaDbInsert));
+    if (change.kind !== 'delete' || insert.kind !== 'upsert') throw new Error('unexpected kinds');
+    expect(change.position.lsn).toBeGreaterThan(insert.position.lsn);
   });
 });
