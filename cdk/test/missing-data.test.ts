@@ -96,6 +96,7 @@ describe('missing data, alarm by alarm', () => {
       'Holdline-page-order-changes-iterator-age',
       'Holdline-page-order-events-iterator-age',
       'Holdline-page-slot-monitor-silent',
+      'Holdline-page-table-changes-iterator-age',
     ]);
     const silent = alarms.find((a) => a.Properties.AlarmName === 'Holdline-page-slot-monitor-silent')!;
     expect(silent.Properties).toMatchObject({

@@ -40,3 +40,27 @@ export class MissingGroupKeyError extends ChangeRuleError {
     super(`rule "${rule}": the change at LSN ${lsn} has no value in group key column "${column}"`);
   }
 }
+
+/** SQS refused a rule delivery: the batch fails and is retried by the stream mapping. */
+export class RuleSendFailedError extends ChangeRuleError {
+  override name = 'RuleSendFailedError';
+  constructor(
+    readonly consumer: string,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`sending to the ${consumer} queue failed: ${code} ${detail}`);
+  }
+}
+
+/** A message on a change consumer's queue that is not a rule message. */
+export class MalformedRuleMessageError extends ChangeRuleError {
+  override name = 'MalformedRuleMessageError';
+  constructor(
+    readonly messageId: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`message ${messageId} is not a rule message: ${reason}`, options);
+  }
+}

@@ -48,6 +48,11 @@ export const metricPublishers: MetricPublisher[] = [
     },
   },
   {
+    publisher: 'lambdas/change-rules/handler.ts',
+    series: 'one',
+    metrics: { RuleMatches: 'traffic', ChangeRecordsQuarantined: 'incident' },
+  },
+  {
     publisher: 'lambdas/order-view/handler.ts',
     series: 'one',
     metrics: {

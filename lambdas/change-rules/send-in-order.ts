@@ -1,0 +1,36 @@
+import { SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
+import type { ChangeConsumerName } from '../shared/change-consumers.ts';
+import { RuleSendFailedError } from './errors.ts';
+import type { RuleDelivery } from './plan.ts';
+
+/** SQS takes at most 10 entries per SendMessageBatch. */
+const maxEntries = 10;
+
+/**
+ * Sends each queue its deliveries in the given (stream) order, ten per SendMessageBatch, one batch after the
+ * other (a FIFO batch keeps its entries' order). Throws RuleSendFailedError on the first entry SQS refuses, so
+ * nothing later is sent ahead of it; the caller's retry resends, and FIFO deduplication drops the repeats.
+ */
+export async function sendInOrder(
+  deliveries: readonly RuleDelivery[],
+  queueUrls: Readonly<Record<ChangeConsumerName, string>>,
+  send: (command: SendMessageBatchCommand) => Promise<SendMessageBatchCommandOutput>,
+): Promise<void> {
+  const byConsumer = new Map<ChangeConsumerName, RuleDelivery[]>();
+  for (const d of deliveries) byConsumer.set(d.consumer, [...(byConsumer.get(d.consumer) ?? []), d]);
+  await Promise.all(
+    [...byConsumer].map(async ([consumer, mine]) => {
+      for (let i = 0; i < mine.length; i += maxEntries) {
+        const chunk = mine.slice(i, i + maxEntries);
+        const result = await send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrls[consumer],
+            Entries: chunk.map((d, n) => ({ Id: String(n), ...d.entry })),
+          }),
+        );
+        const failed = result.Failed?.[0];
+        if (failed) throw new RuleSendFailedError(consumer, failed.Code ?? 'unknown', failed.Message ?? '');
+      }
+    }),
+  );
+}
