@@ -96,7 +96,11 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     // of failing; downstream dedup absorbs the re-sent rows. Rules never snapshot (see DebeziumRouting).
     'debezium.source.snapshot.mode': input.routing.kind === 'rules' ? 'no_data' : 'when_needed',
     ...(input.routing.kind === 'rules'
-      ? { 'debezium.source.message.prefix.include.list': literal(input.routing.messagePrefix) }
+      ? {
+          'debezium.source.message.prefix.include.list': literal(input.routing.messagePrefix),
+          // BEGIN/END records per transaction: the END's change count is the bulk summary's "N rows".
+          'debezium.source.provide.transaction.metadata': 'true',
+        }
       : {}),
     // The Kinesis sink would write a tombstone as an empty record.
     'debezium.source.tombstones.on.delete': 'false',

@@ -32,9 +32,20 @@ export interface WalMessage {
   committedAtMs: number;
 }
 
+/** The end of a transaction (Debezium's transaction metadata): how many changes it had, per table. */
+export interface TransactionEnd {
+  kind: 'transaction-end';
+  txId: number;
+  /** Changes per table (`customers`, not `public.customers`). */
+  changes: Record<string, number>;
+}
+
 export type CapturedRecord =
   | TableChange
   | WalMessage
+  | TransactionEnd
+  /** A transaction's BEGIN: nothing to do. */
+  | { kind: 'transaction-begin' }
   | { kind: 'heartbeat' }
   | { kind: 'invalid'; reason: string };
 
@@ -58,11 +69,35 @@ const messageSchema = z.object({
   message: z.object({ prefix: z.string(), content: z.string() }),
 });
 
+const transactionSchema = z.object({
+  status: z.enum(['BEGIN', 'END']),
+  // Postgres: `<txId>:<lsn>`.
+  id: z.string().regex(/^\d+(:\d+)?$/),
+  data_collections: z
+    .array(z.object({ data_collection: z.string(), event_count: z.number().int() }))
+    .nullish(),
+});
+
 /** Reads one record of the change-rules stream. Never throws: what it cannot read is `invalid`, with the reason. */
 export function readCapturedRecord(data: string): CapturedRecord {
   const raw = readDebeziumRecord(data);
   if (raw.kind !== 'json') return raw;
-  const json = raw.json as { op?: unknown };
+  const json = raw.json as { op?: unknown; status?: unknown };
+  if (json?.status === 'BEGIN' || json?.status === 'END') {
+    const t = transactionSchema.safeParse(json);
+    if (!t.success) return { kind: 'invalid', reason: describeIssues(t.error) };
+    if (t.data.status === 'BEGIN') return { kind: 'transaction-begin' };
+    return {
+      kind: 'transaction-end',
+      txId: Number(t.data.id.split(':')[0]),
+      changes: Object.fromEntries(
+        (t.data.data_collections ?? []).map((c) => [
+          c.data_collection.replace(/^public\./, ''),
+          c.event_count,
+        ]),
+      ),
+    };
+  }
   if (json?.op === 'm') {
     const m = messageSchema.safeParse(json);
     if (!m.success) return { kind: 'invalid', reason: describeIssues(m.error) };

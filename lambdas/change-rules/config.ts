@@ -3,10 +3,12 @@ import {
   CHANGE_CONSUMERS,
   CHANGE_RULES_ENV,
   type ChangeConsumerName,
+  changeBulkQueueUrlEnv,
   changeQueueUrlEnv,
 } from '../shared/change-consumers.ts';
 import { describeIssues } from '../shared/debezium-record.ts';
 import { ConfigError, requireEnv } from '../shared/env.ts';
+import type { FlurryThresholds } from './bulk.ts';
 import type { RuleSet } from './plan.ts';
 import { changeRulesSchema } from './rule.ts';
 
@@ -29,11 +31,27 @@ export function ruleSetFromEnv(env: NodeJS.ProcessEnv = process.env): RuleSet {
   return parsed.data;
 }
 
-/** Queue URL per change consumer, from `CHANGE_QUEUE_URL_<NAME>`. */
-export function changeQueueUrlsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): Readonly<Record<ChangeConsumerName, string>> {
-  return Object.fromEntries(
-    CHANGE_CONSUMERS.map((c) => [c, requireEnv(changeQueueUrlEnv(c), env)]),
-  ) as Record<ChangeConsumerName, string>;
+/** Queue URLs per change consumer and lane, from `CHANGE_QUEUE_URL_<NAME>` and `CHANGE_BULK_QUEUE_URL_<NAME>`. */
+export type LaneQueueUrls = Readonly<Record<'normal' | 'bulk', Readonly<Record<ChangeConsumerName, string>>>>;
+
+export function changeQueueUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): LaneQueueUrls {
+  const urls = (name: (c: ChangeConsumerName) => string) =>
+    Object.fromEntries(CHANGE_CONSUMERS.map((c) => [c, requireEnv(name(c), env)])) as Record<
+      ChangeConsumerName,
+      string
+    >;
+  return { normal: urls(changeQueueUrlEnv), bulk: urls(changeBulkQueueUrlEnv) };
+}
+
+/** The flurry thresholds from `FLURRY_CHANGES_PER_TRANSACTION` and `FLURRY_CHANGES_PER_TABLE_SECOND`. */
+export function flurryThresholdsFromEnv(env: NodeJS.ProcessEnv = process.env): FlurryThresholds {
+  const positive = (name: string) => {
+    const value = Number(requireEnv(name, env));
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(name, 'must be a positive integer');
+    return value;
+  };
+  return {
+    perTransaction: positive('FLURRY_CHANGES_PER_TRANSACTION'),
+    perTableSecond: positive('FLURRY_CHANGES_PER_TABLE_SECOND'),
+  };
 }

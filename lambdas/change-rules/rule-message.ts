@@ -33,6 +33,50 @@ export const ruleMessageSchema = z.object({
 });
 export type RuleMessage = z.infer<typeof ruleMessageSchema>;
 
+/**
+ * Instead of its rows, once per skipping rule: "N rows of <table> changed by <migration>" (a bulk transaction,
+ * marked, whose rule says `bulk: skip`).
+ */
+export const bulkSummarySchema = z.object({
+  kind: z.literal('bulk-summary'),
+  changeId: z.uuid(),
+  rule: z.string().min(1),
+  table: z.string().min(1),
+  txId: z.number().int(),
+  migration: z.string().min(1),
+  reason: z.enum(['marked', 'flurry']),
+  rows: z.number().int().nonnegative(),
+});
+export type BulkSummary = z.infer<typeof bulkSummarySchema>;
+
+/** The summary of a skipped bulk transaction for one rule; one id per (rule, transaction), so sent once. */
+export function bulkSummary(
+  rule: ChangeRule,
+  txId: number,
+  migration: string,
+  reason: BulkSummary['reason'],
+  rows: number,
+): BulkSummary {
+  return {
+    kind: 'bulk-summary',
+    changeId: uuidv5(`${rule.name}|bulk|${txId}`, CHANGE_ID_NAMESPACE),
+    rule: rule.name,
+    table: rule.table,
+    txId,
+    migration,
+    reason,
+    rows,
+  };
+}
+
+export function summaryEntry(summary: BulkSummary): RuleEntry {
+  return {
+    MessageGroupId: `bulk:${summary.rule}`,
+    MessageDeduplicationId: summary.changeId,
+    MessageBody: JSON.stringify(summary),
+  };
+}
+
 /** What the change router sends to a rule's consumer queue, apart from the URL. */
 export interface RuleEntry {
   MessageGroupId: string;

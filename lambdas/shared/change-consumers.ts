@@ -10,5 +10,10 @@ export function changeQueueUrlEnv(consumer: ChangeConsumerName): string {
   return `CHANGE_QUEUE_URL_${consumer.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/** The change router's variable for a consumer's low-priority (bulk) queue: `CHANGE_BULK_QUEUE_URL_AUDIT_LOG`, … */
+export function changeBulkQueueUrlEnv(consumer: ChangeConsumerName): string {
+  return `CHANGE_BULK_QUEUE_URL_${consumer.toUpperCase().replace(/-/g, '_')}`;
+}
+
 /** The variable holding the rule set (JSON of `ChangeRule[]`), set by the stack from the CDK config. */
 export const CHANGE_RULES_ENV = 'CHANGE_RULES';

@@ -25,4 +25,6 @@ export const metricNames = {
   /** Look-ups or updates that failed this run (retried next run). */
   reconcileFailed: 'ReconcileFailed',
   reconcileMaxResolveSeconds: 'ReconcileMaxResolveSeconds',
+  /** One per unmarked flurry the change router detects (and throttles); the stack alarms on any. */
+  flurryDetected: 'FlurryDetected',
 } as const;

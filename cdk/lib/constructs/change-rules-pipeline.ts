@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
@@ -6,8 +8,10 @@ import {
   CHANGE_CONSUMERS,
   CHANGE_RULES_ENV,
   type ChangeConsumerName,
+  changeBulkQueueUrlEnv,
   changeQueueUrlEnv,
 } from '../../../lambdas/shared/change-consumers.ts';
+import { METRIC_NAMESPACE, metricNames } from '../../../lambdas/shared/metric-names.ts';
 import type { CapturedTable } from '../change-rules/capture-plan.ts';
 import { config, consumerVisibilityTimeout } from '../config.ts';
 import { fifoQueueSource, kinesisSource } from '../event-sources.ts';
@@ -24,9 +28,11 @@ export interface ChangeRulesPipelineProps {
   idempotencyTable: ITable;
 }
 
-/** A change consumer's queue and function. */
+/** A change consumer's queues and function. */
 export interface ChangeConsumer {
   queues: FifoQueueWithDlq;
+  /** The low-priority lane: a bulk transaction's changes, read with `config.bulkLaneMaxConcurrency`. */
+  bulkQueues: FifoQueueWithDlq;
   handler: HoldlineFunction;
 }
 
@@ -42,6 +48,10 @@ export class ChangeRulesPipeline extends Construct {
   readonly consumers: Record<ChangeConsumerName, ChangeConsumer>;
   /** Append-only audit log: pk `entity` (`<table>#<key>`), sk `lsn`. */
   readonly auditLog: Table;
+  /** Bulk transactions seen by the router (marked or flurry), pk `txId`, expiring a day later. */
+  readonly bulkTransactions: Table;
+  /** Pages when the router detects an unmarked flurry (a bulk change someone forgot to mark). */
+  readonly flurryAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ChangeRulesPipelineProps) {
     super(scope, id);
@@ -49,6 +59,12 @@ export class ChangeRulesPipeline extends Construct {
       partitionKey: { name: 'entity', type: AttributeType.STRING },
       sortKey: { name: 'lsn', type: AttributeType.NUMBER },
       billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    this.bulkTransactions = new Table(this, 'BulkTransactions', {
+      partitionKey: { name: 'txId', type: AttributeType.NUMBER },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
     const consumer = (name: ChangeConsumerName, environment: Record<string, string>): ChangeConsumer => {
@@ -66,9 +82,13 @@ export class ChangeRulesPipeline extends Construct {
           ...environment,
         },
       });
+      const bulkQueues = new FifoQueueWithDlq(this, `${pascal(name)}BulkQueue`, {
+        visibilityTimeout: consumerVisibilityTimeout(),
+      });
       props.idempotencyTable.grantReadWriteData(handler);
       handler.addEventSource(fifoQueueSource(queues.queue));
-      return { queues, handler };
+      handler.addEventSource(fifoQueueSource(bulkQueues.queue, config.bulkLaneMaxConcurrency));
+      return { queues, bulkQueues, handler };
     };
     this.consumers = {
       // STAND-IN mail provider: the same placeholder as the notification consumer's (locally the side-effects
@@ -92,14 +112,41 @@ export class ChangeRulesPipeline extends Construct {
           keyColumns: Object.fromEntries(props.plan.map((t) => [t.table, t.keyColumn])),
         }),
         ...Object.fromEntries(
-          CHANGE_CONSUMERS.map((c) => [changeQueueUrlEnv(c), this.consumers[c].queues.queue.queueUrl]),
+          CHANGE_CONSUMERS.flatMap((c) => [
+            [changeQueueUrlEnv(c), this.consumers[c].queues.queue.queueUrl],
+            [changeBulkQueueUrlEnv(c), this.consumers[c].bulkQueues.queue.queueUrl],
+          ]),
         ),
         FAILURE_QUEUE_URL: this.failures.queue.queueUrl,
+        BULK_TRANSACTIONS_TABLE: this.bulkTransactions.tableName,
+        FLURRY_CHANGES_PER_TRANSACTION: String(config.flurryChangesPerTransaction),
+        FLURRY_CHANGES_PER_TABLE_SECOND: String(config.flurryChangesPerTableSecond),
       },
     });
     this.failures.queue.grantSendMessages(this.router);
-    for (const c of CHANGE_CONSUMERS) this.consumers[c].queues.queue.grantSendMessages(this.router);
+    this.bulkTransactions.grantReadWriteData(this.router);
+    for (const c of CHANGE_CONSUMERS) {
+      this.consumers[c].queues.queue.grantSendMessages(this.router);
+      this.consumers[c].bulkQueues.queue.grantSendMessages(this.router);
+    }
     this.router.addEventSource(kinesisSource(props.tableChanges, this.failures.queue));
+    // An unmarked flurry is already throttled; the page is so someone marks the next one (docs/change-rules.md).
+    this.flurryAlarm = new Alarm(this, 'FlurryDetected', {
+      alarmName: 'Holdline-page-change-rules-flurry',
+      alarmDescription:
+        'change rules: an unmarked bulk change (flurry) was detected and throttled — runbook: docs/change-rules.md',
+      metric: new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: metricNames.flurryDetected,
+        dimensionsMap: { service: 'change-router' },
+        statistic: Stats.SUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }
 

@@ -11,20 +11,26 @@ import type { ChangeConsumerName } from '../../shared/change-consumers.ts';
 import { describeIssues } from '../../shared/debezium-record.ts';
 import { requireEnv } from '../../shared/env.ts';
 import { MalformedRuleMessageError } from '../errors.ts';
-import { type RuleMessage, ruleMessageSchema } from '../rule-message.ts';
+import { type BulkSummary, bulkSummarySchema, type RuleMessage, ruleMessageSchema } from '../rule-message.ts';
 
 export const logger = new Logger();
 
 /** A change consumer's work for one change; returns its outcome (stored, and answered to duplicates). */
 export type ChangeStep = (message: RuleMessage) => Promise<string>;
 
-/** Parses a queue message into a rule message, or says why it is not one. */
-export function readRuleMessage(record: Pick<SQSRecord, 'messageId' | 'body'>): RuleMessage {
+/** Parses a queue message into a rule message or a bulk summary, or says why it is neither. */
+export function readRuleMessage(record: Pick<SQSRecord, 'messageId' | 'body'>): RuleMessage | BulkSummary {
   let json: unknown;
   try {
     json = JSON.parse(record.body);
   } catch (error) {
     throw new MalformedRuleMessageError(record.messageId, 'body is not JSON', { cause: error });
+  }
+  if ((json as { kind?: unknown })?.kind === 'bulk-summary') {
+    const summary = bulkSummarySchema.safeParse(json);
+    if (!summary.success)
+      throw new MalformedRuleMessageError(record.messageId, describeIssues(summary.error));
+    return summary.data;
   }
   const parsed = ruleMessageSchema.safeParse(json);
   if (!parsed.success) throw new MalformedRuleMessageError(record.messageId, describeIssues(parsed.error));
@@ -57,6 +63,11 @@ export function changeConsumer(name: ChangeConsumerName, step: ChangeStep, env =
         event,
         async (record: SQSRecord) => {
           const message = readRuleMessage(record);
+          if ('kind' in message) {
+            // A skipped bulk transaction: its one summary is the whole of the work (logged, the evidence).
+            logger.info('bulk change summarised', { consumer: name, ...message });
+            return;
+          }
           const outcome = await once(message);
           logger.info('change handled', {
             consumer: name,
