@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BulkMark, scanBatch } from './bulk.ts';
+import { type BulkMark, FlurryCounts, scanBatch } from './bulk.ts';
 import type { CapturedRecord, TableChange } from './change.ts';
 import { planChange, type RuleSet } from './plan.ts';
 import { changeRuleSchema } from './rule.ts';
@@ -62,6 +62,20 @@ describe('scanBatch', () => {
     expect(scan.flurries).toEqual([{ txId: 8, trigger: 'transaction', table: 'customers', changes: 6 }]);
     expect(scan.marks.get(8)?.reason).toBe('flurry');
     expect(scan.marks.has(9)).toBe(false);
+  });
+
+  it('counts a transaction across batches, as its rows arrive split over them', () => {
+    const counts = new FlurryCounts();
+    expect(scanBatch(rows(8, 3), new Map(), thresholds, counts).flurries).toEqual([]);
+    const second = scanBatch(rows(8, 3), new Map(), thresholds, counts);
+    expect(second.flurries).toEqual([{ txId: 8, trigger: 'transaction', table: 'customers', changes: 6 }]);
+  });
+
+  it('forgets counts older than its window', () => {
+    const counts = new FlurryCounts(1000);
+    scanBatch(rows(8, 3), new Map(), thresholds, counts);
+    scanBatch([row(9, 0, { committedAtMs: 60_000_000 })], new Map(), thresholds, counts);
+    expect(counts.perTx.has(8)).toBe(false);
   });
 
   it('detects many small transactions of one table in one second', () => {

@@ -9,12 +9,33 @@ export interface BulkMark {
   migration: string;
 }
 
-/** When an unmarked burst counts as a flurry, judged within one router batch (≤ the Kinesis batch size). */
+/** When an unmarked burst counts as a flurry. */
 export interface FlurryThresholds {
-  /** Changes of one transaction in one batch above which it is a flurry. */
+  /** Changes of one transaction above which it is a flurry. */
   perTransaction: number;
-  /** Changes of one table committed in one second, in one batch, above which their transactions are a flurry. */
+  /** Changes of one table committed in one second above which their transactions are a flurry. */
   perTableSecond: number;
+}
+
+/**
+ * Running counts across the router's batches (a transaction's rows span many): kept in the router's memory,
+ * where one shard's batches arrive one after the other. A cold start forgets them, so a flurry is found at most
+ * one threshold later; counts older than `windowMs` of commit time are dropped.
+ */
+export class FlurryCounts {
+  readonly perTx = new Map<number, { table: string; changes: number; lastMs: number }>();
+  readonly perTableSecond = new Map<
+    string,
+    { table: string; txIds: Set<number>; changes: number; second: number }
+  >();
+  constructor(readonly windowMs = 120_000) {}
+
+  /** Drops what committed more than the window before `nowMs` (commit time of the newest change seen). */
+  prune(nowMs: number): void {
+    for (const [txId, tx] of this.perTx) if (tx.lastMs < nowMs - this.windowMs) this.perTx.delete(txId);
+    for (const [key, s] of this.perTableSecond)
+      if (s.second * 1000 < nowMs - this.windowMs) this.perTableSecond.delete(key);
+  }
 }
 
 /** A flurry found in a batch: what tripped it and how many changes it had there. */
@@ -42,6 +63,7 @@ export function scanBatch(
   records: readonly CapturedRecord[],
   known: ReadonlyMap<number, BulkMark>,
   thresholds: FlurryThresholds,
+  counts: FlurryCounts = new FlurryCounts(),
 ): BatchScan {
   const marks = new Map(known);
   const added: BulkMark[] = [];
@@ -50,17 +72,25 @@ export function scanBatch(
     marks.set(mark.txId, mark);
     added.push(mark);
   };
-  const perTx = new Map<number, { table: string; changes: number }>();
-  const perTableSecond = new Map<string, { table: string; txIds: Set<number>; changes: number }>();
+  const { perTx, perTableSecond } = counts;
+  let newestMs = 0;
   for (const record of records) {
     if (record.kind === 'message' && record.prefix === BULK_MESSAGE_PREFIX && record.txId !== undefined)
       add({ txId: record.txId, reason: 'marked', migration: readBulkMarker(record.content).migration });
     if (record.kind !== 'change' || record.op === 'read') continue;
-    const tx = perTx.get(record.txId) ?? { table: record.table, changes: 0 };
+    newestMs = Math.max(newestMs, record.committedAtMs);
+    const tx = perTx.get(record.txId) ?? { table: record.table, changes: 0, lastMs: 0 };
     tx.changes++;
+    tx.lastMs = record.committedAtMs;
     perTx.set(record.txId, tx);
-    const key = `${record.table}@${Math.floor(record.committedAtMs / 1000)}`;
-    const second = perTableSecond.get(key) ?? { table: record.table, txIds: new Set(), changes: 0 };
+    const secondOf = Math.floor(record.committedAtMs / 1000);
+    const key = `${record.table}@${secondOf}`;
+    const second = perTableSecond.get(key) ?? {
+      table: record.table,
+      txIds: new Set<number>(),
+      changes: 0,
+      second: secondOf,
+    };
     second.changes++;
     second.txIds.add(record.txId);
     perTableSecond.set(key, second);
@@ -78,6 +108,7 @@ export function scanBatch(
           flurries.push({ txId, trigger: 'table', table: second.table, changes: second.changes });
           add({ txId, reason: 'flurry', migration: 'unmarked' });
         }
+  if (newestMs > 0) counts.prune(newestMs);
   return { marks, added, flurries };
 }
 

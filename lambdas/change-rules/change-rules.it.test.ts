@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../drills/kit/drill-cloud.ts';
+import { functionIdByEntry } from '../../cdk/lib/template.ts';
+import { functionLogLines, waitFor } from '../../drills/kit/drill-cloud.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
 import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
@@ -147,4 +148,60 @@ describe('change rules on the local cloud', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(welcomeMails(id)).toHaveLength(1);
   }, 60_000);
+
+  /** Inserts `count` customers in one transaction, with the bulk marker first when `marked`; returns their ids. */
+  async function insertMany(count: number, marked: boolean): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    await sql(cloud.database.app, async (db) => {
+      await db.query('BEGIN');
+      if (marked)
+        await db.query("SELECT pg_logical_emit_message(true, 'holdline.bulk', $1)", [
+          JSON.stringify({ migration: 'test_backfill' }),
+        ]);
+      await db.query(
+        `INSERT INTO customers (id, email, name)
+         SELECT id, 'bulk-' || id || '@example.com', 'Bulk' FROM unnest($1::uuid[]) AS id`,
+        [ids],
+      );
+      await db.query('COMMIT');
+    });
+    return ids;
+  }
+  const logOf = (entry: string) => {
+    const file = join(dir, 'logs', `lambda-${functionIdByEntry(cloud.template, entry)}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  };
+
+  it('a marked bulk insert sends no welcome mails but one summary, and still audits every row (throttled)', async () => {
+    const ids = await insertMany(60, true);
+    const summary = await waitFor(() => {
+      const lines = functionLogLines(logOf('lambdas/change-rules/consumers/welcome-mail/handler.ts'), [
+        'bulk change summarised',
+      ]).filter((l) => l.migration === 'test_backfill');
+      return lines.length > 0 ? lines : undefined;
+    }, 60_000);
+    expect(summary).toHaveLength(1);
+    expect(summary?.[0]).toMatchObject({ rule: 'welcome-mail', rows: 60, reason: 'marked' });
+    const audited = await waitFor(async () => {
+      const counts = await Promise.all(ids.map(async (id) => (await auditOf(id)).length));
+      const total = counts.reduce((a, b) => a + b, 0);
+      return total === ids.length ? total : undefined;
+    }, 60_000);
+    expect(audited).toBe(60);
+    expect(ids.flatMap((id) => welcomeMails(id))).toEqual([]);
+  }, 150_000);
+
+  it('an unmarked flurry is detected and throttled, nothing skipped: every welcome mail still goes out once', async () => {
+    const ids = await insertMany(60, false);
+    const sent = await waitFor(() => {
+      const mails = ids.flatMap((id) => welcomeMails(id));
+      return mails.length >= ids.length ? mails : undefined;
+    }, 90_000);
+    expect(sent).toHaveLength(60);
+    const flurries = functionLogLines(logOf('lambdas/change-rules/handler.ts'), [
+      'unmarked flurry detected: throttled like a bulk change',
+    ]);
+    expect(flurries.length).toBeGreaterThan(0);
+    expect(flurries[0]).toMatchObject({ trigger: 'transaction', table: 'customers' });
+  }, 150_000);
 });

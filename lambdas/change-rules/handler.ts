@@ -11,7 +11,7 @@ import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
 import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
 import { quarantinePoison } from '../shared/stream-quarantine.ts';
-import { scanBatch, transactionIds } from './bulk.ts';
+import { FlurryCounts, scanBatch, transactionIds } from './bulk.ts';
 import { dynamoBulkStore } from './bulk-store.ts';
 import { type CapturedRecord, readCapturedRecord } from './change.ts';
 import { changeQueueUrlsFromEnv, flurryThresholdsFromEnv, ruleSetFromEnv } from './config.ts';
@@ -28,6 +28,7 @@ const bulkStore = dynamoBulkStore(
   DynamoDBDocumentClient.from(new DynamoDBClient(boundedAwsClient)),
   requireEnv('BULK_TRANSACTIONS_TABLE'),
 );
+const flurryCounts = new FlurryCounts();
 const logger = new Logger();
 const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 
@@ -61,7 +62,7 @@ export const handler = middy<KinesisStreamEvent, void, Error, Context>()
       }),
     );
     const captured = read.map((r) => r.captured);
-    const scan = scanBatch(captured, await bulkStore.get(transactionIds(captured)), thresholds);
+    const scan = scanBatch(captured, await bulkStore.get(transactionIds(captured)), thresholds, flurryCounts);
     if (scan.added.length > 0) await bulkStore.put(scan.added);
     for (const flurry of scan.flurries) {
       metrics.addMetric(metricNames.flurryDetected, MetricUnit.Count, 1);
