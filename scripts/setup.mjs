@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs everything Holdline needs on a fresh clone, idempotently, with visible progress: npm packages, the
-// Postgres binaries' library links, a project venv with moto, one with the template scanners, the JVM/npm emulators,
+// Postgres binaries' library links, a project venv with moto, one with the template scanners, the emulators,
 // Debezium Server and the older Postgres majors the runbook SQL test runs.
 // Dependency-free on purpose: it runs before `npm ci`. Re-running it is cheap (stamps skip finished steps).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -59,6 +59,10 @@ for (const tool of ['python3', 'java', 'mvn'])
     fail(
       `${tool} is needed (emulators run on Python and the JVM); on Debian: apt-get install python3-venv default-jre-headless maven`,
     );
+if (!has('cargo'))
+  fail(
+    'cargo is needed (the Kinesis emulator, ferrokinesis, is built from crates.io): install Rust with rustup',
+  );
 
 const lock = readFileSync(join(root, 'package-lock.json'), 'utf8');
 step('npm packages', digest(lock, process.versions.node), () => {
@@ -87,12 +91,14 @@ step('python venv with checkov and cfn-lint', digest(...scannerSpecs, scanVenv),
   run(join(scanVenv, 'bin', 'pip'), ['install', '--progress-bar', 'on', ...scannerSpecs]);
 });
 
-// The JVM and npm emulators, Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the project's own
+// The JVM, npm and Rust emulators (ferrokinesis is built with cargo, 3–4 min once per machine), Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the project's own
 // installer, now that tsx is present.
 step(
   'emulators, Debezium Server, PostgreSQL 15 and 16',
   digest(
     readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'processes', 'emulators', 'candidates.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'processes', 'emulators', 'selection.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'postgres', 'binaries.ts'), 'utf8'),
     lock,
   ),

@@ -24,8 +24,10 @@ export interface DebeziumConnectorInput {
     host: string;
     port: string;
     dbname: string;
-    /** `require` in AWS (RDS forces TLS from PostgreSQL 15 on); `disable` against a local server. */
+    /** `verify-full` in AWS (RDS forces TLS from PostgreSQL 15 on); `disable` against a local server. */
     sslMode: 'disable' | 'prefer' | 'require' | 'verify-full';
+    /** PEM file of the CAs `verify-full` trusts (the RDS bundle baked into the image). */
+    sslRootCert?: string;
   };
   slotName: string;
   /** Created by the SQL migrations (the outbox one with `publish_via_partition_root`), never by Debezium. */
@@ -82,6 +84,7 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.database.port': db.port,
     'debezium.source.database.dbname': db.dbname,
     'debezium.source.database.sslmode': db.sslMode,
+    ...(db.sslRootCert ? { 'debezium.source.database.sslrootcert': db.sslRootCert } : {}),
     'debezium.source.plugin.name': 'pgoutput',
     'debezium.source.slot.name': input.slotName,
     // The slot must survive restarts: dropping it would lose every change made while the task was down.
@@ -116,7 +119,7 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     // Offsets in Postgres (the Fargate disk is ephemeral). currentSchema puts the table in `cdc`, which the
     // CDC role owns; a schema-qualified table name would defeat the store's "does the table exist" check.
     'debezium.source.offset.storage': 'io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore',
-    'debezium.source.offset.storage.jdbc.connection.url': `jdbc:postgresql://${db.host}:${db.port}/${db.dbname}?sslmode=${db.sslMode}&currentSchema=cdc`,
+    'debezium.source.offset.storage.jdbc.connection.url': `jdbc:postgresql://${db.host}:${db.port}/${db.dbname}?sslmode=${db.sslMode}${db.sslRootCert ? `&sslrootcert=${db.sslRootCert}` : ''}&currentSchema=cdc`,
     'debezium.source.offset.storage.jdbc.table.name': input.offsetTable,
     'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
     'debezium.source.poll.interval.ms': String(input.pollIntervalMs),

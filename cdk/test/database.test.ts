@@ -159,6 +159,12 @@ describe('DMS variant', () => {
       EndpointType: 'source',
       EngineName: 'postgres',
       PostgreSqlSettings: Match.objectLike({ HeartbeatEnable: true }),
+      // The writer's certificate checked against the RDS CAs imported into DMS (not sslmode=require).
+      SslMode: 'verify-full',
+      CertificateArn: Match.objectLike({ Ref: Match.stringLikeRegexp('RdsCa') }),
+    });
+    template.hasResourceProperties('AWS::DMS::Certificate', {
+      CertificatePem: Match.stringLikeRegexp('BEGIN CERTIFICATE'),
     });
     template.resourcePropertiesCountIs(
       'AWS::DMS::Endpoint',

@@ -13,12 +13,12 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { repoRoot } from '../../localstack/lib/paths.ts';
 import { freePort, type ManagedProcess, spawnLogged } from '../../localstack/lib/process.ts';
-import { candidateNamed } from '../../localstack/processes/emulators/selection.ts';
+import { selectedKinesis } from '../../localstack/processes/emulators/selection.ts';
 
-/** Drills of the outbox relays need only Kinesis: kinesis-local on its own (no gateway, no other emulators). */
+/** Drills of the outbox relays need only Kinesis: the local cloud's Kinesis emulator on its own (no gateway). */
 export async function startKinesis(logName: string) {
   const port = await freePort();
-  const emulator = await candidateNamed('kinesis-local').start(port, { logName });
+  const emulator = await selectedKinesis().start(port, { logName });
   const client = new Client({
     endpoint: emulator.url,
     region: 'us-east-1',

@@ -16,7 +16,7 @@ import type {
 import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
 import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
-import { quarantinePoison } from '../shared/stream-quarantine.ts';
+import { quarantinePoison, reportQuarantined } from '../shared/stream-quarantine.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { dynamoViewStore } from './dynamo-store.ts';
 import { InvalidChangeError } from './errors.ts';
@@ -60,11 +60,7 @@ const projectOrQuarantine = quarantinePoison(projectRecord, {
   sqs,
   queueUrl: failureQueueUrl,
   reader: 'order-view',
-  onQuarantined: (record, error) => {
-    const { sequenceNumber, partitionKey } = record.kinesis;
-    metrics.addMetric('RecordsQuarantined', MetricUnit.Count, 1);
-    logger.error('record quarantined', { sequenceNumber, partitionKey, error });
-  },
+  onQuarantined: reportQuarantined(logger, metrics),
 });
 
 /** The one place a failed record is logged, with its position and the typed error's own fields. */

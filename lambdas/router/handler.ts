@@ -14,7 +14,7 @@ import type {
 import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
 import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
-import { quarantinePoison } from '../shared/stream-quarantine.ts';
+import { quarantinePoison, reportQuarantined } from '../shared/stream-quarantine.ts';
 import { waitOutOutage } from '../shared/wait-out-outage.ts';
 import { queueUrlsFromEnv } from './config.ts';
 import { HeldBehindFailureError } from './errors.ts';
@@ -43,12 +43,7 @@ const quarantined = (handle: (record: KinesisStreamRecord) => Promise<void>) =>
     sqs,
     queueUrl: failureQueueUrl,
     reader: 'router',
-    onQuarantined: (record, error) => {
-      const { sequenceNumber, partitionKey } = record.kinesis;
-      metrics.addMetric('RecordsQuarantined', MetricUnit.Count, 1);
-      // The typed error's own fields (reason, eventId, eventType) and its cause are logged with it.
-      logger.error('record quarantined', { sequenceNumber, partitionKey, error });
-    },
+    onQuarantined: reportQuarantined(logger, metrics),
   });
 
 /** What the routing of the batch decided for one record, logged and counted; a failure is thrown for Powertools. */

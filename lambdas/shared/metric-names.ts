@@ -27,4 +27,6 @@ export const metricNames = {
   reconcileMaxResolveSeconds: 'ReconcileMaxResolveSeconds',
   /** One per unmarked flurry the change router detects (and throttles); the stack alarms on any. */
   flurryDetected: 'FlurryDetected',
+  /** Stream records a reader (router, order view) copied to its failure queue: they can never succeed. */
+  recordsQuarantined: 'RecordsQuarantined',
 } as const;

@@ -1,3 +1,5 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   type MessageAttributeValue,
   SendMessageCommand,
@@ -6,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { isDependencyUnavailable } from './dependency-failure.ts';
+import { metricNames } from './metric-names.ts';
 import { quarantineAttributes } from './quarantine-attributes.ts';
 
 /**
@@ -89,6 +92,19 @@ export interface StreamQuarantine {
   /** Called after the copy is in the failure queue (a log line, a metric). */
   onQuarantined: (record: KinesisStreamRecord, error: unknown) => void;
   now?: () => Date;
+}
+
+/** The usual `onQuarantined`: one metric and one log line with the record's position and the typed error. */
+export function reportQuarantined(
+  logger: Logger,
+  metrics: Metrics,
+): (record: KinesisStreamRecord, error: unknown) => void {
+  return (record, error) => {
+    const { sequenceNumber, partitionKey } = record.kinesis;
+    metrics.addMetric(metricNames.recordsQuarantined, MetricUnit.Count, 1);
+    // The typed error's own fields (reason, eventId, eventType) and its cause are logged with it.
+    logger.error('record quarantined', { sequenceNumber, partitionKey, error });
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { OutputId } from '../../cdk/lib/outputs.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { freePort } from '../lib/process.ts';
-import { fallback, selection } from '../processes/emulators/selection.ts';
+import { fallback } from '../processes/emulators/selection.ts';
 import { type RunningEmulators, startEmulators } from '../processes/emulators/start.ts';
 import { type DatabaseUrls, prepareDatabase } from '../processes/postgres/database.ts';
 import { type PostgresServer, startPostgres } from '../processes/postgres/server.ts';
@@ -139,7 +139,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stops.push(() => started.stop());
       pids.push(() => started.pids());
       progress(
-        `  ${Object.entries(selection)
+        `  ${Object.entries(started.selection)
           .map(([s, n]) => `${s}→${n}`)
           .join(', ')}, others→${fallback}`,
       );

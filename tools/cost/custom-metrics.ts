@@ -42,7 +42,7 @@ export const metricPublishers: MetricPublisher[] = [
     metrics: {
       HeartbeatsSkipped: 'always',
       EventsRouted: 'traffic',
-      RecordsQuarantined: 'incident',
+      [metricNames.recordsQuarantined]: 'incident',
       RecordsHeldBack: 'incident',
       RecordsFailed: 'incident',
     },
@@ -66,7 +66,7 @@ export const metricPublishers: MetricPublisher[] = [
       HeartbeatsSkipped: 'always',
       ViewWritesApplied: 'traffic',
       ViewWritesSuperseded: 'incident',
-      RecordsQuarantined: 'incident',
+      [metricNames.recordsQuarantined]: 'incident',
       RecordsFailed: 'incident',
     },
   },

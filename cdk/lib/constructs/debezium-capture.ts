@@ -7,7 +7,7 @@ import { type CapturedTable, RULES_PUBLICATION } from '../change-rules/capture-p
 import { config } from '../config.ts';
 import { type DebeziumConnectorInput, type DebeziumRouting, debeziumProperties } from '../debezium-config.ts';
 import type { HoldlineDatabase } from './database.ts';
-import { DebeziumTask } from './debezium-task.ts';
+import { DEBEZIUM_RDS_CA_PATH, DebeziumTask } from './debezium-task.ts';
 import type { Network } from './network.ts';
 
 export interface DebeziumCaptureProps {
@@ -100,7 +100,9 @@ export class DebeziumCapture extends Construct {
         host: database.writerHost,
         port: database.writerPort,
         dbname: config.databaseName,
-        sslMode: 'require',
+        // The writer's certificate checked against Amazon's RDS CAs and the writer's name.
+        sslMode: 'verify-full',
+        sslRootCert: DEBEZIUM_RDS_CA_PATH,
       },
       slotName: spec.name,
       publicationName: spec.name,

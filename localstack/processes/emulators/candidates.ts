@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvDir } from '../../lib/paths.ts';
 import { freePort, type ManagedProcess, spawnLogged, waitUntil } from '../../lib/process.ts';
-import { type InstallOutcome, installDir, mavenInstall, npmInstall } from './install.ts';
+import { cargoInstall, type InstallOutcome, installDir, mavenInstall, npmInstall } from './install.ts';
 import { startMoto } from './moto.ts';
 import type { Service } from './services.ts';
 
@@ -20,7 +20,8 @@ export interface Candidate {
   services: readonly Service[];
   /** The command a set-up script would run; reported so the lead can wire the winners in verbatim. */
   installCommand: string;
-  install(): Promise<InstallOutcome>;
+  /** `onProgress` hears about a long install (a cargo build) as it goes. */
+  install(onProgress?: (line: string) => void): Promise<InstallOutcome>;
   start(port: number, options?: StartOptions): Promise<StartedEmulator>;
 }
 
@@ -167,6 +168,52 @@ const kinesisLocal: Candidate = {
   },
 };
 
+/** Reports every 25th crate cargo compiles, so a 3-minute build is visibly moving. */
+function cargoProgress(onProgress?: (line: string) => void): (chunk: string) => void {
+  let compiled = 0;
+  return (chunk) => {
+    for (const [, crate] of chunk.matchAll(/Compiling (\S+)/g)) {
+      compiled += 1;
+      if (compiled % 25 === 0) onProgress?.(`${compiled} crates compiled (now ${crate})`);
+    }
+  };
+}
+
+const ferrokinesisVersion = '0.7.0';
+/**
+ * Retained record bytes it will hold before refusing writes (LimitExceededException): it keeps every record in
+ * memory for the stream's retention, and a loud refusal beats a machine that swaps.
+ */
+const ferrokinesisMaxRetainedBytes = 1024 * 1024 * 1024;
+
+const ferrokinesis: Candidate = {
+  name: 'ferrokinesis',
+  version: ferrokinesisVersion,
+  services: ['kinesis'],
+  installCommand: `cargo install --locked --version ${ferrokinesisVersion} --root ~/.cache/holdline/emulators/ferrokinesis@${ferrokinesisVersion} ferrokinesis`,
+  install: (onProgress) => cargoInstall('ferrokinesis', ferrokinesisVersion, cargoProgress(onProgress)),
+  async start(port, options) {
+    const bin = join(installDir('ferrokinesis', ferrokinesisVersion), 'bin', 'ferrokinesis');
+    const proc = spawnLogged(logName('ferrokinesis', options), bin, [
+      '--port',
+      String(port),
+      // Per-shard write limits as Kinesis applies them (1,000 records/s, 1 MiB/s): a hot key is throttled
+      // locally as it would be in AWS, with per-record ProvisionedThroughputExceededException.
+      '--enforce-limits',
+      'true',
+      '--region',
+      'us-east-1',
+      '--account-id',
+      '000000000000',
+      '--max-retained-bytes',
+      String(ferrokinesisMaxRetainedBytes),
+      '--log-level',
+      'warn',
+    ]);
+    return ready(proc, `http://127.0.0.1:${port}/`);
+  },
+};
+
 const dynalite: Candidate = {
   name: 'dynalite',
   version: '4.0.0',
@@ -229,6 +276,7 @@ export const candidates: readonly Candidate[] = [
   fauxqs,
   elasticmq,
   kinesisLocal,
+  ferrokinesis,
   dynalite,
   dynamodbLocal,
 ];

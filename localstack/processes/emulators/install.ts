@@ -16,12 +16,21 @@ export interface InstallOutcome {
   fresh: boolean;
 }
 
-/** Runs a command to completion; rejects with the tail of its output so install failures are readable. */
-export function run(command: string, args: string[], cwd: string): Promise<void> {
+/**
+ * Runs a command to completion; rejects with the tail of its output so install failures are readable.
+ * `onOutput` sees the output as it comes (a long build shows its progress).
+ */
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  onOutput?: (chunk: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer) => {
+      onOutput?.(chunk.toString());
       output = (output + chunk.toString()).slice(-4000);
     };
     child.stdout.on('data', keep);
@@ -77,4 +86,25 @@ export function mavenInstall(
     );
     await run('mvn', ['-q', '-B', 'dependency:copy-dependencies', '-DoutputDirectory=lib'], dir);
   });
+}
+
+/**
+ * A Rust emulator built from crates.io, pinned with `--locked` (the crate's own lock file), into the cache.
+ * About 3–4 minutes on 2 cores, once per machine; cargo's "Compiling …" lines go to `onOutput` as progress.
+ */
+export function cargoInstall(
+  crate: string,
+  version: string,
+  onOutput?: (chunk: string) => void,
+): Promise<InstallOutcome> {
+  return cached(installDir(crate, version), (dir) =>
+    run('cargo', ['install', '--locked', '--version', version, '--root', dir, crate], dir, onOutput).catch(
+      (error: unknown) => {
+        throw new Error(
+          `building ${crate}@${version} with cargo failed (is a Rust toolchain installed? https://rustup.rs)`,
+          { cause: error },
+        );
+      },
+    ),
+  );
 }

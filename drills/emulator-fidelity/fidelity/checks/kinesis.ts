@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Check, CheckContext } from '../types.ts';
+import { kinesisLimitChecks } from './kinesis-limits.ts';
 import { clientConfig, describeError, eventually, fail, pass, rejection, sleep, withClient } from './util.ts';
 
 interface StreamInfo {
@@ -122,9 +123,9 @@ async function readAll(kinesis: KinesisClient, start: string): Promise<_Record[]
 
 // The Kinesis client speaks HTTP/2 by default, which some emulators refuse; the data-plane checks use
 // HTTP/1.1 so they measure semantics, and 'sdk-default-transport' reports the transport separately.
-const kinesisCheck = withClient(
-  (ctx) => new KinesisClient({ ...clientConfig(ctx.endpoint), requestHandler: new NodeHttpHandler() }),
-);
+const http1Client = (ctx: CheckContext) =>
+  new KinesisClient({ ...clientConfig(ctx.endpoint), requestHandler: new NodeHttpHandler() });
+const kinesisCheck = withClient(http1Client);
 
 export const kinesisChecks: Check[] = [
   {
@@ -314,4 +315,5 @@ export const kinesisChecks: Check[] = [
       return pass(`put→get ${samples.join('/')} ms (median ${median})`, median);
     },
   ),
+  ...kinesisLimitChecks(http1Client),
 ];
