@@ -88,6 +88,7 @@ program
     if (readRecord()) throw new Error('a local cloud is already running (npm run local:down first)');
     const cloud = await startLocalCloud({
       ...cloudSettings(),
+      changeRules: true,
       fresh: Boolean(opts.fresh),
       progress: console.log,
     });

@@ -110,6 +110,15 @@ export interface HoldlineConfig {
   reconcileGiveUpAfter: Duration;
   /** Reconciler Lambda timeout. Default 60 s: 100 gateway look-ups and guarded updates. */
   reconcileTimeout: Duration;
+  /** Change rules: an unmarked transaction with more changes than this in one router batch (≤ 100 records) is a
+   *  flurry, throttled like a marked bulk change. Default 50: no request of the API writes more than a few rows. */
+  flurryChangesPerTransaction: number;
+  /** Change rules: more changes of one table committed in one second, within one router batch, than this is a
+   *  flurry (many small transactions: a script committing row by row). Default 80. */
+  flurryChangesPerTableSecond: number;
+  /** Change rules: concurrent batches a consumer's low-priority (bulk) queue is read with. Default 2 (the least SQS
+   *  allows): with batches of 10 that caps a bulk change's drain at 20 changes per consumer call time. */
+  bulkLaneMaxConcurrency: number;
 }
 
 export const config: HoldlineConfig = {
@@ -148,6 +157,9 @@ export const config: HoldlineConfig = {
   reconcileRedriveInterval: Duration.minutes(5),
   reconcileGiveUpAfter: Duration.hours(7),
   reconcileTimeout: Duration.seconds(60),
+  flurryChangesPerTransaction: 50,
+  flurryChangesPerTableSecond: 80,
+  bulkLaneMaxConcurrency: 2,
 };
 
 /** Queue visibility timeout for a consumer with the configured timeout (180 s by default). */

@@ -9,7 +9,13 @@ export type DebeziumRouting =
   /** Outbox Event Router: one record per outbox row, keyed by aggregate id, envelope carries the metadata. */
   | { kind: 'outbox' }
   /** Full change events (before/after/op/source) of a table, keyed by one primary-key column. */
-  | { kind: 'table'; keyColumn: string };
+  | { kind: 'table'; keyColumn: string }
+  /**
+   * The change rules' tables (cdk/lib/change-rules): full change events of each, keyed by `keyColumn`, plus the
+   * logical decoding messages whose prefix is `messagePrefix` (the bulk marker), all into one stream. Starts
+   * with no snapshot: rules act on changes, and a first start must not, say, mail every existing customer.
+   */
+  | { kind: 'rules'; keyColumn: string; tables: string[]; messagePrefix: string };
 
 export interface DebeziumConnectorInput {
   /** `topic.prefix`: lowercase letters, digits and `_`; also names the heartbeat topic. */
@@ -26,7 +32,8 @@ export interface DebeziumConnectorInput {
   slotName: string;
   /** Created by the SQL migrations (the outbox one with `publish_via_partition_root`), never by Debezium. */
   publicationName: string;
-  /** Captured tables, schema-qualified. Exactly one for now: the routing predicates match it by topic name. */
+  /** The captured table, schema-qualified: the routing predicates match it by topic name. With `rules` routing
+   *  the tables come from the routing instead, and this is their comma-separated list. */
   table: string;
   sink: { streamName: string; region: string };
   /** Offset table, created by Debezium in schema `cdc`. One per connector: the store rewrites its whole table. */
@@ -86,10 +93,18 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.publication.autocreate.mode': 'disabled',
     // The heartbeat table is in the publication but not listed here: its changes still move the connector's
     // WAL position, and the heartbeat record below carries that position to the offset store and the slot.
-    'debezium.source.table.include.list': input.table,
+    'debezium.source.table.include.list':
+      input.routing.kind === 'rules' ? input.routing.tables.join(',') : input.table,
     // Snapshot when there is no usable offset (first start, or the slot was invalidated and recreated) instead
-    // of failing; downstream dedup absorbs the re-sent rows.
-    'debezium.source.snapshot.mode': 'when_needed',
+    // of failing; downstream dedup absorbs the re-sent rows. Rules never snapshot (see DebeziumRouting).
+    'debezium.source.snapshot.mode': input.routing.kind === 'rules' ? 'no_data' : 'when_needed',
+    ...(input.routing.kind === 'rules'
+      ? {
+          'debezium.source.message.prefix.include.list': literal(input.routing.messagePrefix),
+          // BEGIN/END records per transaction: the END's change count is the bulk summary's "N rows".
+          'debezium.source.provide.transaction.metadata': 'true',
+        }
+      : {}),
     // The Kinesis sink would write a tombstone as an empty record.
     'debezium.source.tombstones.on.delete': 'false',
     ...(input.routing.kind === 'outbox' ? { 'debezium.source.skipped.operations': 'u,d,t' } : {}),
@@ -259,6 +274,23 @@ function routingProperties(
       'debezium.predicates.outboxtable.pattern': literal(tableTopic),
       'debezium.predicates.heartbeattopic.type': TOPIC_NAME_MATCHES,
       'debezium.predicates.heartbeattopic.pattern': literal(heartbeatTopic),
+    };
+  }
+  if (routing.kind === 'rules') {
+    const tables = routing.tables.map((t) => literal(t)).join('|');
+    return {
+      'debezium.transforms': 'key,route',
+      // Partition key = the row's primary key, so one row's changes stay in order on one shard. WAL messages
+      // have no key (the sink's `null.key`), so the transform skips them.
+      'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+      'debezium.transforms.key.field': routing.keyColumn,
+      'debezium.transforms.key.predicate': 'capturedtable',
+      'debezium.transforms.route.type': REGEX_ROUTER,
+      'debezium.transforms.route.regex': '.*',
+      'debezium.transforms.route.replacement': streamName,
+      'debezium.predicates': 'capturedtable',
+      'debezium.predicates.capturedtable.type': TOPIC_NAME_MATCHES,
+      'debezium.predicates.capturedtable.pattern': `${literal(tableTopic.split('.')[0]!)}[.](${tables})`,
     };
   }
   return {

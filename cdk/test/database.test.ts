@@ -115,7 +115,8 @@ describe('Aurora Serverless v2 variant', () => {
 
   it('still captures with Debezium, from the cluster endpoint', () => {
     const [clusterId] = only(template, 'AWS::RDS::DBCluster', () => true);
-    template.resourceCountIs('AWS::ECS::TaskDefinition', 2);
+    // outbox, orders and change-rules connectors
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 3);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
         Match.objectLike({

@@ -263,3 +263,43 @@ describe('mariaDbDebeziumProperties', () => {
     expect(() => mariaDbDebeziumProperties({ ...mariadb, table: 'orders' })).toThrow(/<database>\.<table>/);
   });
 });
+
+describe('debeziumProperties for the change rules', () => {
+  const rules: DebeziumConnectorInput = {
+    ...orders,
+    name: 'holdline_rules',
+    slotName: 'holdline_rules',
+    publicationName: 'holdline_rules',
+    table: 'public.customers,public.orders',
+    offsetTable: 'debezium_offset_storage_rules',
+    routing: {
+      kind: 'rules',
+      keyColumn: 'id',
+      tables: ['public.customers', 'public.orders'],
+      messagePrefix: 'holdline.bulk',
+    },
+  };
+  const properties = debeziumProperties(rules);
+
+  it('captures every rule table, without a snapshot, with the bulk marker and transaction boundaries', () => {
+    expect(properties).toMatchObject({
+      'debezium.source.table.include.list': 'public.customers,public.orders',
+      'debezium.source.snapshot.mode': 'no_data',
+      'debezium.source.message.prefix.include.list': 'holdline[.]bulk',
+      'debezium.source.provide.transaction.metadata': 'true',
+    });
+  });
+
+  it('keys each table row by its primary key and routes everything to the one stream', () => {
+    expect(properties).toMatchObject({
+      'debezium.transforms': 'key,route',
+      'debezium.transforms.key.field': 'id',
+      'debezium.predicates.capturedtable.pattern': 'holdline_rules[.](public[.]customers|public[.]orders)',
+      'debezium.transforms.route.replacement': 'order-changes',
+    });
+  });
+
+  it('round-trips through the container environment', () => {
+    expect(fromEnvironment(toEnvironment(properties))).toEqual(properties);
+  });
+});

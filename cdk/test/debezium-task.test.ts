@@ -157,13 +157,13 @@ describe('Debezium Server on Fargate', () => {
         LaunchType: 'FARGATE',
         DeploymentConfiguration: Match.objectLike({ MaximumPercent: 100, MinimumHealthyPercent: 0 }),
       },
-      2,
+      3,
     );
   });
 
-  it('keeps both services at zero tasks while capture is paused for the first deploy', () => {
+  it('keeps every connector service at zero tasks while capture is paused for the first deploy', () => {
     const paused = holdlineTemplate({ capture: 'paused' });
-    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 0 }, 2);
+    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 0 }, 3);
     paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 1 }, 0);
   });
 

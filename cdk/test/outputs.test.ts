@@ -24,6 +24,15 @@ describe('stack outputs and the HTTP API', () => {
         'OrderViewFailureQueueUrl',
         'IdempotencyTableName',
         'OrderViewTableName',
+        'TableChangesStreamName',
+        'WelcomeMailQueueUrl',
+        'WelcomeMailDlqUrl',
+        'AuditLogQueueUrl',
+        'AuditLogDlqUrl',
+        'ReportExportQueueUrl',
+        'ReportExportDlqUrl',
+        'ChangeRouterFailureQueueUrl',
+        'AuditLogTableName',
         'HttpApiUrl',
         'WebUrl',
       ].sort(),
@@ -44,9 +53,9 @@ describe('stack outputs and the HTTP API', () => {
     expect(resourcesOf(template, type)[id!]).toBeDefined();
   });
 
-  it('keeps the two CDC streams provisioned, encrypted and separate', () => {
+  it('keeps the three CDC streams (outbox, orders, change rules) provisioned, encrypted and separate', () => {
     const streams = resourcesOf(template, 'AWS::Kinesis::Stream');
-    expect(Object.keys(streams)).toHaveLength(2);
+    expect(Object.keys(streams)).toHaveLength(3);
     for (const stream of Object.values(streams)) {
       expect(stream.Properties).toMatchObject({
         ShardCount: 1,

@@ -52,6 +52,9 @@ export interface LocalCloudOptions {
   fresh?: boolean;
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
+  /** Start the change-rules connector too (the rules' tables → `TableChanges`; cdk/lib/change-rules). Default
+   *  false: a third JVM most drills do not need; `npm run demo` and `local:up` turn it on. */
+  changeRules?: boolean;
   progress?: (line: string) => void;
   /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window,
    *  a short reconcile deadline). */
@@ -85,6 +88,8 @@ export interface LocalCloud {
   debezium: DebeziumServer | undefined;
   /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
   debeziumOrders: DebeziumServer | undefined;
+  /** The change-rules connector (→ `TableChanges`), when `changeRules` is on. */
+  debeziumRules: DebeziumServer | undefined;
   /** The emulators the cloud started (undefined with an external endpoint): drills freeze one by its pid. */
   emulators: RunningEmulators | undefined;
   /** The Postgres the cloud started and its data directory (undefined with an external database): drills kill it
@@ -175,6 +180,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     let debezium: DebeziumServer | undefined;
     let debeziumOrders: DebeziumServer | undefined;
+    let debeziumRules: DebeziumServer | undefined;
     if (options.cdc !== false) {
       const server = await step('Debezium Server (outbox → Kinesis)', () =>
         startDebezium({
@@ -203,6 +209,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       debeziumOrders = orders;
       stops.push(() => orders.stop());
       pids.push(() => (orders.process.child.pid ? [orders.process.child.pid] : []));
+    }
+    if (options.changeRules) {
+      const rules = await step('Debezium Server (change-rule tables → Kinesis)', () =>
+        startDebezium({
+          template,
+          provisioned,
+          connector: 'rules',
+          databaseUrl: database.cdc,
+          access,
+          dataDir: join(options.stateDir, 'debezium', 'rules'),
+        }),
+      );
+      debeziumRules = rules;
+      stops.push(() => rules.stop());
+      pids.push(() => (rules.process.child.pid ? [rules.process.child.pid] : []));
     }
 
     const paymentGateway = await step('payment gateway stand-in', async () =>
@@ -295,6 +316,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sideEffects,
       debezium,
       debeziumOrders,
+      debeziumRules,
       alarms,
       emulators,
       postgres: localPostgres,
