@@ -52,12 +52,19 @@ export default defineConfig({
           ...realParts,
           name: 'integration',
           include: [`${everywhere}/**/*.it.test.ts`],
-          exclude: [...shared.exclude, 'drills/quick-mode.it.test.ts'],
+          exclude: [...shared.exclude, 'drills/quick-mode-*.it.test.ts'],
         },
       },
       {
         extends: true,
-        test: { ...shared, name: 'drills', include: ['drills/quick-mode.it.test.ts'] },
+        test: {
+          ...shared,
+          name: 'drills',
+          include: ['drills/quick-mode-*.it.test.ts'],
+          // Two lanes side by side: the cloud drills in one file, the light ones in the other (drills/quick-mode.ts).
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
       },
     ],
   },
