@@ -1,6 +1,7 @@
 import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { config } from './config.ts';
 import { AdminBastion } from './constructs/admin-bastion.ts';
 import { AuroraPostgres } from './constructs/aurora-postgres.ts';
 import { changeStream } from './constructs/change-stream.ts';
@@ -72,7 +73,7 @@ export class HoldlineStack extends Stack {
 
     if (props.bastion) new AdminBastion(this, 'AdminBastion', network, database);
 
-    const orderEvents = changeStream(this, 'OrderEvents');
+    const orderEvents = changeStream(this, 'OrderEvents', config.orderEventsShardCount);
     const orderChanges = changeStream(this, 'OrderChanges');
     if (props.relay === 'polling' && props.cdc === 'dms')
       // DMS captures the outbox table as a whole; with the poller too, every event would go out twice.
