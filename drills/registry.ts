@@ -26,4 +26,5 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'stalled-slot': async () => (await import('./stalled-slot/run.ts')).run,
   'long-txn': async () => (await import('./long-txn/run.ts')).run,
   'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
+  'hot-key': async () => (await import('./hot-key/run.ts')).run,
 };
