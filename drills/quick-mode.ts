@@ -24,6 +24,7 @@ const light = new Set([
   'long-txn',
   'snapshot-freeze',
   'cross-table',
+  'hot-key',
 ]);
 
 export const laneOf = (name: string): Lane => (light.has(name) ? 'light' : 'cloud');

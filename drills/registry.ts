@@ -30,4 +30,5 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
   'schema-change': async () => (await import('./schema-change/run.ts')).run,
   'cross-table': async () => (await import('./cross-table/run.ts')).run,
+  'hot-key': async () => (await import('./hot-key/run.ts')).run,
 };

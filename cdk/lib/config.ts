@@ -41,7 +41,8 @@ export interface HoldlineConfig {
   /** Concurrent batches per shard. Default 1: >1 keeps per-key order but reorders across keys; 1 is easiest to reason about. */
   kinesisParallelizationFactor: number;
   /**
-   * Kinesis shards per stream, in PROVISIONED capacity mode (cdk/lib/constructs/change-stream.ts). Default 1.
+   * Kinesis shards of the order-change stream, in PROVISIONED capacity mode (cdk/lib/constructs/change-stream.ts).
+   * Default 1.
    * Why provisioned, 1 shard: one shard takes 1,000 records/s or 1 MB/s; 10 orders/s make about 20 outbox events/s
    * (placed + payment outcome) and 20 order changes/s, 2 % of it. It costs $0.015 per shard-hour (≈ $11/month),
    * where on-demand bills a floor of $0.04 per stream-hour (≈ $29/month) before any data (us-east-1 list prices,
@@ -49,6 +50,14 @@ export interface HoldlineConfig {
    * reshard is a deliberate act, not something traffic does by itself. Raise it for throughput.
    */
   shardCount: number;
+  /**
+   * Shards of the order-event stream (the outbox's), which the router reads. Default 4, locally and in AWS (one
+   * template). Why 4 and not 1: the stream is keyed by order id, so its load spreads over every shard, and 4
+   * shards take 4,000 records/s, room for the 500 orders/s goal (about 1,000 outbox events/s) with headroom for
+   * a burst; the three extra shards and their retention cost about $77 a month (docs/deploy.md). A hot key is not fixed by more shards: one key is capped at one shard's
+   * 1,000 records/s whatever the count; it is fixed at the key (docs/keys.md, the hot-key drill).
+   */
+  orderEventsShardCount: number;
   /** Stream retention. Default 7 days: on-failure queues only hold pointers, so the records must still be in
    *  the stream when someone replays them. */
   streamRetention: Duration;
@@ -135,6 +144,7 @@ export const config: HoldlineConfig = {
   kinesisBisectOnError: true,
   kinesisParallelizationFactor: 1,
   shardCount: 1,
+  orderEventsShardCount: 4,
   streamRetention: Duration.days(7),
   routerTimeout: Duration.seconds(60),
   orderViewTimeout: Duration.seconds(30),

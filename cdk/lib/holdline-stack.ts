@@ -2,6 +2,7 @@ import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { ruleCapture } from './change-rules/rule-capture.ts';
+import { config } from './config.ts';
 import { AdminBastion } from './constructs/admin-bastion.ts';
 import { AuroraPostgres } from './constructs/aurora-postgres.ts';
 import { ChangeRulesPipeline } from './constructs/change-rules-pipeline.ts';
@@ -74,7 +75,7 @@ export class HoldlineStack extends Stack {
 
     if (props.bastion) new AdminBastion(this, 'AdminBastion', network, database);
 
-    const orderEvents = changeStream(this, 'OrderEvents');
+    const orderEvents = changeStream(this, 'OrderEvents', config.orderEventsShardCount);
     const orderChanges = changeStream(this, 'OrderChanges');
     // Change rules (cdk/lib/change-rules): validated against the migrations here, at synth; a bad rule fails it.
     const changeRules = ruleCapture();

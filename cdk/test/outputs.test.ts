@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../lib/config.ts';
 import { OUTPUT_IDS } from '../lib/outputs.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
 
@@ -56,9 +57,9 @@ describe('stack outputs and the HTTP API', () => {
   it('keeps the three CDC streams (outbox, orders, change rules) provisioned, encrypted and separate', () => {
     const streams = resourcesOf(template, 'AWS::Kinesis::Stream');
     expect(Object.keys(streams)).toHaveLength(3);
-    for (const stream of Object.values(streams)) {
+    for (const [id, stream] of Object.entries(streams)) {
       expect(stream.Properties).toMatchObject({
-        ShardCount: 1,
+        ShardCount: id.startsWith('OrderEvents') ? config.orderEventsShardCount : config.shardCount,
         StreamModeDetails: { StreamMode: 'PROVISIONED' },
         StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
         RetentionPeriodHours: 168,
