@@ -4,12 +4,14 @@ const BENCH = 'this bench (+ runtime, gateway, API)';
 
 /** Which part of the pipeline a process is, from its command line; undefined = not ours to count. */
 export function processLabel(cmdline: string): string | undefined {
+  if (cmdline.includes('ferrokinesis')) return 'ferrokinesis';
   if (cmdline.includes('kinesis-local')) return 'kinesis-local';
   if (cmdline.includes('rest-sqs') || cmdline.includes('elasticmq')) return 'ElasticMQ';
   if (cmdline.includes('DynamoDBLocal') || cmdline.includes('dynamodb')) return 'DynamoDB Local';
   if (cmdline.includes('moto_server')) return 'moto';
   if (cmdline.includes('debezium')) return 'Debezium Server (both connectors)';
   if (cmdline.includes('router/handler')) return 'router Lambda';
+  if (cmdline.includes('consumers/payment')) return 'payment Lambda';
   if (cmdline.includes('runtime/worker')) return 'other Lambdas';
   if (cmdline.startsWith('postgres') || cmdline.includes('/bin/postgres')) return 'Postgres (all backends)';
   if (cmdline.includes('cli.ts') || cmdline.includes('vitest')) return BENCH;

@@ -1,3 +1,4 @@
+import type { Message } from '@aws-sdk/client-sqs';
 import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
 import type { InvokeResult } from './invoke-result.ts';
@@ -41,7 +42,15 @@ export interface RuntimeOptions {
   initTimeoutMs?: number;
   /** How long stop() waits for in-flight invocations before killing workers. Default 5 000 ms. */
   stopGraceMs?: number;
+  /**
+   * Told of every message an SQS mapping received, before the function is invoked with it (benches time the
+   * queue hop from the message's SentTimestamp without taking messages from the consumers). Must not throw.
+   */
+  onSqsReceive?: SqsReceiveObserver;
 }
+
+/** A mapping's queue URL, the messages one receive returned, and when (wall-clock ms). */
+export type SqsReceiveObserver = (queueUrl: string, messages: readonly Message[], receivedAt: number) => void;
 
 export interface RuntimeStats {
   functions: Record<string, FunctionStats>;
@@ -83,4 +92,5 @@ export const knownOptions = [
   'kinesisIdlePollMs',
   'initTimeoutMs',
   'stopGraceMs',
+  'onSqsReceive',
 ] as const satisfies readonly (keyof RuntimeOptions)[];

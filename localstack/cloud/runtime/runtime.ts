@@ -105,6 +105,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         waitTimeSeconds: options.sqsWaitTimeSeconds ?? 2,
         stats,
         log: mappingLog,
+        onReceive: options.onSqsReceive,
       });
     }
     return new KinesisPoller({
