@@ -8,7 +8,15 @@ import {
   ROUTER,
   SCHEDULED_TO_COMMIT,
 } from './breakdown.ts';
-import { goalAppliedP99Ms, goalP99Ms, goalRate, keptUp, minAchieved, throughputRate } from './goal.ts';
+import {
+  goalAppliedP99Ms,
+  goalP99Ms,
+  goalRate,
+  keptUp,
+  keptUpShare,
+  minAchieved,
+  throughputRate,
+} from './goal.ts';
 
 /** Which process a hop's time is spent in, for naming the saturated component. */
 const hopProcesses: Record<string, string[]> = {
@@ -29,11 +37,24 @@ const topCpu = (b: Breakdown, n = 5) =>
 /** The hop with the largest p99 at one rate, and the CPU of the processes that serve it. */
 export function slowestHop(b: Breakdown): { hop: string; p99: number; cpu: string } {
   const [hop] = [SCHEDULED_TO_COMMIT, ...HOPS].sort((x, y) => b.stages[y]!.p99 - b.stages[x]!.p99);
-  const cpu = (hopProcesses[hop!] ?? [])
+  return { hop: hop!, p99: b.stages[hop!]!.p99, cpu: cpuOf(b, hopProcesses[hop!] ?? []) };
+}
+
+const cpuOf = (b: Breakdown, processes: string[]) =>
+  processes
     .filter((p) => b.cpuPercent[p] !== undefined)
     .map((p) => `${p} ${b.cpuPercent[p]}%`)
     .join(', ');
-  return { hop: hop!, p99: b.stages[hop!]!.p99, cpu };
+
+/**
+ * The component that saturated: a queue that waits long while fewer orders are applied than offered is drained
+ * too slowly, so the consumer behind it is named rather than the queue; otherwise the slowest hop's processes.
+ */
+export function saturated(b: Breakdown): string {
+  const slow = slowestHop(b);
+  if (slow.hop === IN_QUEUE && b.appliedPerSec < keptUpShare * b.target)
+    return `**the payment consumer**: it applied ${b.appliedPerSec} orders/s against ${b.target} offered, so the payment queue grew (router send → consumer receives p99 ${slow.p99} ms; CPU ${cpuOf(b, hopProcesses[CONSUMER]!)})`;
+  return `**${slow.hop}** (p99 ${slow.p99} ms; CPU ${slow.cpu || 'not sampled'})`;
 }
 
 /** The narrative per rate: where the time goes, and for a missed goal, which component saturated. */
@@ -55,10 +76,11 @@ export function findings(breakdowns: Breakdown[], rates: RateResult[]): string {
         missed.push(
           `achieved ${r.achieved}/s, applied ${r.appliedPerSec}/s, ${r.notApplied} not applied at the end`,
         );
-      const verdict = missed.length
-        ? ` **Missed: ${missed.join('; ')}.** Saturated: **${slow.hop}** (p99 ${slow.p99} ms; CPU ${slow.cpu || 'not sampled'}).`
-        : '';
+      const verdict = missed.length ? ` **Missed: ${missed.join('; ')}.** Saturated: ${saturated(b)}.` : '';
       return `- **${b.label}**: ${hops}. Slowest hop: ${slow.hop}. CPU (% of one core, phase + settling): ${topCpu(b)}.${verdict}`;
     })
-    .join('\n');
+    .join('\n')
+    .concat(
+      "\n\nPhases run back to back: an order not applied when a phase's settling ends is still in the queue when the next phase starts, so a later phase's applied latency includes the earlier backlog. Latency percentiles cover the orders that were applied (the rest are counted as not applied), so with a backlog they understate.",
+    );
 }

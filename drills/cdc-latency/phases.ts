@@ -1,6 +1,7 @@
 import type { SqlClient } from '../../lambdas/shared/db/sql-client.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { RunContext } from '../kit/context.ts';
+import { cpuSeconds } from '../kit/processes.ts';
 import {
   APPLIED,
   type Breakdown,
@@ -12,7 +13,6 @@ import {
   rateResult,
   type Sample,
 } from './breakdown.ts';
-import { cpuSeconds } from './cpu.ts';
 import { goalAppliedP99Ms, goalP99Ms, goalRate } from './goal.ts';
 import type { PipelineStamps } from './observe.ts';
 import { offer, settle, warmUp } from './offer.ts';
