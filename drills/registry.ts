@@ -15,6 +15,7 @@ export const benches: Record<string, () => Promise<Runnable>> = {
 
 export const drills: Record<string, () => Promise<Runnable>> = {
   'cdc-view': async () => (await import('./cdc-view/run.ts')).run,
+  'cdc-view-mariadb': async () => (await import('./cdc-view-mariadb/run.ts')).run,
   'payment-crash': async () => (await import('./payment-crash/run.ts')).run,
   'late-duplicate': async () => (await import('./late-duplicate/run.ts')).run,
   'relay-crash': async () => (await import('./relay-crash/run.ts')).run,
@@ -26,5 +27,9 @@ export const drills: Record<string, () => Promise<Runnable>> = {
   'ui-honesty': async () => (await import('./ui-honesty/run.ts')).run,
   'stalled-slot': async () => (await import('./stalled-slot/run.ts')).run,
   'long-txn': async () => (await import('./long-txn/run.ts')).run,
+  'snapshot-freeze': async () => (await import('./snapshot-freeze/run.ts')).run,
   'fault-campaign': async () => (await import('./fault-campaign/run.ts')).run,
+  'schema-change': async () => (await import('./schema-change/run.ts')).run,
+  'cross-table': async () => (await import('./cross-table/run.ts')).run,
+  'hot-key': async () => (await import('./hot-key/run.ts')).run,
 };

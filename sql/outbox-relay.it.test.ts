@@ -2,9 +2,10 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Migration 0007 against the globalSetup Postgres. Each case opens its own app session after choosing the mode
-// (a one-row table, read by the insert's default), and the mode is put back to cdc after.
-describe('outbox relay mode (migration 0007)', () => {
+// Migrations 0007 and 0040 against the globalSetup Postgres. Each case opens its own app session after choosing
+// the mode (a one-row table, and the column default outbox_use_relay sets with it), and the mode is put back to
+// cdc after.
+describe('outbox relay mode (migrations 0007, 0040)', () => {
   let admin: pg.Client;
   const appSession = async () => {
     const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -41,6 +42,25 @@ describe('outbox relay mode (migration 0007)', () => {
     const app = await appSession();
     const { rows } = await insert(app, uuidv7());
     await app.end();
+    expect(rows[0].published_at).toBeNull();
+  });
+
+  it('reads no table per insert: the default is the mode as a constant, also for a session opened before', async () => {
+    const defaultOf = async () =>
+      (
+        await admin.query(
+          `SELECT pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attrdef d
+           JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+           WHERE d.adrelid = 'outbox'::regclass AND a.attname = 'published_at'`,
+        )
+      ).rows[0]?.expr ?? null;
+    await admin.query("SELECT outbox_use_relay('cdc')");
+    const before = await appSession();
+    expect(await defaultOf()).toBe("'-infinity'::timestamp with time zone");
+    await admin.query("SELECT outbox_use_relay('polling')");
+    expect(await defaultOf()).toBeNull();
+    const { rows } = await insert(before, uuidv7());
+    await before.end();
     expect(rows[0].published_at).toBeNull();
   });
 

@@ -41,7 +41,8 @@ export interface HoldlineConfig {
   /** Concurrent batches per shard. Default 1: >1 keeps per-key order but reorders across keys; 1 is easiest to reason about. */
   kinesisParallelizationFactor: number;
   /**
-   * Kinesis shards per stream, in PROVISIONED capacity mode (cdk/lib/constructs/change-stream.ts). Default 1.
+   * Kinesis shards of the order-change stream, in PROVISIONED capacity mode (cdk/lib/constructs/change-stream.ts).
+   * Default 1.
    * Why provisioned, 1 shard: one shard takes 1,000 records/s or 1 MB/s; 10 orders/s make about 20 outbox events/s
    * (placed + payment outcome) and 20 order changes/s, 2 % of it. It costs $0.015 per shard-hour (≈ $11/month),
    * where on-demand bills a floor of $0.04 per stream-hour (≈ $29/month) before any data (us-east-1 list prices,
@@ -49,6 +50,14 @@ export interface HoldlineConfig {
    * reshard is a deliberate act, not something traffic does by itself. Raise it for throughput.
    */
   shardCount: number;
+  /**
+   * Shards of the order-event stream (the outbox's), which the router reads. Default 4, locally and in AWS (one
+   * template). Why 4 and not 1: the stream is keyed by order id, so its load spreads over every shard, and 4
+   * shards take 4,000 records/s, room for the 500 orders/s goal (about 1,000 outbox events/s) with headroom for
+   * a burst; the three extra shards and their retention cost about $77 a month (docs/deploy.md). A hot key is not fixed by more shards: one key is capped at one shard's
+   * 1,000 records/s whatever the count; it is fixed at the key (docs/keys.md, the hot-key drill).
+   */
+  orderEventsShardCount: number;
   /** Stream retention. Default 7 days: on-failure queues only hold pointers, so the records must still be in
    *  the stream when someone replays them. */
   streamRetention: Duration;
@@ -110,6 +119,15 @@ export interface HoldlineConfig {
   reconcileGiveUpAfter: Duration;
   /** Reconciler Lambda timeout. Default 60 s: 100 gateway look-ups and guarded updates. */
   reconcileTimeout: Duration;
+  /** Change rules: an unmarked transaction with more changes than this in one router batch (≤ 100 records) is a
+   *  flurry, throttled like a marked bulk change. Default 50: no request of the API writes more than a few rows. */
+  flurryChangesPerTransaction: number;
+  /** Change rules: more changes of one table committed in one second, within one router batch, than this is a
+   *  flurry (many small transactions: a script committing row by row). Default 80. */
+  flurryChangesPerTableSecond: number;
+  /** Change rules: concurrent batches a consumer's low-priority (bulk) queue is read with. Default 2 (the least SQS
+   *  allows): with batches of 10 that caps a bulk change's drain at 20 changes per consumer call time. */
+  bulkLaneMaxConcurrency: number;
 }
 
 export const config: HoldlineConfig = {
@@ -126,6 +144,7 @@ export const config: HoldlineConfig = {
   kinesisBisectOnError: true,
   kinesisParallelizationFactor: 1,
   shardCount: 1,
+  orderEventsShardCount: 4,
   streamRetention: Duration.days(7),
   routerTimeout: Duration.seconds(60),
   orderViewTimeout: Duration.seconds(30),
@@ -148,6 +167,9 @@ export const config: HoldlineConfig = {
   reconcileRedriveInterval: Duration.minutes(5),
   reconcileGiveUpAfter: Duration.hours(7),
   reconcileTimeout: Duration.seconds(60),
+  flurryChangesPerTransaction: 50,
+  flurryChangesPerTableSecond: 80,
+  bulkLaneMaxConcurrency: 2,
 };
 
 /** Queue visibility timeout for a consumer with the configured timeout (180 s by default). */

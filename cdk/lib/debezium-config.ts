@@ -9,7 +9,13 @@ export type DebeziumRouting =
   /** Outbox Event Router: one record per outbox row, keyed by aggregate id, envelope carries the metadata. */
   | { kind: 'outbox' }
   /** Full change events (before/after/op/source) of a table, keyed by one primary-key column. */
-  | { kind: 'table'; keyColumn: string };
+  | { kind: 'table'; keyColumn: string }
+  /**
+   * The change rules' tables (cdk/lib/change-rules): full change events of each, keyed by `keyColumn`, plus the
+   * logical decoding messages whose prefix is `messagePrefix` (the bulk marker), all into one stream. Starts
+   * with no snapshot: rules act on changes, and a first start must not, say, mail every existing customer.
+   */
+  | { kind: 'rules'; keyColumn: string; tables: string[]; messagePrefix: string };
 
 export interface DebeziumConnectorInput {
   /** `topic.prefix`: lowercase letters, digits and `_`; also names the heartbeat topic. */
@@ -18,13 +24,16 @@ export interface DebeziumConnectorInput {
     host: string;
     port: string;
     dbname: string;
-    /** `require` in AWS (RDS forces TLS from PostgreSQL 15 on); `disable` against a local server. */
+    /** `verify-full` in AWS (RDS forces TLS from PostgreSQL 15 on); `disable` against a local server. */
     sslMode: 'disable' | 'prefer' | 'require' | 'verify-full';
+    /** PEM file of the CAs `verify-full` trusts (the RDS bundle baked into the image). */
+    sslRootCert?: string;
   };
   slotName: string;
   /** Created by the SQL migrations (the outbox one with `publish_via_partition_root`), never by Debezium. */
   publicationName: string;
-  /** Captured tables, schema-qualified. Exactly one for now: the routing predicates match it by topic name. */
+  /** The captured table, schema-qualified: the routing predicates match it by topic name. With `rules` routing
+   *  the tables come from the routing instead, and this is their comma-separated list. */
   table: string;
   sink: { streamName: string; region: string };
   /** Offset table, created by Debezium in schema `cdc`. One per connector: the store rewrites its whole table. */
@@ -75,6 +84,7 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.database.port': db.port,
     'debezium.source.database.dbname': db.dbname,
     'debezium.source.database.sslmode': db.sslMode,
+    ...(db.sslRootCert ? { 'debezium.source.database.sslrootcert': db.sslRootCert } : {}),
     'debezium.source.plugin.name': 'pgoutput',
     'debezium.source.slot.name': input.slotName,
     // The slot must survive restarts: dropping it would lose every change made while the task was down.
@@ -83,10 +93,18 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.publication.autocreate.mode': 'disabled',
     // The heartbeat table is in the publication but not listed here: its changes still move the connector's
     // WAL position, and the heartbeat record below carries that position to the offset store and the slot.
-    'debezium.source.table.include.list': input.table,
+    'debezium.source.table.include.list':
+      input.routing.kind === 'rules' ? input.routing.tables.join(',') : input.table,
     // Snapshot when there is no usable offset (first start, or the slot was invalidated and recreated) instead
-    // of failing; downstream dedup absorbs the re-sent rows.
-    'debezium.source.snapshot.mode': 'when_needed',
+    // of failing; downstream dedup absorbs the re-sent rows. Rules never snapshot (see DebeziumRouting).
+    'debezium.source.snapshot.mode': input.routing.kind === 'rules' ? 'no_data' : 'when_needed',
+    ...(input.routing.kind === 'rules'
+      ? {
+          'debezium.source.message.prefix.include.list': literal(input.routing.messagePrefix),
+          // BEGIN/END records per transaction: the END's change count is the bulk summary's "N rows".
+          'debezium.source.provide.transaction.metadata': 'true',
+        }
+      : {}),
     // The Kinesis sink would write a tombstone as an empty record.
     'debezium.source.tombstones.on.delete': 'false',
     ...(input.routing.kind === 'outbox' ? { 'debezium.source.skipped.operations': 'u,d,t' } : {}),
@@ -101,12 +119,109 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     // Offsets in Postgres (the Fargate disk is ephemeral). currentSchema puts the table in `cdc`, which the
     // CDC role owns; a schema-qualified table name would defeat the store's "does the table exist" check.
     'debezium.source.offset.storage': 'io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore',
-    'debezium.source.offset.storage.jdbc.connection.url': `jdbc:postgresql://${db.host}:${db.port}/${db.dbname}?sslmode=${db.sslMode}&currentSchema=cdc`,
+    'debezium.source.offset.storage.jdbc.connection.url': `jdbc:postgresql://${db.host}:${db.port}/${db.dbname}?sslmode=${db.sslMode}${db.sslRootCert ? `&sslrootcert=${db.sslRootCert}` : ''}&currentSchema=cdc`,
     'debezium.source.offset.storage.jdbc.table.name': input.offsetTable,
     'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
     'debezium.source.poll.interval.ms': String(input.pollIntervalMs),
 
     ...routingProperties(input.routing, tableTopic, heartbeatTopic, sink.streamName),
+  };
+}
+
+/** How a MariaDB connector takes its initial (blocking) snapshot: Debezium's `snapshot.locking.mode`. */
+export type MariaDbLockingMode =
+  /** A global read lock only while the schema is read, then a REPEATABLE READ snapshot (Debezium's default). */
+  | 'minimal'
+  /** The global read lock for the whole snapshot: writes wait until every row is read. */
+  | 'extended'
+  /** No lock at all: safe only while no DDL runs. */
+  | 'none';
+
+/**
+ * A MariaDB binlog capture (Debezium's MariaDB connector, in the same Debezium Server distribution). Offsets and
+ * schema history live in files of the server's working directory: no Kafka, and no table in the captured database.
+ * Only `table` routing: the outbox stays on Postgres.
+ */
+export interface MariaDbConnectorInput {
+  /** `topic.prefix`, as for Postgres. */
+  name: string;
+  database: {
+    host: string;
+    port: string;
+    dbname: string;
+    /** `database.ssl.mode`: `required` against RDS, `disable` locally. */
+    sslMode: 'disable' | 'trust' | 'required';
+  };
+  /** `database.server.id`: the connector joins replication as this server id; unique among the source's replicas. */
+  clientServerId: number;
+  /** Captured table, `<database>.<table>`. */
+  table: string;
+  sink: { streamName: string; region: string };
+  /** Files in the server's working directory (relative paths resolve there). */
+  storage: { offsetsFile: string; schemaHistoryFile: string };
+  heartbeatIntervalMs: number;
+  offsetFlushIntervalMs: number;
+  pollIntervalMs: number;
+  snapshot: {
+    /** Default `when_needed`: snapshot on the first start or when the offset's binlog file is gone. */
+    mode?: 'when_needed' | 'initial' | 'no_data';
+    lockingMode: MariaDbLockingMode;
+    /** `incremental.snapshot.chunk.size`; Debezium's default 1024. */
+    incrementalChunkSize?: number;
+  };
+  /** `<database>.debezium_signal`: a row here starts an incremental or blocking snapshot. */
+  signalTable: string;
+  routing: Extract<DebeziumRouting, { kind: 'table' }>;
+}
+
+/**
+ * The Debezium Server properties of a MariaDB binlog capture, without credentials (the same
+ * `DEBEZIUM_SECRET_PROPERTIES` names as Postgres). Records leave in the same shape as the Postgres `orders`
+ * capture: schemaless JSON `{before, after, source, op, ts_ms}` keyed by the bare primary key, heartbeats to the
+ * same stream. What differs is the `source` block: binlog `file`/`pos`/`row` and `gtid` instead of `lsn`
+ * (lambdas/order-view/source-position.ts reads both).
+ */
+export function mariaDbDebeziumProperties(input: MariaDbConnectorInput): Record<string, string> {
+  if (!/^[a-z][a-z0-9_]*$/.test(input.name))
+    throw new Error(`connector name "${input.name}" must be [a-z][a-z0-9_]*`);
+  if (!/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(input.table))
+    throw new Error(`table "${input.table}" must be <database>.<table>`);
+  const { database: db, sink, snapshot } = input;
+  const tableTopic = `${input.name}.${input.table}`;
+  return {
+    'debezium.sink.type': 'kinesis',
+    'debezium.sink.kinesis.region': sink.region,
+    'debezium.format.key': 'simplestring',
+    'debezium.format.value': 'json',
+    'debezium.format.value.schemas.enable': 'false',
+
+    'debezium.source.connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+    'debezium.source.topic.prefix': input.name,
+    'debezium.source.database.hostname': db.host,
+    'debezium.source.database.port': db.port,
+    'debezium.source.database.ssl.mode': db.sslMode,
+    'debezium.source.database.server.id': String(input.clientServerId),
+    'debezium.source.database.include.list': db.dbname,
+    'debezium.source.table.include.list': input.table,
+    // Schema changes would be records of their own, and the route below sends every topic to the one stream.
+    'debezium.source.include.schema.changes': 'false',
+    'debezium.source.snapshot.mode': snapshot.mode ?? 'when_needed',
+    'debezium.source.snapshot.locking.mode': snapshot.lockingMode,
+    'debezium.source.incremental.snapshot.chunk.size': String(snapshot.incrementalChunkSize ?? 1024),
+    'debezium.source.signal.data.collection': input.signalTable,
+    'debezium.source.tombstones.on.delete': 'false',
+    // A heartbeat record carries the binlog position to the offset store on a quiet table. There is no slot to
+    // advance (the server expires binlogs by age), so no action query.
+    'debezium.source.heartbeat.interval.ms': String(input.heartbeatIntervalMs),
+
+    'debezium.source.offset.storage': 'org.apache.kafka.connect.storage.FileOffsetBackingStore',
+    'debezium.source.offset.storage.file.filename': input.storage.offsetsFile,
+    'debezium.source.schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
+    'debezium.source.schema.history.internal.file.filename': input.storage.schemaHistoryFile,
+    'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
+    'debezium.source.poll.interval.ms': String(input.pollIntervalMs),
+
+    ...routingProperties(input.routing, tableTopic, `__debezium-heartbeat.${input.name}`, sink.streamName),
   };
 }
 
@@ -159,6 +274,23 @@ function routingProperties(
       'debezium.predicates.outboxtable.pattern': literal(tableTopic),
       'debezium.predicates.heartbeattopic.type': TOPIC_NAME_MATCHES,
       'debezium.predicates.heartbeattopic.pattern': literal(heartbeatTopic),
+    };
+  }
+  if (routing.kind === 'rules') {
+    const tables = routing.tables.map((t) => literal(t)).join('|');
+    return {
+      'debezium.transforms': 'key,route',
+      // Partition key = the row's primary key, so one row's changes stay in order on one shard. WAL messages
+      // have no key (the sink's `null.key`), so the transform skips them.
+      'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+      'debezium.transforms.key.field': routing.keyColumn,
+      'debezium.transforms.key.predicate': 'capturedtable',
+      'debezium.transforms.route.type': REGEX_ROUTER,
+      'debezium.transforms.route.regex': '.*',
+      'debezium.transforms.route.replacement': streamName,
+      'debezium.predicates': 'capturedtable',
+      'debezium.predicates.capturedtable.type': TOPIC_NAME_MATCHES,
+      'debezium.predicates.capturedtable.pattern': `${literal(tableTopic.split('.')[0]!)}[.](${tables})`,
     };
   }
   return {

@@ -31,8 +31,13 @@ export function kinesisSource(stream: IStream, onFailure: IQueue): KinesisEventS
 /**
  * The one way a consumer reads its FIFO queue: full batches and partial-batch responses, so one failed
  * message (and the rest of its group) is retried without redoing the messages that succeeded.
- * No batching window: FIFO event sources do not support one.
+ * No batching window: FIFO event sources do not support one. `maxConcurrency` caps the concurrent batches (a
+ * low-priority lane); default none.
  */
-export function fifoQueueSource(queue: IQueue): SqsEventSource {
-  return new SqsEventSource(queue, { batchSize: config.sqsBatchSize, reportBatchItemFailures: true });
+export function fifoQueueSource(queue: IQueue, maxConcurrency?: number): SqsEventSource {
+  return new SqsEventSource(queue, {
+    batchSize: config.sqsBatchSize,
+    reportBatchItemFailures: true,
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+  });
 }

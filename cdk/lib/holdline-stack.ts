@@ -1,8 +1,11 @@
 import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { ruleCapture } from './change-rules/rule-capture.ts';
+import { config } from './config.ts';
 import { AdminBastion } from './constructs/admin-bastion.ts';
 import { AuroraPostgres } from './constructs/aurora-postgres.ts';
+import { ChangeRulesPipeline } from './constructs/change-rules-pipeline.ts';
 import { changeStream } from './constructs/change-stream.ts';
 import type { DatabaseKind, HoldlineDatabase } from './constructs/database.ts';
 import { DebeziumCapture } from './constructs/debezium-capture.ts';
@@ -72,8 +75,11 @@ export class HoldlineStack extends Stack {
 
     if (props.bastion) new AdminBastion(this, 'AdminBastion', network, database);
 
-    const orderEvents = changeStream(this, 'OrderEvents');
+    const orderEvents = changeStream(this, 'OrderEvents', config.orderEventsShardCount);
     const orderChanges = changeStream(this, 'OrderChanges');
+    // Change rules (cdk/lib/change-rules): validated against the migrations here, at synth; a bad rule fails it.
+    const changeRules = ruleCapture();
+    const tableChanges = changeStream(this, 'TableChanges');
     if (props.relay === 'polling' && props.cdc === 'dms')
       // DMS captures the outbox table as a whole; with the poller too, every event would go out twice.
       throw new Error('relay=polling needs cdc=debezium: the DMS variant always delivers the outbox itself');
@@ -82,8 +88,11 @@ export class HoldlineStack extends Stack {
     let slotNames: string[] = [];
     if (props.cdc === 'dms') new DmsCapture(this, 'Capture', capture);
     else
-      slotNames = new DebeziumCapture(this, 'Capture', { ...capture, outbox: props.relay !== 'polling' })
-        .slotNames;
+      slotNames = new DebeziumCapture(this, 'Capture', {
+        ...capture,
+        outbox: props.relay !== 'polling',
+        rules: { stream: tableChanges, plan: changeRules.plan },
+      }).slotNames;
     if (props.relay === 'polling')
       new PollingRelayService(this, 'PollingRelay', { network, database, orderEvents });
     new OutboxReaper(this, 'OutboxReaper', database);
@@ -109,6 +118,12 @@ export class HoldlineStack extends Stack {
     });
     const router = new OutboxRouter(this, 'Routing', { orderEvents, payment, inventory, notification });
     const orderView = new OrderViewProjection(this, 'OrderViewProjection', orderChanges);
+    const rules = new ChangeRulesPipeline(this, 'ChangeRules', {
+      tableChanges,
+      rules: changeRules.rules,
+      plan: changeRules.plan,
+      idempotencyTable: idempotency,
+    });
     api.bindOrderView(orderView.table);
     new OrderReconciler(this, 'Reconciler', {
       database,
@@ -137,6 +152,7 @@ export class HoldlineStack extends Stack {
       streams: [
         { name: 'order-events', stream: orderEvents },
         { name: 'order-changes', stream: orderChanges },
+        { name: 'table-changes', stream: tableChanges },
       ],
     });
     // Every other alarm of the stack (DLQ depth, failure queues) pages through the same topic.
@@ -160,6 +176,15 @@ export class HoldlineStack extends Stack {
       NotificationDlqUrl: notification.queues.dlq.queueUrl,
       RouterFailureQueueUrl: router.failures.queue.queueUrl,
       OrderViewFailureQueueUrl: orderView.failures.queue.queueUrl,
+      TableChangesStreamName: tableChanges.streamName,
+      WelcomeMailQueueUrl: rules.consumers['welcome-mail'].queues.queue.queueUrl,
+      WelcomeMailDlqUrl: rules.consumers['welcome-mail'].queues.dlq.queueUrl,
+      AuditLogQueueUrl: rules.consumers['audit-log'].queues.queue.queueUrl,
+      AuditLogDlqUrl: rules.consumers['audit-log'].queues.dlq.queueUrl,
+      ReportExportQueueUrl: rules.consumers['report-export'].queues.queue.queueUrl,
+      ReportExportDlqUrl: rules.consumers['report-export'].queues.dlq.queueUrl,
+      ChangeRouterFailureQueueUrl: rules.failures.queue.queueUrl,
+      AuditLogTableName: rules.auditLog.tableName,
       IdempotencyTableName: idempotency.tableName,
       OrderViewTableName: orderView.table.tableName,
       HttpApiUrl: api.url,

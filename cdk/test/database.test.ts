@@ -115,7 +115,8 @@ describe('Aurora Serverless v2 variant', () => {
 
   it('still captures with Debezium, from the cluster endpoint', () => {
     const [clusterId] = only(template, 'AWS::RDS::DBCluster', () => true);
-    template.resourceCountIs('AWS::ECS::TaskDefinition', 2);
+    // outbox, orders and change-rules connectors
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 3);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
         Match.objectLike({
@@ -158,6 +159,12 @@ describe('DMS variant', () => {
       EndpointType: 'source',
       EngineName: 'postgres',
       PostgreSqlSettings: Match.objectLike({ HeartbeatEnable: true }),
+      // The writer's certificate checked against the RDS CAs imported into DMS (not sslmode=require).
+      SslMode: 'verify-full',
+      CertificateArn: Match.objectLike({ Ref: Match.stringLikeRegexp('RdsCa') }),
+    });
+    template.hasResourceProperties('AWS::DMS::Certificate', {
+      CertificatePem: Match.stringLikeRegexp('BEGIN CERTIFICATE'),
     });
     template.resourcePropertiesCountIs(
       'AWS::DMS::Endpoint',

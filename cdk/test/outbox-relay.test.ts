@@ -66,8 +66,8 @@ describe('relay selection (context relay)', () => {
       template = holdlineTemplate({ relay: 'polling' });
     });
 
-    it('leaves out the Debezium outbox connector (one relay at a time) but keeps the orders capture', () => {
-      expect(topicPrefixes(template)).toEqual(['holdline_orders']);
+    it('leaves out the Debezium outbox connector (one relay at a time) but keeps the orders and rules capture', () => {
+      expect(topicPrefixes(template)).toEqual(['holdline_orders', 'holdline_rules']);
     });
 
     it('runs the polling relay as a Fargate service of several replicas with the app login from Secrets Manager', () => {

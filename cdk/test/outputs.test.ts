@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../lib/config.ts';
 import { OUTPUT_IDS } from '../lib/outputs.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
 
@@ -24,6 +25,15 @@ describe('stack outputs and the HTTP API', () => {
         'OrderViewFailureQueueUrl',
         'IdempotencyTableName',
         'OrderViewTableName',
+        'TableChangesStreamName',
+        'WelcomeMailQueueUrl',
+        'WelcomeMailDlqUrl',
+        'AuditLogQueueUrl',
+        'AuditLogDlqUrl',
+        'ReportExportQueueUrl',
+        'ReportExportDlqUrl',
+        'ChangeRouterFailureQueueUrl',
+        'AuditLogTableName',
         'HttpApiUrl',
         'WebUrl',
       ].sort(),
@@ -44,12 +54,12 @@ describe('stack outputs and the HTTP API', () => {
     expect(resourcesOf(template, type)[id!]).toBeDefined();
   });
 
-  it('keeps the two CDC streams provisioned, encrypted and separate', () => {
+  it('keeps the three CDC streams (outbox, orders, change rules) provisioned, encrypted and separate', () => {
     const streams = resourcesOf(template, 'AWS::Kinesis::Stream');
-    expect(Object.keys(streams)).toHaveLength(2);
-    for (const stream of Object.values(streams)) {
+    expect(Object.keys(streams)).toHaveLength(3);
+    for (const [id, stream] of Object.entries(streams)) {
       expect(stream.Properties).toMatchObject({
-        ShardCount: 1,
+        ShardCount: id.startsWith('OrderEvents') ? config.orderEventsShardCount : config.shardCount,
         StreamModeDetails: { StreamMode: 'PROVISIONED' },
         StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
         RetentionPeriodHours: 168,

@@ -82,7 +82,8 @@ describe('consumer queues', () => {
         return a.Properties.Dimensions[0].Value['Fn::GetAtt'][0] as string;
       });
     expect(alarmed).toEqual(expect.arrayContaining(dlqIds));
-    expect(alarmed).toHaveLength(5);
+    // 3 consumer DLQs, 3 change consumers × 2 lanes, 3 stream readers' failure queues
+    expect(alarmed).toHaveLength(12);
   });
 
   it('gives the Kinesis consumers standard on-failure queues that keep pointers 14 days', () => {

@@ -27,6 +27,6 @@ describe('what `cdk destroy` keeps (docs/deploy.md, tear down)', () => {
     const p = policies({});
     for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket'])
       expect([...(p.get(type) ?? [])], type).toEqual(['Delete']);
-    expect(Object.keys(resourcesOf(holdlineTemplate(), 'AWS::Kinesis::Stream'))).toHaveLength(2);
+    expect(Object.keys(resourcesOf(holdlineTemplate(), 'AWS::Kinesis::Stream'))).toHaveLength(3);
   });
 });

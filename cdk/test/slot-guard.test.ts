@@ -14,7 +14,7 @@ import {
 } from './template.ts';
 
 const CAP = config.maxSlotWalKeepSizeMb * 1024 * 1024;
-const SLOTS = ['holdline_outbox', 'holdline_orders'];
+const SLOTS = ['holdline_outbox', 'holdline_orders', 'holdline_rules'];
 
 function alarmNamed(template: Template, suffix: string): Resource {
   return only(template, 'AWS::CloudWatch::Alarm', (r) => r.Properties.AlarmName === `Holdline-${suffix}`)[1];

@@ -42,7 +42,23 @@ export async function replayStream(
   const { records, batches, failures } = await invokeWith(cloud, fn, shards);
   const after = await viewSnapshot(doc, tableName);
   ctx.log(`view: ${before.size} items before the replay, ${after.size} after`);
-  return { records, batches, failures, diffs: diffViews(before, after), items: after.size };
+  return {
+    records,
+    batches,
+    failures,
+    diffs: diffViews(before, after),
+    items: after.size,
+    sample: firstChange(shards),
+  };
+}
+
+/** The first change record's data (not a heartbeat): evidence of the envelope the connector wrote. */
+function firstChange(shards: Shard[]): unknown {
+  for (const record of shards.flatMap((s) => s.records)) {
+    const json = JSON.parse(Buffer.from(record.Data).toString('utf8')) as { op?: unknown };
+    if (json.op !== undefined) return json;
+  }
+  return undefined;
 }
 
 function viewFunction(cloud: LocalCloud) {

@@ -3,10 +3,15 @@ import {
   applyChange,
   emptyJoinedState,
   heldShipments,
-  type JoinedState,
   joinedView,
 } from '../../lambdas/joined-view/joined-view.ts';
-import { crossTableOutcome, hostileDelivery, seededRandom, sourceHistory } from './hostile-delivery.ts';
+import {
+  crossTableOutcome,
+  hostileDelivery,
+  seededRandom,
+  sourceHistory,
+  unbufferedModel,
+} from './hostile-delivery.ts';
 
 const hostile = { maxLag: 40, duplicateRate: 0.2 };
 
@@ -56,16 +61,7 @@ describe('the joined read model under hostile delivery', () => {
     const random = seededRandom(7);
     const history = sourceHistory(40, random);
     const delivered = hostileDelivery(history, random, hostile);
-    // Shows every shipment whose order it knows, whatever version: no buffering of the early side.
-    const unbuffered = (state: JoinedState) =>
-      joinedView(state).map((order) => ({
-        ...order,
-        shipments: [...state.shipments.values()]
-          .filter((s) => s.orderId === order.orderId)
-          .map((s) => ({ id: s.id, status: s.status, version: s.version })),
-      }));
-
-    const outcome = crossTableOutcome(history, delivered, delivered, { view: unbuffered, held: () => 0 });
+    const outcome = crossTableOutcome(history, delivered, delivered, unbufferedModel);
 
     expect(outcome.impossibleStatesSeen).toBeGreaterThan(0);
   });

@@ -135,6 +135,22 @@ export interface ReadModel {
   held: (state: JoinedState) => number;
 }
 
+/**
+ * The control: a read model without buffering of the early side, which shows every shipment whose order it knows,
+ * at whatever version. The drill runs it beside the real one to show the impossible-state check can fail.
+ */
+export const unbufferedModel: ReadModel = {
+  view: (state) =>
+    joinedView(state).map((order) => ({
+      ...order,
+      shipments: [...state.shipments.values()]
+        .filter((s) => s.orderId === order.orderId)
+        .map((s) => ({ id: s.id, status: s.status, version: s.version }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    })),
+  held: () => 0,
+};
+
 export interface CrossTableOutcome {
   events: number;
   reorderedPairs: number;

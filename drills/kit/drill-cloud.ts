@@ -20,7 +20,7 @@ export interface DrillCloud {
 
 type DrillCloudOptions = Pick<
   LocalCloudOptions,
-  'localEnv' | 'adjustTemplate' | 'cdc' | 'scheduleOverrides' | 'slotGuard'
+  'localEnv' | 'adjustTemplate' | 'cdc' | 'changeRules' | 'scheduleOverrides' | 'slotGuard'
 >;
 
 /**

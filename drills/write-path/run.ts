@@ -1,113 +1,99 @@
-import { performance } from 'node:perf_hooks';
-import type { PlaceOrder } from '../../lambdas/orders/order.ts';
-import { insertOrderWithoutEvent, placeOrder } from '../../lambdas/orders/order-store.ts';
+import { execFileSync } from 'node:child_process';
 import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../lambdas/shared/db/sql-client.ts';
 import type { RunContext } from '../kit/context.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
-import { round } from '../kit/stats.ts';
 import { throwawayPostgres } from '../kit/throwaway-postgres.ts';
+import { type Arm, armSchema, bare, outboxShapeDdl, variants } from './arms.ts';
+import { decompose, type StatementCost } from './decompose.ts';
+import { measureWindow } from './measure.ts';
+import { preparedClient } from './prepared.ts';
+import { writePathReport } from './report.ts';
+import { roundOrder, type Sample } from './schedule.ts';
 
-/** The outbox may cost at most 10% of the bare write rate. */
-export const goalRatio = 0.9;
-
-const request: PlaceOrder = {
-  customerId: 'bench',
-  currency: 'USD',
-  items: [
-    { sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 },
-    { sku: 'PEN-7', quantity: 10, unitPriceCents: 99 },
-  ],
-};
-
-type Variant = 'bare' | 'outbox';
-
-// Bare: the order row alone, one autocommit statement through the same driver: the outbox row is the only difference.
-const operations: Record<Variant, (db: SqlClient) => Promise<unknown>> = {
-  bare: (db) => insertOrderWithoutEvent(db, request),
-  outbox: (db) => placeOrder(db, request),
-};
-
-/** Runs `concurrency` loops of one variant for `seconds`; returns committed transactions per second. */
-async function measure(
-  db: SqlClient,
-  variant: Variant,
-  concurrency: number,
-  seconds: number,
-): Promise<number> {
-  const deadline = performance.now() + seconds * 1000;
-  let done = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        await operations[variant](db);
-        done += 1;
-      }
-    }),
-  );
-  return done / ((performance.now() - started) / 1000);
+function commitOf(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const concurrency = ctx.quick ? 4 : 8;
-  const seconds = ctx.quick ? 1 : 10;
-  const rounds = ctx.quick ? 1 : 3;
+  const seconds = ctx.quick ? 0.5 : 3;
+  const rounds = ctx.quick ? 1 : 5;
   // fsync on: commit cost as on a real primary (the demo instance runs with fsync off).
-  const pg = await throwawayPostgres('write-path', { extra: { fsync: 'on' } });
-  const db = createPgClient({ connectionString: pg.urls.app, max: concurrency });
-  const samples: Array<{ round: number; variant: Variant; tps: number }> = [];
+  // pg_stat_statements with planning: where each arm's statement spends its server time.
+  const pg = await throwawayPostgres('write-path', {
+    extra: { fsync: 'on', 'pg_stat_statements.track_planning': 'on' },
+  });
+  const admin = createPgClient({ connectionString: pg.urls.admin, max: 1 });
+  const pools = new Map<string, SqlClient>();
+  const poolFor = (arm: Arm): SqlClient => {
+    const key = arm.shape ? armSchema(arm) : arm.prepared ? 'prepared' : 'public';
+    let pool = pools.get(key);
+    if (!pool && arm.prepared)
+      pool = preparedClient({ connectionString: pg.urls.app, max: concurrency, idleTimeoutMillis: 0 });
+    if (!pool) {
+      pool = createPgClient({
+        connectionString: pg.urls.app,
+        max: concurrency,
+        idleTimeoutMillis: 0,
+        // An arm with its own outbox finds it first; everything else (orders, functions) is the migrated schema.
+        ...(arm.shape ? { options: `-c search_path=${key},public` } : {}),
+      });
+    }
+    pools.set(key, pool);
+    return pool;
+  };
+  const probe = { admin, postmaster: pg.server.process.child.pid };
+  const arms = new Map([bare, ...variants].map((arm) => [arm.name, arm]));
+  const samples: Sample[] = [];
+  let statements: Record<string, StatementCost> = {};
+  const commit = commitOf();
   try {
-    await measure(db, 'outbox', concurrency, ctx.quick ? 0.3 : 2); // warm-up: pool, plans, first partition pages
-    const bar = ctx.progress('write-path', rounds * 2);
-    // Alternating variants round by round cancels drift (autovacuum, WAL recycling) between the two.
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    for (const arm of variants)
+      if (arm.shape)
+        for (const statement of outboxShapeDdl(armSchema(arm), arm.shape)) await admin.query(statement);
+    // Warm-up of every arm: connections, plans, the first pages of each table.
+    for (const arm of arms.values())
+      await measureWindow(poolFor(arm), arm.write, concurrency, ctx.quick ? 0.1 : 0.5, probe);
+    const perRound = roundOrder(
+      variants.map((v) => v.name),
+      0,
+    ).length;
+    const bar = ctx.progress('write-path', rounds * perRound);
     for (let r = 1; r <= rounds; r++) {
-      for (const variant of (r % 2 ? ['bare', 'outbox'] : ['outbox', 'bare']) as Variant[]) {
-        samples.push({ round: r, variant, tps: round(await measure(db, variant, concurrency, seconds)) });
+      const order = roundOrder(
+        variants.map((v) => v.name),
+        r - 1,
+      );
+      for (const [slot, name] of order.entries()) {
+        const arm = arms.get(name) as Arm;
+        const window = await measureWindow(poolFor(arm), arm.write, concurrency, seconds, probe);
+        samples.push({ round: r, slot, arm: name, ...window });
         bar.tick();
       }
     }
     bar.done();
+    ctx.log('write-path: statement by statement, every arm interleaved order by order');
+    statements = await decompose([bare, ...variants], poolFor, admin, ctx.quick ? 50 : 1000);
   } finally {
-    await db.close();
+    for (const pool of pools.values()) await pool.close();
+    await admin.close();
     await pg.dispose();
   }
-  const mean = (variant: Variant) =>
-    samples.filter((s) => s.variant === variant).reduce((sum, s) => sum + s.tps, 0) / rounds;
-  const bareTps = round(mean('bare'));
-  const outboxTps = round(mean('outbox'));
-  const ratio = round(outboxTps / bareTps, 3);
-  ctx.log(`bare ${bareTps} tx/s, order+outbox ${outboxTps} tx/s, ratio ${ratio} (goal ≥ ${goalRatio})`);
-  const report: Report = {
-    drill: 'write-path',
-    passed: ratio >= goalRatio,
-    metrics: { bareTps, outboxTps, ratio, goalRatio, concurrency, secondsPerRun: seconds, rounds },
-    evidence: { samples, fsync: 'on', postgres: 17, quick: ctx.quick },
-  };
-  return {
-    report,
-    readable: {
-      title: 'Bench: write path — order + outbox vs a bare order insert',
-      summary: `Same Postgres 17 (fsync on), same driver, ${concurrency} concurrent writers, ${rounds} alternating rounds of ${seconds} s each. "bare" commits the order row alone; "outbox" commits the order and its \`OrderPlaced\` outbox row in one transaction. The outbox path reached **${ratio}×** the bare rate (goal ≥ ${goalRatio}). Both variants are one statement, one round trip and one commit (one WAL flush) per order: \`placeOrder\` writes the order and its outbox row in a single data-modifying CTE, so the outbox costs one more row, not one more round trip. (The first version used BEGIN/INSERT/INSERT/COMMIT and measured 0.77 here.)`,
-      charts: [
-        {
-          name: 'tps',
-          caption: 'Committed orders per second, by round',
-          spec: {
-            $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-            width: 360,
-            height: 200,
-            data: { values: samples },
-            mark: 'bar',
-            encoding: {
-              x: { field: 'round', type: 'ordinal', title: 'round' },
-              xOffset: { field: 'variant' },
-              y: { field: 'tps', type: 'quantitative', title: 'transactions / s' },
-              color: { field: 'variant', type: 'nominal' },
-            },
-          },
-        },
-      ],
-    },
-  };
+  return writePathReport({
+    samples,
+    statements,
+    arms: [bare, ...variants],
+    concurrency,
+    seconds,
+    rounds,
+    commit,
+    quick: ctx.quick,
+    log: ctx.log,
+  });
 }

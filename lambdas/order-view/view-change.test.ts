@@ -9,6 +9,8 @@ import {
   row,
   update,
 } from './fixtures/debezium-changes.ts';
+import { mariaDbDelete, mariaDbInsert } from './fixtures/mariadb-changes.ts';
+import { POS_LIMIT } from './source-position.ts';
 import { parseViewChange } from './view-change.ts';
 
 describe('parseViewChange', () => {
@@ -78,9 +80,48 @@ describe('parseViewChange', () => {
       expect(parseViewChange(data)).toMatchObject({ kind: 'invalid' });
   });
 
+  it('refuses a row whose shape the readers cannot read, naming the column (a migration under raw CDC)', () => {
+    const { customer_id: _renamed, ...renamed } = row({ customer_ref: 'c1' });
+    const { items: _moved, ...moved } = row();
+    const cases = [
+      [changeData('c', { after: renamed as ReturnType<typeof row> }, 5), 'customer_id'],
+      [changeData('u', { before: created, after: moved as ReturnType<typeof row> }, 6), 'items'],
+      [changeData('c', { after: row({ total_cents: 'AYag' }) }, 7), 'total_cents'],
+    ] as const;
+    for (const [data, column] of cases) {
+      const change = parseViewChange(data);
+      expect(change).toMatchObject({ kind: 'invalid', orderId: created.id });
+      expect(change.kind === 'invalid' ? change.reason : '').toContain(column);
+    }
+    // A column added by a migration is kept, not refused.
+    expect(parseViewChange(changeData('c', { after: row({ sales_channel: 'web' }) }, 8))).toMatchObject({
+      kind: 'upsert',
+      after: { sales_channel: 'web' },
+    });
+  });
+
   it('refuses an LSN JSON could not carry exactly', () => {
     expect(parseViewChange(changeData('c', { after: created }, 2 ** 53 + 2))).toMatchObject({
       kind: 'invalid',
     });
+  });
+
+  it('reads a MariaDB insert the same way, positioned by its binlog coordinates instead of an LSN', () => {
+    expect(parseViewChange(JSON.stringify(mariaDbInsert))).toEqual({
+      kind: 'upsert',
+      op: 'c',
+      orderId: mariaDbInsert.after.id,
+      after: mariaDbInsert.after,
+      before: null,
+      position: { lsn: 1 * POS_LIMIT + 3966, commitTsMs: 1796534635000 },
+    });
+  });
+
+  it('reads a MariaDB delete with its full before-image at a later position than the insert', () => {
+    const change = parseViewChange(JSON.stringify(mariaDbDelete));
+    expect(change).toMatchObject({ kind: 'delete', before: { status: 'confirmed', version: 2 } });
+    const insert = parseViewChange(JSON.stringify(mariaDbInsert));
+    if (change.kind !== 'delete' || insert.kind !== 'upsert') throw new Error('unexpected kinds');
+    expect(change.position.lsn).toBeGreaterThan(insert.position.lsn);
   });
 });

@@ -1,20 +1,24 @@
 import { z } from 'zod';
 import { describeIssues, readDebeziumRecord } from '../shared/debezium-record.ts';
+import { sourceSchema } from './source-position.ts';
 
 /** A captured `orders` row as Debezium writes it (JSON values: jsonb as text, timestamps as ISO strings). */
 export type OrderRow = Readonly<Record<string, unknown>> & { readonly id: string };
 
-/** Where a change sits in the WAL: `lsn` orders every change of one row; `commitTsMs` is the commit time. */
+/** Where a change sits in its source's log: `lsn` orders every change of one row; `commitTsMs` is the commit time. */
 export interface ChangePosition {
-  /** `source.lsn`: the change's own WAL position; strictly increasing across the changes of one row. */
+  /**
+   * Strictly increasing across the changes of one row: Postgres's `source.lsn`, or the number MariaDB's binlog
+   * coordinates make (source-position.ts). Named for the first source; the view stores it as `sourceLsn`.
+   */
   lsn: number;
-  /** `source.ts_ms`: when the change was committed in Postgres. */
+  /** `source.ts_ms`: when the change was committed in the source database. */
   commitTsMs: number;
 }
 
 /**
- * One `OrderChanges` Kinesis record, as the `orders` connector of `cdk/lib/debezium-config.ts` writes it:
- * `{before, after, source: {lsn, ts_ms, table, …}, op, ts_ms}` (JSON, no Connect schema), keyed by the bare order
+ * One `OrderChanges` Kinesis record, as the `orders` connectors of `cdk/lib/debezium-config.ts` write it (Postgres
+ * or MariaDB): `{before, after, source: {lsn | file+pos+row, ts_ms, table, …}, op, ts_ms}` (JSON, no Connect schema), keyed by the bare order
  * id (`ExtractField$Key`); or a heartbeat `{"ts_ms":…}` keyed `Struct{serverName=…}`.
  */
 export type ViewChange =
@@ -35,22 +39,33 @@ export type ViewChange =
   /** `orderId` when the data has a readable one, so the log line can name the order. */
   | { kind: 'invalid'; reason: string; orderId?: string };
 
-const rowSchema = z.looseObject({ id: z.string().min(1) });
-const positionSchema = z.looseObject({
-  // A JSON number above 2^53 would already have lost digits in JSON.parse: refuse it rather than misorder.
-  lsn: z.number().int().nonnegative().refine(Number.isSafeInteger, 'is beyond 2^53'),
-  ts_ms: z.number().int(),
-  table: z.literal('orders'),
+/**
+ * The columns the view's readers rely on (`orderFromViewItem` in lambdas/api/order-list.ts, the `byCustomer` index
+ * on `customer_id`), as Debezium writes them. Raw CDC copies the table's shape, so a migration that renames, moves
+ * or retypes one of these would otherwise write a view its readers misread: such a change is refused here with
+ * the failing column named, and quarantined (drills/schema-change shows it). Extra columns are kept.
+ */
+const rowSchema = z.looseObject({
+  id: z.string().min(1),
+  customer_id: z.string().min(1),
+  status: z.string().min(1),
+  currency: z.string().min(1),
+  total_cents: z.number().int(),
+  // jsonb as JSON text (io.debezium.data.Json)
+  items: z.string().min(2),
+  version: z.number().int().positive(),
+  created_at: z.string().min(1),
+  updated_at: z.string().min(1),
 });
 const changeSchema = z.discriminatedUnion('op', [
   z.looseObject({
     op: z.enum(['c', 'r']),
     before: z.null().optional(),
     after: rowSchema,
-    source: positionSchema,
+    source: sourceSchema,
   }),
-  z.looseObject({ op: z.literal('u'), before: rowSchema, after: rowSchema, source: positionSchema }),
-  z.looseObject({ op: z.literal('d'), before: rowSchema, after: z.null(), source: positionSchema }),
+  z.looseObject({ op: z.literal('u'), before: rowSchema, after: rowSchema, source: sourceSchema }),
+  z.looseObject({ op: z.literal('d'), before: rowSchema, after: z.null(), source: sourceSchema }),
 ]);
 
 /** Classifies a record's data. Never throws: what it cannot read is `invalid`, with the reason. */
@@ -68,7 +83,7 @@ export function parseViewChange(data: string): ViewChange {
     };
   }
   const change = result.data;
-  const position = { lsn: change.source.lsn, commitTsMs: change.source.ts_ms };
+  const position = { lsn: change.source.position, commitTsMs: change.source.commitTsMs };
   if (change.op === 'd')
     return { kind: 'delete', op: 'd', orderId: change.before.id, before: change.before, position };
   return {

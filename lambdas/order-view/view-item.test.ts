@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confirmed, insert, remove, row, update } from './fixtures/debezium-changes.ts';
+import { mariaDbDelete, mariaDbInsert } from './fixtures/mariadb-changes.ts';
 import { parseViewChange } from './view-change.ts';
 import { applyChange, CURRENT_SK, deletedSk, toPutInput, type ViewStore, viewWrites } from './view-item.ts';
 
@@ -109,5 +110,15 @@ describe('applyChange', () => {
     expect(view.items.get(`${pk}|${deletedSk(26502392)}`)).toMatchObject({
       before: JSON.parse(remove.data).before,
     });
+  });
+
+  it('folds MariaDB changes the same way: a replayed insert after the delete changes nothing', async () => {
+    const view = memoryView();
+    const [mc, md] = [change(JSON.stringify(mariaDbInsert)), change(JSON.stringify(mariaDbDelete))];
+    for (const x of [mc, md]) await applyChange(view.store, x);
+    const once = view.snapshot();
+    for (const x of [mc, md, mc]) expect(await applyChange(view.store, x)).toMatchObject({ applied: 0 });
+    expect(view.snapshot()).toBe(once);
+    expect(view.items.get(`ORDER#${mariaDbInsert.after.id}|${CURRENT_SK}`)).toMatchObject({ deleted: true });
   });
 });

@@ -61,8 +61,8 @@ const insertOrderSql = `INSERT INTO orders (id, customer_id, currency, total_cen
 
 // The order and its OrderPlaced outbox row in ONE statement — so in one transaction, atomically, and in one
 // round trip (the outbox then costs one more row, not one more round trip; see the write-path bench). The
-// event row is only written if the order row was.
-const placeOrderSql = `WITH new_order AS (${insertOrderSql}),
+// event row is only written if the order row was. Exported for the write-path bench's variants.
+export const placeOrderSql = `WITH new_order AS (${insertOrderSql}),
   event AS (
     INSERT INTO outbox (event_id, aggregate_type, aggregate_id, sequence, event_type, payload, trace_context)
     SELECT :eventId::uuid, :aggregateType, id::text, version, :eventType, :payload::jsonb, :traceContext FROM new_order
@@ -96,15 +96,8 @@ export async function insertOrderWithoutEvent(
   return row ? toOrder(row) : undefined;
 }
 
-/**
- * Writes the order and its `OrderPlaced` outbox row atomically: both commit or neither does, so an order never
- * exists without its event. A repeated idempotency key returns the first order instead.
- */
-export async function placeOrder(
-  db: SqlExecutor,
-  request: PlaceOrder,
-  options: PlaceOrderOptions = {},
-): Promise<PlacedOrder> {
+/** The parameters of `placeOrderSql` for one request: the new order's id, its event, and the request hash. */
+export function placeOrderParams(request: PlaceOrder, options: PlaceOrderOptions = {}) {
   const hash = requestHash(request);
   const id = uuidv7();
   const params = insertOrderParams(id, request, options.idempotencyKey, hash);
@@ -119,14 +112,30 @@ export async function placeOrder(
     },
     options.traceContext ?? null,
   );
-  const [row] = await db.query<OrderRow>(placeOrderSql, {
-    ...params,
-    eventId: event.eventId,
-    aggregateType: event.aggregateType,
-    eventType: event.eventType,
-    payload: JSON.stringify(contractPayload(event.eventType, event.payload)),
-    traceContext: event.traceContext,
-  });
+  return {
+    hash,
+    params: {
+      ...params,
+      eventId: event.eventId,
+      aggregateType: event.aggregateType,
+      eventType: event.eventType,
+      payload: JSON.stringify(contractPayload(event.eventType, event.payload)),
+      traceContext: event.traceContext,
+    },
+  };
+}
+
+/**
+ * Writes the order and its `OrderPlaced` outbox row atomically: both commit or neither does, so an order never
+ * exists without its event. A repeated idempotency key returns the first order instead.
+ */
+export async function placeOrder(
+  db: SqlExecutor,
+  request: PlaceOrder,
+  options: PlaceOrderOptions = {},
+): Promise<PlacedOrder> {
+  const { hash, params } = placeOrderParams(request, options);
+  const [row] = await db.query<OrderRow>(placeOrderSql, params);
   if (row) return { order: toOrder(row), replayed: false };
   const [existing] = await db.query<OrderRow>(
     `SELECT ${orderColumns} FROM orders WHERE customer_id = :customerId AND idempotency_key = :idempotencyKey`,

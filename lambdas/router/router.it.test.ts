@@ -154,7 +154,7 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
       template,
       provisioned,
       access: testAws(),
-      localEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      localEnv: {},
       stateDir,
       logDir,
     });

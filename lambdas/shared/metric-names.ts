@@ -25,6 +25,8 @@ export const metricNames = {
   /** Look-ups or updates that failed this run (retried next run). */
   reconcileFailed: 'ReconcileFailed',
   reconcileMaxResolveSeconds: 'ReconcileMaxResolveSeconds',
+  /** One per unmarked flurry the change router detects (and throttles); the stack alarms on any. */
+  flurryDetected: 'FlurryDetected',
   /** Stream records a reader (router, order view) copied to its failure queue: they can never succeed. */
   recordsQuarantined: 'RecordsQuarantined',
 } as const;

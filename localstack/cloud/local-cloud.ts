@@ -52,6 +52,9 @@ export interface LocalCloudOptions {
   fresh?: boolean;
   /** Start Debezium Server (outbox → Kinesis, and the `orders` table's changes → Kinesis). Default true. */
   cdc?: boolean;
+  /** Start the change-rules connector too (the rules' tables → `TableChanges`; cdk/lib/change-rules). Default
+   *  false: a third JVM most drills do not need; `npm run demo` and `local:up` turn it on. */
+  changeRules?: boolean;
   progress?: (line: string) => void;
   /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window,
    *  a short reconcile deadline). */
@@ -87,6 +90,8 @@ export interface LocalCloud {
   debezium: DebeziumServer | undefined;
   /** The `orders` change-capture connector (→ `OrderChanges`, the order view's source), when `cdc` is on. */
   debeziumOrders: DebeziumServer | undefined;
+  /** The change-rules connector (→ `TableChanges`), when `changeRules` is on. */
+  debeziumRules: DebeziumServer | undefined;
   /** The emulators the cloud started (undefined with an external endpoint): drills freeze one by its pid. */
   emulators: RunningEmulators | undefined;
   /** The Postgres the cloud started and its data directory (undefined with an external database): drills kill it
@@ -107,6 +112,16 @@ export function localAccess(endpoint: string): AwsAccess {
 }
 
 const port = async (wanted: number) => (wanted === 0 ? freePort() : wanted);
+
+/**
+ * The app's template, synthesized once per process: the app reads nothing that changes between clouds, and a
+ * synth costs 13–30 s on 2 cores, which `npm test` would otherwise pay once per drill.
+ */
+let synthesized: CfnTemplate | undefined;
+function appTemplate(): CfnTemplate {
+  synthesized ??= synthTemplate();
+  return synthesized;
+}
 
 /** Starts the whole local pipeline; if any step fails, stops what had started and rethrows. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -159,13 +174,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
 
-    const template = await step('synth CDK app', async () => synthTemplate());
+    // A copy: drills adjust their template in place.
+    const template = await step('synth CDK app', async () => structuredClone(appTemplate()));
     options.adjustTemplate?.(template);
     const provisioned = await step('provision from template', () => provisionFromTemplate(template, access));
     for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);
 
     let debezium: DebeziumServer | undefined;
     let debeziumOrders: DebeziumServer | undefined;
+    let debeziumRules: DebeziumServer | undefined;
     if (options.cdc !== false) {
       const server = await step('Debezium Server (outbox → Kinesis)', () =>
         startDebezium({
@@ -195,6 +212,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stops.push(() => orders.stop());
       pids.push(() => (orders.process.child.pid ? [orders.process.child.pid] : []));
     }
+    if (options.changeRules) {
+      const rules = await step('Debezium Server (change-rule tables → Kinesis)', () =>
+        startDebezium({
+          template,
+          provisioned,
+          connector: 'rules',
+          databaseUrl: database.cdc,
+          access,
+          dataDir: join(options.stateDir, 'debezium', 'rules'),
+        }),
+      );
+      debeziumRules = rules;
+      stops.push(() => rules.stop());
+      pids.push(() => (rules.process.child.pid ? [rules.process.child.pid] : []));
+    }
 
     const paymentGateway = await step('payment gateway stand-in', async () =>
       startPaymentGateway(await freePort(), join(options.logDir, 'payment-gateway-requests.jsonl')),
@@ -217,7 +249,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         localEnv: {
           DATABASE_URL: database.app,
           PAYMENT_GATEWAY_URL: paymentGateway.url,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           HOLDLINE_LOCAL: '1',
           INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,
           NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
@@ -288,6 +319,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sideEffects,
       debezium,
       debeziumOrders,
+      debeziumRules,
       alarms,
       emulators,
       postgres: localPostgres,

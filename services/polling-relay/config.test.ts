@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifyFullTls } from '../../lambdas/shared/db/tls.ts';
 import { ConfigError } from '../../lambdas/shared/env.ts';
 import { relayConfigFromEnv } from './config.ts';
 
@@ -14,7 +15,7 @@ describe('relayConfigFromEnv', () => {
     });
   });
 
-  it('builds a TLS URL from the ECS-injected login when there is no DATABASE_URL', () => {
+  it('connects with verify-full TLS against the RDS CAs (not sslmode=require) when there is no DATABASE_URL', () => {
     const config = relayConfigFromEnv({
       DB_HOST: 'db.example',
       DB_NAME: 'holdline',
@@ -26,7 +27,11 @@ describe('relayConfigFromEnv', () => {
     expect(url.hostname).toBe('db.example');
     expect(url.port).toBe('5432');
     expect(decodeURIComponent(url.password)).toBe('p@ss/word');
-    expect(url.searchParams.get('sslmode')).toBe('require');
+    // sslmode in the URL would override `ssl` and check the chain against Node's store, which has no RDS CA.
+    expect(url.searchParams.get('sslmode')).toBeNull();
+    expect(config.ssl).toEqual(verifyFullTls());
+    expect(config.ssl?.rejectUnauthorized).toBe(true);
+    expect([config.ssl?.ca ?? []].flat().length).toBeGreaterThan(100);
   });
 
   it('names the variable that is missing or malformed', () => {

@@ -1,9 +1,13 @@
+import type { ConnectionOptions } from 'node:tls';
+import { verifyFullTls } from '../../lambdas/shared/db/tls.ts';
 import { ConfigError, optionalEnv, requireEnv } from '../../lambdas/shared/env.ts';
 import type { RelayLimits } from './relay.ts';
 
 export interface RelayConfig {
   /** Postgres connection string (local), or built from DB_HOST/DB_PORT/DB_NAME + the ECS-injected login. */
   databaseUrl: string;
+  /** TLS for the connection: verify-full against the RDS CAs in AWS; whatever DATABASE_URL says locally. */
+  ssl: ConnectionOptions | undefined;
   streamName: string;
   /** Wait after a pass that found less than a full batch. Default 500 ms. */
   intervalMs: number;
@@ -29,8 +33,8 @@ function databaseUrl(env: NodeJS.ProcessEnv): string {
   url.pathname = `/${requireEnv('DB_NAME', env)}`;
   url.username = requireEnv('DB_USERNAME', env);
   url.password = requireEnv('DB_PASSWORD', env);
-  // RDS forces TLS (PostgreSQL 15+).
-  url.searchParams.set('sslmode', 'require');
+  // No sslmode here: TLS comes from `ssl` (verify-full against the RDS CAs). `sslmode=require` would check the
+  // chain against Node's public store, which has no RDS CA, and refuse every connection.
   return url.toString();
 }
 
@@ -38,6 +42,8 @@ function databaseUrl(env: NodeJS.ProcessEnv): string {
 export function relayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayConfig {
   return {
     databaseUrl: databaseUrl(env),
+    // RDS forces TLS (PostgreSQL 15+): the writer's certificate is checked against Amazon's RDS CAs and its name.
+    ssl: env.DATABASE_URL ? undefined : verifyFullTls(),
     streamName: requireEnv('OUTBOX_STREAM_NAME', env),
     intervalMs: positiveInt('RELAY_INTERVAL_MS', 500, env),
     limits: {

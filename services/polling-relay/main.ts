@@ -18,6 +18,7 @@ const log = (fields: Record<string, unknown>) =>
 
 const db = new pg.Client({
   connectionString: config.databaseUrl,
+  ...(config.ssl ? { ssl: config.ssl } : {}),
   application_name: `polling-relay-${config.replicaId}`,
 });
 // A connection lost between passes: exit and let the orchestrator restart us (an open claim rolled back with it).

@@ -48,6 +48,18 @@ export const metricPublishers: MetricPublisher[] = [
     },
   },
   {
+    publisher: 'lambdas/change-rules/handler.ts',
+    series: 'one',
+    metrics: {
+      RuleMatches: 'traffic',
+      ChangeRecordsQuarantined: 'incident',
+      [metricNames.flurryDetected]: 'incident',
+      BulkChangesThrottled: 'incident',
+      BulkChangesSkipped: 'incident',
+      BulkSummaries: 'incident',
+    },
+  },
+  {
     publisher: 'lambdas/order-view/handler.ts',
     series: 'one',
     metrics: {

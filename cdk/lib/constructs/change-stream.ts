@@ -7,10 +7,10 @@ import { config } from '../config.ts';
  * A provisioned, encrypted Kinesis stream for one CDC feed. Provisioned (not on-demand) so the shard count,
  * and with it the per-key ordering and throughput a drill measures, is a fixed, reviewed number.
  */
-export function changeStream(scope: Construct, id: string): Stream {
+export function changeStream(scope: Construct, id: string, shardCount = config.shardCount): Stream {
   return new Stream(scope, id, {
     streamMode: StreamMode.PROVISIONED,
-    shardCount: config.shardCount,
+    shardCount,
     retentionPeriod: config.streamRetention,
     // AWS-managed key: encryption at rest without a KMS grant on every producer and consumer.
     encryption: StreamEncryption.MANAGED,

@@ -2,10 +2,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
+import { BULK_MESSAGE_PREFIX } from '../../../lambdas/change-rules/bulk-marker.ts';
+import { type CapturedTable, RULES_PUBLICATION } from '../change-rules/capture-plan.ts';
 import { config } from '../config.ts';
 import { type DebeziumConnectorInput, type DebeziumRouting, debeziumProperties } from '../debezium-config.ts';
 import type { HoldlineDatabase } from './database.ts';
-import { DebeziumTask } from './debezium-task.ts';
+import { DEBEZIUM_RDS_CA_PATH, DebeziumTask } from './debezium-task.ts';
 import type { Network } from './network.ts';
 
 export interface DebeziumCaptureProps {
@@ -15,6 +17,8 @@ export interface DebeziumCaptureProps {
   orderEvents: IStream;
   /** Receives the `orders` table's change events (`holdline_orders` slot). */
   orderChanges: IStream;
+  /** The change rules' capture: their tables' changes (`holdline_rules` slot) go to `stream`. Default none. */
+  rules?: { stream: IStream; plan: readonly CapturedTable[] };
   /** Run the outbox connector. Default true; false when the polling relay delivers the outbox instead. */
   outbox?: boolean;
   /** Services at 0 tasks: the first deploy, before migrations created the roles, slots' publications and offsets schema. */
@@ -44,6 +48,8 @@ export class DebeziumCapture extends Construct {
   /** Absent when the polling relay delivers the outbox (context `relay=polling`): one relay at a time. */
   readonly outbox: DebeziumTask | undefined;
   readonly orders: DebeziumTask;
+  /** Present when the stack has change rules. */
+  readonly rules: DebeziumTask | undefined;
   /** The replication slots these connectors hold (the slot guard alarms on each). */
   readonly slotNames: string[] = [];
 
@@ -84,6 +90,7 @@ export class DebeziumCapture extends Construct {
       heartbeatRow: 2,
       routing: { kind: 'table', keyColumn: 'id' },
     });
+    this.rules = props.rules === undefined ? undefined : task('Rules', rulesSpec(props.rules));
   }
 
   private input(database: HoldlineDatabase, spec: ConnectorSpec): DebeziumConnectorInput {
@@ -93,7 +100,9 @@ export class DebeziumCapture extends Construct {
         host: database.writerHost,
         port: database.writerPort,
         dbname: config.databaseName,
-        sslMode: 'require',
+        // The writer's certificate checked against Amazon's RDS CAs and the writer's name.
+        sslMode: 'verify-full',
+        sslRootCert: DEBEZIUM_RDS_CA_PATH,
       },
       slotName: spec.name,
       publicationName: spec.name,
@@ -106,4 +115,21 @@ export class DebeziumCapture extends Construct {
       routing: spec.routing,
     };
   }
+}
+
+/** The change-rules connector: the plan's tables, keyed by their one key column, plus the bulk marker messages. */
+function rulesSpec(rules: NonNullable<DebeziumCaptureProps['rules']>): ConnectorSpec {
+  const keys = [...new Set(rules.plan.map((t) => t.keyColumn))];
+  // One key transform for all tables: their key columns must agree (all `id` today).
+  if (keys.length !== 1)
+    throw new Error(`change-rule tables must share one key column name for now; found ${keys.join(', ')}`);
+  const tables = rules.plan.map((t) => `public.${t.table}`);
+  return {
+    name: RULES_PUBLICATION,
+    table: tables.join(','),
+    stream: rules.stream,
+    offsetTable: 'debezium_offset_storage_rules',
+    heartbeatRow: 3,
+    routing: { kind: 'rules', keyColumn: keys[0]!, tables, messagePrefix: BULK_MESSAGE_PREFIX },
+  };
 }

@@ -35,6 +35,10 @@ export const DEBEZIUM_VERSION_LABEL = 'holdline.debezium-version';
 /** The image directory, repo-relative. */
 export const DEBEZIUM_IMAGE_DIR = 'cdk/images/debezium';
 
+/** The RDS CA bundle inside the image (`rds-ca-bundle.pem` beside the Dockerfile), for `sslmode=verify-full`. */
+export const DEBEZIUM_RDS_CA_FILE = 'rds-ca-bundle.pem';
+export const DEBEZIUM_RDS_CA_PATH = `/debezium/${DEBEZIUM_RDS_CA_FILE}`;
+
 /** Container name the local cloud looks for in each Debezium task definition. */
 export const DEBEZIUM_CONTAINER = 'debezium';
 

@@ -1,5 +1,6 @@
 import { Names, Stack, Validations } from 'aws-cdk-lib';
 import {
+  CfnCertificate,
   CfnEndpoint,
   CfnReplicationInstance,
   CfnReplicationSubnetGroup,
@@ -9,6 +10,7 @@ import { InterfaceVpcEndpointAwsService, SecurityGroup } from 'aws-cdk-lib/aws-e
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
+import { rdsCaBundlePem } from '../../../lambdas/shared/db/tls.ts';
 import { config } from '../config.ts';
 import type { HoldlineDatabase } from './database.ts';
 import type { Network } from './network.ts';
@@ -81,11 +83,14 @@ export class DmsCapture extends Construct {
       vpcSecurityGroupIds: [securityGroup.securityGroupId],
       autoMinorVersionUpgrade: true,
     });
+    // Amazon's RDS CAs, imported into DMS, so the source endpoint checks the writer's certificate and name.
+    const rdsCa = new CfnCertificate(this, 'RdsCa', { certificatePem: rdsCaBundlePem() });
     const source = new CfnEndpoint(this, 'Source', {
       endpointType: 'source',
       engineName: 'postgres',
       databaseName: config.databaseName,
-      sslMode: 'require',
+      sslMode: 'verify-full',
+      certificateArn: rdsCa.ref,
       postgreSqlSettings: {
         secretsManagerSecretId: database.cdcSecret.secretArn,
         secretsManagerAccessRoleArn: secretsRole.roleArn,

@@ -55,7 +55,8 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
         parameters: {
           ...replicationParameters(),
           // TLS only. PostgreSQL 15+ on RDS defaults to 1 already; stated here so a family default cannot undo it.
-          // Every client already connects with TLS: RDS Proxy, Debezium and DMS (sslmode=require), the migrations.
+          // Every client already connects with TLS: the Lambdas through RDS Proxy, the relay, Debezium and DMS with
+          // verify-full against the RDS CAs (lambdas/shared/db/tls.ts), the migrations.
           'rds.force_ssl': '1',
         },
       }),

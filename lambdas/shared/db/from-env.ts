@@ -4,6 +4,7 @@ import { ConfigError, optionalEnv, requireEnv } from '../env.ts';
 import { createDataApiClient } from './data-api-client.ts';
 import { createPgClient } from './pg-client.ts';
 import type { SqlClient } from './sql-client.ts';
+import { verifyFullTls } from './tls.ts';
 
 async function secretCredentials(secretArn: string): Promise<{ username: string; password: string }> {
   const out = await new SecretsManagerClient(boundedAwsClient).send(
@@ -37,7 +38,8 @@ export async function sqlClientFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       database,
       user: username,
       password,
-      ssl: { rejectUnauthorized: true },
+      // RDS Proxy's certificate, checked against Amazon's CAs and the proxy's name (sslmode=verify-full).
+      ssl: verifyFullTls(),
     });
   }
   throw new ConfigError('DB_DRIVER', `must be "pg" or "data-api", got "${driver}"`);

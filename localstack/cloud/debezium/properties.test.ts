@@ -74,6 +74,7 @@ describe('Debezium task container from the synthesized template', () => {
           'DEBEZIUM_SOURCE_DATABASE_HOSTNAME',
           'DEBEZIUM_SOURCE_DATABASE_PORT',
           'DEBEZIUM_SOURCE_DATABASE_SSLMODE',
+          'DEBEZIUM_SOURCE_DATABASE_SSLROOTCERT',
           'DEBEZIUM_SOURCE_OFFSET_STORAGE_JDBC_CONNECTION_URL',
           'DEBEZIUM_SINK_KINESIS_REGION',
           'DEBEZIUM_SINK_KINESIS_ENDPOINT',
@@ -87,6 +88,8 @@ describe('Debezium task container from the synthesized template', () => {
       );
       for (const [name, value] of Object.entries(outbox.environment))
         if (!(name in config.overridden)) expect(config.environment[name], name).toBe(value);
+      // The RDS CA bundle path exists only in the Fargate image; TLS is off locally.
+      expect(config.environment.DEBEZIUM_SOURCE_DATABASE_SSLROOTCERT).toBeUndefined();
     });
 
     it('points the connector and its offset store at the local server, without TLS, keeping the schema', () => {

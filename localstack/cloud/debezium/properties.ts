@@ -44,6 +44,7 @@ const env = {
   port: environmentName('debezium.source.database.port'),
   dbname: environmentName('debezium.source.database.dbname'),
   sslmode: environmentName('debezium.source.database.sslmode'),
+  sslrootcert: environmentName('debezium.source.database.sslrootcert'),
   offsetUrl: environmentName('debezium.source.offset.storage.jdbc.connection.url'),
   region: environmentName('debezium.sink.kinesis.region'),
   endpoint: environmentName('debezium.sink.kinesis.endpoint'),
@@ -99,24 +100,30 @@ export function localDebeziumConfig(
   );
 
   const javaOptions = [...(template.JAVA_OPTS ?? '').split(/\s+/).filter(Boolean), ...LOCAL_JAVA_OPTIONS];
+  // The RDS CA bundle exists only in the Fargate image; with TLS off locally it has nothing to verify.
+  const { [env.sslrootcert]: _rdsCa, ...fromTemplate } = template;
   const environment: Record<string, string> = {
-    ...template,
+    ...fromTemplate,
     ...replaced,
     ...added,
     ...secrets,
     JAVA_OPTS: javaOptions.join(' '),
   };
   const overridden = Object.fromEntries(
-    [...Object.keys(replaced), ...Object.keys(added), ...Object.keys(secrets), 'JAVA_OPTS'].map((name) => [
-      name,
-      /PASSWORD/.test(name) ? '***' : (environment[name] ?? ''),
-    ]),
+    [
+      ...Object.keys(replaced),
+      ...Object.keys(added),
+      ...Object.keys(secrets),
+      ...(env.sslrootcert in template ? [env.sslrootcert] : []),
+      'JAVA_OPTS',
+    ].map((name) => [name, /PASSWORD/.test(name) ? '***' : (environment[name] ?? '')]),
   );
   return { environment, javaOptions, overridden, properties: asDebeziumServerReadsIt(environment) };
 }
 
 /**
- * `jdbc:postgresql://<host>:<port>/<db>?<params>` with the local host and port and `sslmode=disable`; the
+ * `jdbc:postgresql://<host>:<port>/<db>?<params>` with the local host and port, `sslmode=disable` and no
+ * `sslrootcert`; the
  * other parameters (`currentSchema=cdc`) stay. Regex, not `URL`: the unprovisioned database's synthetic port
  * is not a number.
  */
@@ -125,6 +132,7 @@ function localJdbcUrl(templateUrl: string, db: URL, fail: (reason: string) => ne
   if (!match) return fail(`offset store URL "${templateUrl}" is not jdbc:postgresql://host:port/db`);
   const params = new URLSearchParams(match[2] ?? '');
   params.set('sslmode', 'disable');
+  params.delete('sslrootcert');
   return `jdbc:postgresql://${db.hostname}:${db.port || '5432'}/${match[1]}?${params.toString()}`;
 }
 

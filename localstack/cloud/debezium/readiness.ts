@@ -3,13 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ManagedProcess } from '../../lib/process.ts';
 import { DebeziumError, DebeziumStartError } from './errors.ts';
 import { type SlotState, slotState } from './slot.ts';
-import type { DebeziumConnector } from './task-container.ts';
 
 /** Polls `probe` until true; fails at once if the process exits, else after `timeoutMs`. Returns ms since start. */
 export async function until(
   wait: {
     proc: ManagedProcess;
-    connector: DebeziumConnector;
+    /** The connector's name in errors (`outbox`, `orders`, or a MariaDB capture's name). */
+    connector: string;
     logOffset: number;
     timeoutMs: number;
     started: number;

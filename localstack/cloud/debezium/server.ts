@@ -50,7 +50,7 @@ export interface DebeziumServer {
   kill(): Promise<void>;
 }
 
-const MAIN_CLASS = 'io.debezium.server.Main';
+export const MAIN_CLASS = 'io.debezium.server.Main';
 
 /**
  * Runs one connector of the real Debezium Server distribution as a plain Java process, configured by the
@@ -143,7 +143,7 @@ export async function startDebezium(options: StartDebeziumOptions): Promise<Debe
  * credentials and region for the SDK's default chain (the task role in AWS; any key the emulator accepts here).
  * Nothing else of this process's environment leaks in, so a stray `DEBEZIUM_*` cannot change the configuration.
  */
-function processBasics(java: JavaRuntime, access: AwsAccess, region: string): Record<string, string> {
+export function processBasics(java: JavaRuntime, access: AwsAccess, region: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -157,11 +157,11 @@ function processBasics(java: JavaRuntime, access: AwsAccess, region: string): Re
  * The image runs Java 21; on 24+ JBoss Threads needs java.lang opened or it throws IllegalAccessError on its
  * worker threads (seen at shutdown with Temurin 25).
  */
-function runtimeFlags(java: JavaRuntime): string[] {
+export function runtimeFlags(java: JavaRuntime): string[] {
   return java.major >= 24 ? ['--add-opens=java.base/java.lang=ALL-UNNAMED'] : [];
 }
 
-function rssMb(pid: number | undefined): number {
+export function rssMb(pid: number | undefined): number {
   if (!pid) return 0;
   try {
     const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];

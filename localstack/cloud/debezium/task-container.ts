@@ -3,12 +3,13 @@ import { asRecord, type CfnTemplate, resourcesOfType } from '../../../cdk/lib/te
 import { DebeziumTemplateError } from './errors.ts';
 
 /** The connectors `cdk/lib/constructs/debezium-capture.ts` defines. */
-export type DebeziumConnector = 'outbox' | 'orders';
+export type DebeziumConnector = 'outbox' | 'orders' | 'rules';
 
 /** Connector name (`topic.prefix`, also slot and publication name) per connector, as debezium-capture.ts names them. */
 export const CONNECTOR_NAMES: Readonly<Record<DebeziumConnector, string>> = {
   outbox: 'holdline_outbox',
   orders: 'holdline_orders',
+  rules: 'holdline_rules',
 };
 
 const TOPIC_PREFIX_ENV = 'DEBEZIUM_SOURCE_TOPIC_PREFIX';

@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { killGroup } from '../../lib/process.ts';
 import type { FunctionSpec } from './functions.ts';
 import type { InvokeResult, LambdaErrorBody } from './invoke-result.ts';
+import type { LambdaNode } from './lambda-node.ts';
 import type { WorkerMessage } from './worker-protocol.ts';
 
 const workerScript = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 
 export interface ContainerOptions {
   fn: FunctionSpec;
+  /** The Node the worker runs on: the release pinned for the function's Runtime. */
+  node: LambdaNode;
   /** The complete environment of the process (the runtime builds it; nothing is inherited). */
   env: Record<string, string>;
   /** Working directory; `--import tsx` resolves tsx from here. */
@@ -140,8 +143,8 @@ export class Container {
   }
 
   #spawn(): Worker {
-    const { fn, env, cwd, log, initTimeoutMs } = this.options;
-    const child = spawn(process.execPath, ['--import', 'tsx', workerScript, fn.entry, fn.handler], {
+    const { fn, node, env, cwd, log, initTimeoutMs } = this.options;
+    const child = spawn(node.bin, ['--import', 'tsx', workerScript, fn.entry, fn.handler], {
       cwd,
       env,
       // Own process group, so killing it also takes anything the handler spawned.
@@ -184,7 +187,9 @@ export class Container {
     // Spawn failures emit 'error' and no 'exit'; a send to a process that just died emits one too. Listening with
     // `on`, not `once`: an unhandled second 'error' would take the whole runtime down.
     child.on('error', (error) => gone(null, null, error.message));
-    child.once('spawn', () => this.#note(`worker pid ${child.pid} started (cold start)`));
+    child.once('spawn', () =>
+      this.#note(`worker pid ${child.pid} started on Node ${node.version} (cold start)`),
+    );
     return worker;
   }
 

@@ -38,3 +38,15 @@ export class UnknownMappingError extends RuntimeError {
     super(`no event-source mapping '${mappingId}'`);
   }
 }
+
+/** A function's Node cannot be had: its Runtime is not Node.js, no release is pinned for it, or it is not installed. */
+export class LambdaNodeError extends RuntimeError {
+  override name = 'LambdaNodeError';
+  constructor(
+    readonly runtime: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${runtime}: ${reason}`, options);
+  }
+}

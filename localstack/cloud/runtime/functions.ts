@@ -18,6 +18,8 @@ export interface FunctionSpec {
   entry: string;
   /** Export name (from `holdline:handler`). */
   handler: string;
+  /** The template's `Runtime`, e.g. `nodejs22.x`: names the Node the workers run on (lambda-node.ts). */
+  runtime: string;
   timeoutSec: number;
   memoryMb: number;
   /** The template's Environment.Variables, resolved; the runtime overlays the caller's local environment. */
@@ -57,6 +59,9 @@ export function readFunctions(
     const resolved = (key: string) =>
       props[key] === undefined ? undefined : provisioned.resolve(props[key]);
     const reserved = resolved('ReservedConcurrentExecutions');
+    const runtime = resolved('Runtime');
+    if (typeof runtime !== 'string')
+      throw new RuntimeConfigError(logicalId, 'Runtime must be set: the local worker runs the Node it names');
     const arn = refs.attrs.Arn;
     if (arn === undefined) throw new RuntimeConfigError(logicalId, 'provisioned function has no Arn');
     functions.push({
@@ -65,6 +70,7 @@ export function readFunctions(
       arn,
       entry: isAbsolute(entry) ? entry : resolve(rootDir, entry),
       handler,
+      runtime,
       timeoutSec: Number(resolved('Timeout') ?? defaultTimeoutSec),
       memoryMb: Number(resolved('MemorySize') ?? defaultMemoryMb),
       environment: environmentOf(logicalId, resolved('Environment')),

@@ -4,6 +4,7 @@ import { invokeFixture } from '../../test/fixtures/runtime-stacks.ts';
 import { eventually, isAlive } from '../../test/fixtures/wait.ts';
 import { UnknownFunctionError } from './errors.ts';
 import type { InvokeResult } from './invoke-result.ts';
+import { nodeMajorOf } from './lambda-node.ts';
 
 const template = invokeFixture();
 const ids = {
@@ -62,6 +63,18 @@ describe('direct invocation', () => {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
       AWS_REGION: 'us-east-1',
     });
+  });
+
+  it("runs the worker on the Node major the function's Runtime names, whatever Node runs the tests", async () => {
+    const runtime = String(template.Resources?.[ids.echo]?.Properties?.Runtime);
+
+    const echo = payload<{ nodeVersion: string; env: Record<string, string> }>(
+      await fixture.runtime.invoke(ids.echo, {}),
+    );
+
+    expect(runtime).toBe('nodejs22.x');
+    expect(echo.nodeVersion).toMatch(new RegExp(`^v${nodeMajorOf(runtime)}\\.`));
+    expect(echo.env.AWS_EXECUTION_ENV).toBe(`AWS_Lambda_${runtime}`);
   });
 
   it('reports a thrown error as a handled function error with its type, keeping the process', async () => {

@@ -10,6 +10,7 @@ import { UnknownFunctionError, UnknownMappingError } from './errors.ts';
 import { functionEnv } from './function-env.ts';
 import { type FunctionSpec, readFunctions } from './functions.ts';
 import { KinesisPoller } from './kinesis-poller.ts';
+import { installedLambdaNode } from './lambda-node.ts';
 import { emptyMappingStats, type MappingStats } from './mapping-stats.ts';
 import { type MappingSpec, readMappings } from './mappings.ts';
 import { knownOptions, type Runtime, type RuntimeOptions } from './options.ts';
@@ -32,6 +33,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stopGraceMs = options.stopGraceMs ?? 5000;
   // Read everything from the template first: a config error then leaves no file, client or process open.
   const { functions, withoutEntry } = readFunctions(template, provisioned, rootDir);
+  // Each function's workers run on the Node its Runtime names, as in Lambda; a missing install fails here.
+  const runnable = functions.map((fn) => ({ fn, node: installedLambdaNode(fn.runtime) }));
   const { mappings, ignored } = readMappings(template, provisioned, functions);
   const { schedules, ignored: ignoredSchedules } = readSchedules(
     template,
@@ -59,11 +62,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   for (const id of withoutEntry) warn(`${id}: no holdline:entry metadata; not runnable locally`);
   for (const line of [...ignored, ...ignoredSchedules]) warn(line);
   const pools = new Map<string, FunctionPool>();
-  for (const fn of functions) {
+  for (const { fn, node } of runnable) {
     pools.set(
       fn.logicalId,
       new FunctionPool({
         fn,
+        node,
         env: functionEnv(fn, { ...awsAccessEnv(options.access), ...options.localEnv }, region, rootDir),
         cwd: rootDir,
         log: openLog(`lambda-${fn.logicalId}.log`),

@@ -36,6 +36,7 @@ const template: CfnTemplate = {
       Type: 'AWS::Lambda::Function',
       Metadata: { [ENTRY_METADATA]: 'lambdas/worker/handler.ts', [HANDLER_METADATA]: 'main' },
       Properties: {
+        Runtime: 'nodejs22.x',
         Timeout: 9,
         Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
         Environment: { Variables: { QUEUE_URL: { Ref: 'Orders' }, LIMIT: 5 } },
@@ -145,12 +146,22 @@ describe('readFunctions', () => {
         arn: arn('lambda', 'function:worker'),
         entry: '/repo/lambdas/worker/handler.ts',
         handler: 'main',
+        runtime: 'nodejs22.x',
         timeoutSec: 9,
         memoryMb: 128,
         environment: { QUEUE_URL: 'http://q/orders.fifo', LIMIT: '5' },
         roleArn: 'arn:aws:iam::000000000000:role/role',
       },
     ]);
+  });
+
+  it('refuses a function without a Runtime: its workers would have no Node to run on', () => {
+    const noRuntime = structuredClone(template);
+    delete noRuntime.Resources?.Worker?.Properties?.Runtime;
+
+    expect(() => readFunctions(noRuntime, provisioned(noRuntime, resources), '/repo')).toThrow(
+      /Worker: Runtime must be set/,
+    );
   });
 });
 

@@ -205,6 +205,10 @@ const ferrokinesis: Candidate = {
       'us-east-1',
       '--account-id',
       '000000000000',
+      // AWS's default shard quota is 200–500 per account and region; ferrokinesis defaults to 10, which a
+      // local cloud (5 shards) plus a test's own streams can reach.
+      '--shard-limit',
+      '200',
       '--max-retained-bytes',
       String(ferrokinesisMaxRetainedBytes),
       '--log-level',

@@ -39,8 +39,15 @@ export async function startGateway(
       },
     );
     upstream.on('error', (error) => {
+      if (res.destroyed) return;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`holdline gateway: ${service ?? 'unknown service'} emulator unreachable: ${error.message}`);
+    });
+    // A client that gives up (an SDK timeout while an emulator is frozen by a drill) closes its socket: close the
+    // upstream one too. Otherwise every retry leaves a socket to the frozen emulator open until it thaws, and a
+    // busy pipeline runs the gateway's process out of file descriptors.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
   });

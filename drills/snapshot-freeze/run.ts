@@ -1,0 +1,188 @@
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
+import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
+import { startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
+import { localAccess } from '../../localstack/cloud/local-cloud.ts';
+import { mariaDbPortSetting } from '../../localstack/config.ts';
+import { logDir } from '../../localstack/lib/paths.ts';
+import { freePort } from '../../localstack/lib/process.ts';
+import { startEmulators } from '../../localstack/processes/emulators/start.ts';
+import { mariaDbQuery } from '../../localstack/processes/mariadb/client.ts';
+import { mariaDbDatabase } from '../../localstack/processes/mariadb/database.ts';
+import { fillMariaDbOrders } from '../../localstack/processes/mariadb/orders.ts';
+import type { RunContext } from '../kit/context.ts';
+import type { ReadableReport, Report } from '../kit/report.ts';
+import { type ThrowawayMariaDb, throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
+import {
+  cdcPauseMs,
+  consistent,
+  type Delivered,
+  duplicates,
+  type ModeMetrics,
+  probeWriteP99Ms,
+  writeFreezeMs,
+} from './measure.ts';
+import { MODES, QUICK_MODES, type SnapshotMode } from './modes.ts';
+import { PROBE_ORDER_ID, PROBE_TABLE_SQL, type ProbeWrite, startProbe } from './probe.ts';
+import { freezeReport } from './report.ts';
+import { createStream, readChanges } from './stream.ts';
+
+/**
+ * Drill: one MariaDB orders table, snapshotted by every mode in turn while a probe writes every 10 ms; per mode the
+ * write freeze, the probe's p99, the CDC pause, the snapshot's length and rate, duplicates and consistency.
+ * prepare: a MariaDB filled with N rows, the Kinesis emulator · inject: each mode's snapshot (a capture of its own,
+ * fresh offsets, its own stream) · observe: probe acknowledgments, the stream read back, Debezium's lock log line ·
+ * verdict: report.ts.
+ */
+export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
+  const rows = ctx.quick ? 1_000 : 100_000;
+  const started = Date.now();
+  const [mariadb, emulators] = await Promise.all([
+    throwawayMariaDb('snapshot-freeze', { port: mariaDbPortSetting() }),
+    startEmulators(await freePort(), 'snapshot-freeze-emulator'),
+  ]);
+  try {
+    const access = localAccess(emulators.url);
+    await mariaDbQuery(mariadb.logins.admin, PROBE_TABLE_SQL);
+    await fillMariaDbOrders(mariadb.logins.admin, rows, [PROBE_ORDER_ID]);
+    ctx.log(`MariaDB filled with ${rows} rows after ${Date.now() - started} ms`);
+    const results: Array<
+      ModeMetrics & {
+        writes: ProbeWrite[];
+        window: { from: number; to: number; snapshotFrom: number; snapshotTo: number };
+      }
+    > = [];
+    const modes = ctx.quick ? MODES.filter((m) => QUICK_MODES.includes(m.name)) : MODES;
+    for (const [index, mode] of modes.entries()) {
+      const result = await runMode(ctx, mariadb, access, mode, index, rows);
+      ctx.log(`${mode.name}: ${JSON.stringify({ ...result, writes: undefined, window: undefined })}`);
+      results.push(result);
+    }
+    return freezeReport(ctx.quick, { rows, results, wallMs: Date.now() - started });
+  } finally {
+    await emulators.stop();
+    await mariadb.dispose();
+  }
+}
+
+async function runMode(
+  ctx: RunContext,
+  mariadb: ThrowawayMariaDb,
+  access: AwsAccess,
+  mode: SnapshotMode,
+  index: number,
+  rows: number,
+) {
+  const streamName = `snapshot-freeze-${mode.name}`;
+  await createStream(access, streamName);
+  const name = `freeze_${mode.name.replace(/-/g, '_')}`;
+  // Fresh offsets and schema history: every mode starts as a first start would.
+  const dir = join(mariadb.server.dataDir, '..', '..', 'debezium', mode.name);
+  rmSync(dir, { recursive: true, force: true });
+  const properties = mariaDbDebeziumProperties({
+    name,
+    database: {
+      host: '127.0.0.1',
+      port: String(mariadb.server.port),
+      dbname: mariaDbDatabase,
+      sslMode: 'disable',
+    },
+    clientServerId: 5500 + index,
+    table: `${mariaDbDatabase}.orders`,
+    sink: { streamName, region: access.region },
+    storage: { offsetsFile: 'offsets.dat', schemaHistoryFile: 'schema-history.dat' },
+    heartbeatIntervalMs: 10_000,
+    offsetFlushIntervalMs: 1000,
+    pollIntervalMs: 50,
+    snapshot: { mode: mode.kind === 'initial' ? 'initial' : 'no_data', lockingMode: mode.lockingMode },
+    signalTable: `${mariaDbDatabase}.debezium_signal`,
+    routing: { kind: 'table', keyColumn: 'id' },
+  });
+  const logFile = join(logDir, `debezium-${name}.log`);
+  const logOffset = existsSync(logFile) ? statSync(logFile).size : 0;
+  const probe = startProbe(mariadb.logins.admin, index);
+  const from = Date.now();
+  const capture = await startMariaDbCapture({
+    properties,
+    cdc: mariadb.logins.cdc,
+    access,
+    region: access.region,
+    dataDir: dir,
+    name: `debezium-${name}`,
+  });
+  let writes: ProbeWrite[] = [];
+  let delivered: Delivered[] = [];
+  let to = Date.now();
+  try {
+    if (mode.kind === 'incremental')
+      await mariaDbQuery(
+        mariadb.logins.admin,
+        `INSERT INTO debezium_signal (id, type, data) VALUES ('${name}-${Date.now()}', 'execute-snapshot',
+           '{"data-collections":["${mariaDbDatabase}.orders"],"type":"incremental"}')`,
+      );
+    delivered = await readChanges(
+      access,
+      streamName,
+      (changes) =>
+        new Set(changes.filter((c) => c.op === 'r' && c.id !== PROBE_ORDER_ID).map((c) => c.id)).size >= rows,
+      ctx.quick ? 60_000 : 600_000,
+    );
+    // One more second of probe changes after the last snapshot row: the stream must carry them too.
+    await sleep(1000);
+  } finally {
+    to = Date.now();
+    writes = await probe.stop();
+  }
+  try {
+    // Every probe change committed must reach the stream before the capture stops: the consistency check needs them.
+    const [[last]] = (await mariaDbQuery(
+      mariadb.logins.admin,
+      `SELECT version FROM orders WHERE id = '${PROBE_ORDER_ID}'`,
+    )) as [[string]];
+    delivered = await readChanges(
+      access,
+      streamName,
+      (changes) => changes.some((c) => c.id === PROBE_ORDER_ID && c.version === Number(last)),
+      30_000,
+    );
+  } finally {
+    await capture.stop();
+  }
+  const reads = delivered.filter((d) => d.op === 'r').map((d) => d.arrivedAt);
+  const snapshotFrom = reads.length > 0 ? Math.min(...reads) : from;
+  const snapshotTo = reads.length > 0 ? Math.max(...reads) : to;
+  const snapshotSeconds = Math.max(0.001, (snapshotTo - snapshotFrom) / 1000);
+  const source = await sourceVersions(mariadb);
+  return {
+    mode: mode.name,
+    writeFreezeMs: writeFreezeMs(writes, from, to),
+    probeWriteP99Ms: probeWriteP99Ms(writes, from, to),
+    cdcPauseMs: cdcPauseMs(delivered, PROBE_ORDER_ID, snapshotFrom, snapshotTo),
+    snapshotSeconds: Number(snapshotSeconds.toFixed(2)),
+    rowsPerSecond: Math.round(
+      new Set(delivered.filter((d) => d.op === 'r').map((d) => d.id)).size / snapshotSeconds,
+    ),
+    duplicates: duplicates(delivered),
+    consistent: consistent(delivered, source),
+    loggedLockMs: loggedLockMs(capture.logFile, logOffset),
+    probeErrors: probe.errors,
+    writes,
+    window: { from, to, snapshotFrom, snapshotTo },
+  };
+}
+
+async function sourceVersions(mariadb: ThrowawayMariaDb): Promise<Map<string, number>> {
+  const rows = await mariaDbQuery(mariadb.logins.admin, 'SELECT id, version FROM orders');
+  return new Map(rows.map(([id = '', version = '']) => [id, Number(version)]));
+}
+
+/** Debezium's "Writes to MySQL tables prevented for a total of HH:MM:SS.fff" line, in ms (null when not logged). */
+function loggedLockMs(logFile: string, offset: number): number | null {
+  const text = readFileSync(logFile).subarray(offset).toString('utf8');
+  const match = /prevented for a total of (\d+):(\d+):(\d+)\.(\d+)/.exec(text);
+  if (!match) return null;
+  const [, h, m, s, frac = '0'] = match;
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(`0.${frac}`) * 1000;
+}
