@@ -10,6 +10,7 @@ export const benches: Record<string, () => Promise<Runnable>> = {
   'cdc-latency': async () => (await import('./cdc-latency/run.ts')).run,
   'outbox-poll': async () => (await import('./outbox-poll/run.ts')).run,
   'relay-ab': async () => (await import('./relay-ab/run.ts')).run,
+  soak: async () => (await import('./soak/run.ts')).run,
 };
 
 export const drills: Record<string, () => Promise<Runnable>> = {

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 
 /** The tuning knobs on the path, as the template and runtime set them (Debezium defaults where unset). */
@@ -16,34 +14,7 @@ export function knobs(cloud: LocalCloud): Record<string, string> {
     'runtime kinesisIdlePollMs': '250 (runtime default; startLocalCloud does not set it)',
     'router BatchSize / MaximumBatchingWindowInSeconds': '100 / 0 (cdk/lib/config.ts, AWS default window)',
     'runtime sqsWaitTimeSeconds': '2 (consumer long poll; returns as soon as a message is visible)',
+    'consumer BatchSize':
+      '10 (cdk/lib/config.ts, the FIFO maximum); one receive loop per FIFO mapping locally',
   };
-}
-
-/**
- * Restarts the outbox connector with one more property in its task environment, from an in-memory copy of the
- * template (the template itself is not changed): the same offsets and slot, so nothing is lost or re-sent.
- */
-export async function restartOutboxWith(
-  cloud: LocalCloud,
-  cloudState: string,
-  environment: Record<string, string>,
-): Promise<DebeziumServer> {
-  await cloud.debezium?.stop();
-  const template = structuredClone(cloud.template);
-  for (const resource of Object.values(template.Resources ?? {})) {
-    if (resource.Type !== 'AWS::ECS::TaskDefinition') continue;
-    const containers = resource.Properties?.ContainerDefinitions as
-      | Array<{ Environment?: Array<{ Name: string; Value: unknown }> }>
-      | undefined;
-    for (const container of containers ?? [])
-      container.Environment?.push(...Object.entries(environment).map(([Name, Value]) => ({ Name, Value })));
-  }
-  return startDebezium({
-    template,
-    provisioned: cloud.provisioned,
-    connector: 'outbox',
-    databaseUrl: cloud.database.cdc,
-    access: cloud.aws,
-    dataDir: join(cloudState, 'debezium', 'outbox'),
-  });
 }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
+import type { SqlClient } from '../../lambdas/shared/db/sql-client.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import type { Sample } from './breakdown.ts';
@@ -59,83 +60,131 @@ function tailStream(
   };
 }
 
-/** `loops` concurrent long-poll receivers on one queue; deletes what they receive. */
-function drainQueue(
-  sqs: SQSClient,
-  queueUrl: string,
-  loops: number,
-  onMessage: (body: string, sentAt: number) => void,
-) {
+type Seen = Pick<
+  Sample,
+  'kinesisSeenAt' | 'kinesisArrivalAt' | 'eventId' | 'queueSentAt' | 'consumerReceivedAt'
+>;
+
+/**
+ * Stamps each tracked order's sample where the pipeline shows it: its OrderPlaced record in `OrderEvents` (this
+ * bench's GetRecords loop) and its payment queue message as the runtime's poller receives it for the consumer.
+ * A record can be seen before `placeOrder`'s promise has resolved in this process (the event loop runs the reader's
+ * callback first): such sightings wait in `early` until the order is tracked, so they are not counted as missing.
+ */
+export class PipelineStamps {
+  readonly #byOrder = new Map<string, Sample>();
+  readonly #early = new Map<string, Seen>();
+  /** Orders seen in Kinesis before this process learned they had committed (evidence for the report). */
+  seenBeforeTracked = 0;
+
+  /** Every tracked order by id. */
+  get orders(): ReadonlyMap<string, Sample> {
+    return this.#byOrder;
+  }
+
+  track(orderId: string, sample: Sample): void {
+    const early = this.#early.get(orderId);
+    if (early) {
+      this.#early.delete(orderId);
+      Object.assign(sample, early);
+      if (early.kinesisSeenAt !== undefined) this.seenBeforeTracked++;
+    }
+    this.#byOrder.set(orderId, sample);
+  }
+
+  #stamp(orderId: string, seen: Seen): void {
+    const target = this.#byOrder.get(orderId) ?? this.#early.get(orderId) ?? {};
+    for (const [k, v] of Object.entries(seen) as Array<[keyof Seen, never]>)
+      if (target[k] === undefined && v !== undefined) target[k] = v;
+    if (!this.#byOrder.has(orderId)) this.#early.set(orderId, target);
+  }
+
+  onRecord = (data: string, arrivalAt: number | undefined): void => {
+    const seenAt = now();
+    const event = parse(data);
+    if (event?.aggregateId && event.eventType === 'OrderPlaced')
+      this.#stamp(event.aggregateId, {
+        kinesisSeenAt: seenAt,
+        kinesisArrivalAt: arrivalAt,
+        eventId: event.eventId,
+      });
+  };
+
+  /** For the local runtime's `onSqsReceive`: only the payment queue's OrderPlaced messages count. */
+  onSqsReceive = (paymentQueueUrl: () => string | undefined) => {
+    return (queueUrl: string, messages: readonly Message[], receivedAt: number): void => {
+      if (queueUrl !== paymentQueueUrl()) return;
+      for (const m of messages) {
+        const event = parse(m.Body ?? '');
+        const sentAt = Number(m.Attributes?.SentTimestamp);
+        if (event?.aggregateId && event.eventType === 'OrderPlaced')
+          this.#stamp(event.aggregateId, {
+            consumerReceivedAt: receivedAt,
+            queueSentAt: Number.isFinite(sentAt) ? sentAt : undefined,
+          });
+      }
+    };
+  };
+}
+
+function parse(data: string): { aggregateId?: string; eventId?: string; eventType?: string } | undefined {
+  try {
+    return JSON.parse(data) as { aggregateId?: string; eventId?: string; eventType?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stamps `appliedAt` from the order row: `updated_at` once the status left `pending`. That is Postgres's clock at
+ * the start of the payment consumer's confirm transaction (after the charge, a few ms before its commit), on the
+ * same machine as the bench's clock, so the figure does not depend on how often this loop polls.
+ */
+function watchApplied(db: SqlClient, samples: () => Iterable<[string, Sample]>) {
   let running = true;
-  const deletes: Promise<unknown>[] = [];
   const loop = async () => {
     while (running) {
-      const out = await sqs
-        .send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['SentTimestamp'],
-          }),
-        )
-        .catch(() => undefined); // a transient emulator error: receive again
-      const messages = out?.Messages ?? [];
-      for (const m of messages) onMessage(m.Body ?? '', Number(m.Attributes?.SentTimestamp));
-      if (messages.length > 0)
-        deletes.push(
-          sqs
-            .send(
-              new DeleteMessageBatchCommand({
-                QueueUrl: queueUrl,
-                Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-              }),
-            )
-            .catch(() => {}),
-        );
+      const waiting = [...samples()].filter(
+        ([, s]) => s.committedAt !== undefined && s.appliedAt === undefined,
+      );
+      const byId = new Map(waiting);
+      for (let i = 0; i < waiting.length && running; i += 2000) {
+        const ids = waiting.slice(i, i + 2000).map(([id]) => id);
+        const rows = await db
+          .query<{ id: string; status: string; at: number }>(
+            `SELECT id::text, status, (extract(epoch FROM updated_at) * 1000)::float8 AS at FROM orders
+             WHERE id = ANY(string_to_array(:ids, ',')::uuid[]) AND status <> 'pending'`,
+            { ids: ids.join(',') },
+          )
+          .catch(() => []); // a busy database: ask again next round
+        for (const row of rows) {
+          const sample = byId.get(row.id);
+          if (sample) {
+            sample.appliedAt = Number(row.at);
+            sample.appliedStatus = row.status;
+          }
+        }
+      }
+      await sleep(500);
     }
   };
-  const done = Promise.all(Array.from({ length: loops }, loop));
+  const done = loop();
   return {
     async stop() {
       running = false;
       await done;
-      await Promise.all(deletes);
     },
   };
 }
 
-/**
- * Stamps each tracked order's sample where the bench sees it: its OrderPlaced record in `OrderEvents` (seen and
- * arrival time) and its message in the payment queue (received and sent time). Orders not in `byOrder` are ignored.
- */
-export function watchPipeline(cloud: LocalCloud, sqs: SQSClient, byOrder: ReadonlyMap<string, Sample>) {
-  const stream = tailStream(cloud.aws, cloud.output('OrderEventsStreamName'), (data, arrivalAt) => {
-    const seenAt = now();
-    let event: { aggregateId?: string; eventId?: string };
-    try {
-      event = JSON.parse(data) as typeof event;
-    } catch {
-      return;
-    }
-    const sample = event.aggregateId ? byOrder.get(event.aggregateId) : undefined;
-    if (!sample || sample.kinesisSeenAt !== undefined) return;
-    sample.kinesisSeenAt = seenAt;
-    sample.kinesisArrivalAt = arrivalAt;
-    sample.eventId = event.eventId;
-  });
-  const queue = drainQueue(sqs, cloud.provisioned.outputs.PaymentQueueUrl!, 4, (body, sentAt) => {
-    const receivedAt = now();
-    const { aggregateId } = JSON.parse(body) as { aggregateId?: string };
-    const sample = aggregateId ? byOrder.get(aggregateId) : undefined;
-    if (!sample || sample.queueReceivedAt !== undefined) return;
-    sample.queueReceivedAt = receivedAt;
-    sample.queueSentAt = Number.isFinite(sentAt) ? sentAt : undefined;
-  });
+/** The stream tail and the applied poller, stopped together. */
+export function watchPipeline(cloud: LocalCloud, db: SqlClient, stamps: PipelineStamps) {
+  const stream = tailStream(cloud.aws, cloud.output('OrderEventsStreamName'), stamps.onRecord);
+  const applied = watchApplied(db, () => stamps.orders.entries());
   return {
     async stop() {
+      await applied.stop();
       await stream.stop();
-      await queue.stop();
     },
   };
 }

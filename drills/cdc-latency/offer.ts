@@ -51,20 +51,20 @@ export async function offer(
   return { sent: total, failed, windowMs: Math.max(seconds * 1000, lastCommit - t0) };
 }
 
-/** Waits until every sample has reached both the stream and the queue, or `timeoutMs` passes. */
+/** Waits until every sample has reached the stream and been applied, or `timeoutMs` passes. */
 export async function settle(samples: Sample[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (samples.every((s) => s.kinesisSeenAt !== undefined && s.queueReceivedAt !== undefined)) return;
+    if (samples.every((s) => s.kinesisSeenAt !== undefined && s.appliedAt !== undefined)) return;
     await sleep(100);
   }
 }
 
 /** 20 orders/s for 1 s, settled: pool connections, plans and cold starts stay out of the figures that follow. */
-export async function warmUp(db: SqlClient, byOrder: Map<string, Sample>): Promise<void> {
+export async function warmUp(db: SqlClient, track: (orderId: string, s: Sample) => void): Promise<void> {
   const warm: Sample[] = [];
   await offer(db, 20, 1, (id, s) => {
-    byOrder.set(id, s);
+    track(id, s);
     warm.push(s);
   });
   await settle(warm, 30_000);

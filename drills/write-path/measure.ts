@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { SqlClient, SqlExecutor } from '../../lambdas/shared/db/sql-client.ts';
-import { cpuSeconds } from '../cdc-latency/cpu.ts';
+import { cpuSeconds } from '../kit/processes.ts';
 
 /** One timed window of one arm. */
 export interface Window {

@@ -26,7 +26,7 @@ import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
 import { type AwsClients, createClients } from './provision/clients.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
-import { type Runtime, startRuntime } from './runtime/index.ts';
+import { type Runtime, type SqsReceiveObserver, startRuntime } from './runtime/index.ts';
 
 export interface Endpoints {
   /** The order API (the template's HTTP API, served locally). */
@@ -66,6 +66,8 @@ export interface LocalCloudOptions {
   scheduleOverrides?: Record<string, number>;
   /** Slot monitor every few seconds, the template's alarms evaluated, AWS/SQS metrics published. `false`: off. */
   slotGuard?: LocalSlotGuardOptions | false;
+  /** Told of every message a consumer mapping received (benches: the queue hop's timing). */
+  onSqsReceive?: SqsReceiveObserver;
 }
 
 export interface LocalCloud {
@@ -262,6 +264,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         },
         stateDir: runtimeState,
         logDir: options.logDir,
+        ...(options.onSqsReceive ? { onSqsReceive: options.onSqsReceive } : {}),
       }),
     );
     stops.push(() => runtime.stop());

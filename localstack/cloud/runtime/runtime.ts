@@ -99,7 +99,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const invoke = async (event: unknown) => poolOf(mapping.functionId).invoke(event);
     const mappingLog = (line: string) => log(mapping.logicalId, line);
     if (mapping.kind === 'sqs') {
-      const wanted = mapping.fifo ? (options.sqsPollersFifo ?? 1) : (options.sqsPollers ?? 2);
+      const wanted = mapping.fifo ? (options.sqsPollersFifo ?? 2) : (options.sqsPollers ?? 2);
       return new SqsPoller({
         mapping,
         sqs: clients.sqs,
@@ -109,6 +109,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         waitTimeSeconds: options.sqsWaitTimeSeconds ?? 2,
         stats,
         log: mappingLog,
+        onReceive: options.onSqsReceive,
       });
     }
     return new KinesisPoller({

@@ -9,6 +9,7 @@ import { sqsMessagesToDelete } from './batch-response.ts';
 import type { InvokeResult } from './invoke-result.ts';
 import type { MappingStats } from './mapping-stats.ts';
 import type { SqsMapping } from './mappings.ts';
+import type { SqsReceiveObserver } from './options.ts';
 import { toSqsEvent } from './sqs-event.ts';
 
 export interface SqsPollerOptions {
@@ -22,6 +23,7 @@ export interface SqsPollerOptions {
   waitTimeSeconds: number;
   stats: MappingStats;
   log(line: string): void;
+  onReceive?: SqsReceiveObserver | undefined;
 }
 
 /**
@@ -94,6 +96,7 @@ export class SqsPoller {
     const { mapping, stats } = this.options;
     stats.batches++;
     stats.records += messages.length;
+    this.options.onReceive?.(mapping.queueUrl, messages, Date.now());
     let result: InvokeResult | undefined;
     try {
       result = await this.options.invoke(
