@@ -276,27 +276,16 @@ function routingProperties(
       'debezium.predicates.heartbeattopic.pattern': literal(heartbeatTopic),
     };
   }
-  if (routing.kind === 'rules') {
-    const tables = routing.tables.map((t) => literal(t)).join('|');
-    return {
-      'debezium.transforms': 'key,route',
-      // Partition key = the row's primary key, so one row's changes stay in order on one shard. WAL messages
-      // have no key (the sink's `null.key`), so the transform skips them.
-      'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
-      'debezium.transforms.key.field': routing.keyColumn,
-      'debezium.transforms.key.predicate': 'capturedtable',
-      'debezium.transforms.route.type': REGEX_ROUTER,
-      'debezium.transforms.route.regex': '.*',
-      'debezium.transforms.route.replacement': streamName,
-      'debezium.predicates': 'capturedtable',
-      'debezium.predicates.capturedtable.type': TOPIC_NAME_MATCHES,
-      'debezium.predicates.capturedtable.pattern': `${literal(tableTopic.split('.')[0]!)}[.](${tables})`,
-    };
-  }
+  // Table routing: one table's topic, or (change rules) every rule table's, under this connector's prefix.
+  const capturedPattern =
+    routing.kind === 'rules'
+      ? `${literal(tableTopic.split('.')[0]!)}[.](${routing.tables.map((t) => literal(t)).join('|')})`
+      : literal(tableTopic);
   return {
     'debezium.transforms': 'key,route',
     // Partition key = the bare primary key (the order id), the same form as the outbox stream's key
-    // (aggregate_id), instead of a JSON object of every key column.
+    // (aggregate_id), instead of a JSON object of every key column; one row's changes stay in order on one
+    // shard. WAL messages (the rules' bulk marker) have no key (the sink's `null.key`): the predicate skips them.
     'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
     'debezium.transforms.key.field': routing.keyColumn,
     'debezium.transforms.key.predicate': 'capturedtable',
@@ -306,7 +295,7 @@ function routingProperties(
     'debezium.transforms.route.replacement': streamName,
     'debezium.predicates': 'capturedtable',
     'debezium.predicates.capturedtable.type': TOPIC_NAME_MATCHES,
-    'debezium.predicates.capturedtable.pattern': literal(tableTopic),
+    'debezium.predicates.capturedtable.pattern': capturedPattern,
   };
 }
 
