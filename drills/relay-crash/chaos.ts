@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
-import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
+import {
+  type DebeziumServer,
+  readStreamUntil,
+  startDebezium,
+} from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { RunContext } from '../kit/context.ts';
 import { placeOrder } from '../kit/drill-cloud.ts';
@@ -15,9 +19,10 @@ export interface Kill {
   detail: number | number[];
 }
 
-/** Orders placed at once right before each Debezium kill, and how long after them it lands. */
+/** Orders placed at once right before each Debezium kill. */
 const BURST = 8;
-const BURST_TO_KILL_MS = 250;
+/** Debezium kills added after the plan while the stream holds no duplicate of ours. */
+const EXTRA_DEBEZIUM_KILLS = 3;
 
 export interface ChaosPlan {
   count: number;
@@ -60,41 +65,52 @@ export async function injectChaos(
   restarted: DebeziumServer[],
 ) {
   const routerId = functionIdByEntry(cloud.template, ROUTER_ENTRY);
-  let debezium: DebeziumServer | undefined = cloud.debezium;
+  const first = cloud.debezium;
+  if (!first) throw new Error('relay-crash needs the outbox connector: start its cloud with cdc on');
+  let debezium: DebeziumServer = first;
   const kills: Kill[] = [];
   const ids: string[] = [];
   const placed = placeSteadily(ctx, cloud, plan, ids);
   await sleep(plan.chaosEveryMs);
-  for (const target of plan.kills) {
+  const killDebezium = async () => {
     const at = Date.now();
-    if (target === 'router') {
-      kills.push({ at, target, detail: cloud.runtime.killWorkers(routerId) });
-    } else if (debezium) {
-      // A burst just before the kill, so records are on the stream whose offsets are not flushed yet
-      // (offset.flush.interval.ms 1 s): the restarted connector sends them again. Without it a quick run's
-      // kill can land in a quiet second and prove nothing.
-      const burst = await Promise.all(
-        Array.from({ length: BURST }, (_, j) =>
-          placeOrder(cloud.endpoints.api, 'relay-crash', 100_000 + kills.length * BURST + j),
-        ),
-      );
-      ids.push(...burst);
-      await sleep(BURST_TO_KILL_MS);
-      await debezium.kill();
-      const started = Date.now();
-      debezium = await startDebezium({
-        template: cloud.template,
-        provisioned: cloud.provisioned,
-        connector: 'outbox',
-        databaseUrl: cloud.database.cdc,
-        access: cloud.aws,
-        dataDir: join(dir, 'debezium', 'outbox'),
-      });
-      restarted.push(debezium);
-      kills.push({ at, target, detail: Date.now() - started });
-    }
-    ctx.log(`killed ${target} at +${Math.round((at - kills[0]!.at) / 1000)} s`);
+    // A burst, and the kill the moment its records are on the stream: they were sent, and their offsets are
+    // committed only by the first batch a full offset.flush.interval.ms (1 s) after the last commit, so the
+    // restarted connector most likely sends them again. A fixed delay instead let a loaded CI machine's kills land
+    // after the commit and prove nothing.
+    const burst = await Promise.all(
+      Array.from({ length: BURST }, (_, j) =>
+        placeOrder(cloud.endpoints.api, 'relay-crash', 100_000 + kills.length * BURST + j),
+      ),
+    );
+    ids.push(...burst);
+    await untilOnStream(cloud, burst);
+    await debezium.kill();
+    const started = Date.now();
+    debezium = await startDebezium({
+      template: cloud.template,
+      provisioned: cloud.provisioned,
+      connector: 'outbox',
+      databaseUrl: cloud.database.cdc,
+      access: cloud.aws,
+      dataDir: join(dir, 'debezium', 'outbox'),
+    });
+    restarted.push(debezium);
+    kills.push({ at, target: 'debezium', detail: Date.now() - started });
+  };
+  for (const target of plan.kills) {
+    if (target === 'router')
+      kills.push({ at: Date.now(), target, detail: cloud.runtime.killWorkers(routerId) });
+    else await killDebezium();
+    ctx.log(`killed ${target} at +${Math.round((kills.at(-1)!.at - kills[0]!.at) / 1000)} s`);
     await sleep(plan.chaosEveryMs);
+  }
+  // The pass rule needs a duplicate to prove anything; a kill that landed just after a commit produced none.
+  for (let extra = 0; extra < EXTRA_DEBEZIUM_KILLS && !(await streamHasDuplicates(cloud, ids)); extra++) {
+    await killDebezium();
+    ctx.log(
+      `no duplicate on the stream yet: one more Debezium kill (${extra + 1} of ${EXTRA_DEBEZIUM_KILLS})`,
+    );
   }
   await placed;
   return { kills, ids, routerId };
@@ -112,4 +128,32 @@ async function placeSteadily(ctx: RunContext, cloud: LocalCloud, plan: ChaosPlan
   } finally {
     bar.done();
   }
+}
+
+const streamName = (cloud: LocalCloud) => cloud.output('OrderEventsStreamName');
+
+/** Until a record of every order in `orderIds` is on the stream (the partition key is the order id), at most 15 s. */
+async function untilOnStream(cloud: LocalCloud, orderIds: readonly string[]) {
+  await readStreamUntil(
+    cloud.aws,
+    streamName(cloud),
+    (records) => {
+      const keys = new Set(records.map((r) => r.partitionKey));
+      return orderIds.every((id) => keys.has(id));
+    },
+    15_000,
+  );
+}
+
+/** Whether a record of one of our orders is on the stream twice (Debezium re-sent it). */
+async function streamHasDuplicates(cloud: LocalCloud, orderIds: readonly string[]) {
+  const ours = new Set(orderIds);
+  const records = await readStreamUntil(cloud.aws, streamName(cloud), () => true);
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (!ours.has(r.partitionKey)) continue;
+    if (seen.has(r.data)) return true;
+    seen.add(r.data);
+  }
+  return false;
 }
