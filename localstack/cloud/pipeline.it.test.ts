@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
@@ -9,6 +11,7 @@ import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 // The publish-and-route path end to end: API → one Postgres statement → Debezium Server (WAL) → Kinesis →
 // router Lambda → the three consumer FIFO queues. Consumer mappings are paused so the queues can be read here.
 let cloud: LocalCloud;
+const cloudState = join(stateDir, 'test-pipeline');
 let sqs: SQSClient;
 const consumers = ['Payment', 'Inventory', 'Notification'] as const;
 
@@ -46,13 +49,15 @@ async function drain(queueUrl: string, done: (got: Received[]) => boolean, timeo
 }
 
 beforeAll(async () => {
+  // A new Postgres cluster each run: connector offsets from an earlier cluster would point past its WAL.
+  rmSync(cloudState, { recursive: true, force: true });
   cloud = await startLocalCloud({
-    stateDir: `${stateDir}/test-pipeline`,
+    stateDir: cloudState,
     logDir,
     ports: { aws: 0, postgres: 0, api: 0 },
-    // Emulators of its own: the router reads the stream from TRIM_HORIZON, and the shared stream holds whatever the
-    // integration tests before this one wrote, a backlog that a loaded CI machine did not route within the wait.
-    external: { databaseUrl: process.env.HOLDLINE_SERVER_ADMIN_URL },
+    // Emulators and a Postgres of its own. On the shared ones, a fresh connector state snapshots every earlier
+    // test's outbox rows (snapshot.mode when_needed) and the router reads the shared stream from TRIM_HORIZON: a
+    // backlog of hundreds of events ahead of this test's three, which a loaded CI machine did not route in time.
   });
   sqs = new SQSClient(awsClientConfig(cloud.aws));
   await cloud.setQueueConsumersEnabled(false);
