@@ -212,8 +212,13 @@ describe('fifoConsumer', () => {
     expect(applied).toEqual([]);
     expect(sent).toEqual([]);
     expect(breaker.state(clock)).toBe('open');
-    // Three tried and refused (receive 50: the outage backoff cap, 120 s); two untried, back when the probe is due.
-    expect(visibility[0]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([120, 120, 120, 5, 5]);
+    // The five groups were tried side by side and refused (receive 50: the outage backoff cap, 120 s).
+    expect(visibility[0]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([120, 120, 120, 120, 120]);
+    // The next batch is handed back untried, back when the breaker's probe is due.
+    const next = await invoke(records.map((r) => ({ ...r, messageId: `${r.messageId}-next` })));
+    expect(next.batchItemFailures).toHaveLength(5);
+    expect(applied).toEqual([]);
+    expect(visibility[1]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([5, 5, 5, 5, 5]);
   });
 
   it('hands records back before the invocation runs out of time, so a hang never times out the batch', async () => {

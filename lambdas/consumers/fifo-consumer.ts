@@ -1,4 +1,3 @@
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -18,6 +17,7 @@ import {
   UnknownEventTypeError,
 } from './errors.ts';
 import { backoffSeconds, decideFailure, type RetryBudget } from './failure-policy.ts';
+import { messageGroupOf, processGroupsConcurrently } from './group-concurrent.ts';
 import { quarantineMessage } from './quarantine.ts';
 
 export const logger = new Logger();
@@ -132,15 +132,14 @@ export interface FifoConsumerOptions {
   onBatch?: (outcome: BatchOutcome) => void;
 }
 
-const groupOf = (record: SQSRecord) => record.attributes.MessageGroupId ?? record.messageId;
-
 /**
  * A FIFO consumer Lambda. Each message is size-checked, parsed, type-checked and handed to `apply`; it is deleted
  * only after `apply` resolved — after the side effect. On a failure, `decideFailure` (failure-policy.ts) says:
  * - quarantine: the message is copied to its queue's DLQ with `holdline.*` attributes and then acknowledged,
  *   so later messages of its group go on;
- * - retry: the message fails, and the rest of ITS group only (skipGroupOnError: other orders keep flowing); all
- *   of that group's failed messages get the backoff as their visibility timeout, so the group comes back in order.
+ * - retry: the message fails, and the rest of ITS group only (other orders keep flowing); all of that group's
+ *   failed messages get the backoff as their visibility timeout, so the group comes back in order.
+ * The groups of a batch run side by side (group-concurrent.ts), each in order.
  * While the circuit breaker is open (a dependency is down), records are handed back untried with the outage
  * backoff, and a record is started only while the invocation has `reserveMs` left, so a hanging dependency never
  * times out the whole invocation.
@@ -199,7 +198,7 @@ export function fifoConsumer(
           settings.budget,
           random,
         );
-        const where = { messageId: record.messageId, group: groupOf(record), receiveCount };
+        const where = { messageId: record.messageId, group: messageGroupOf(record), receiveCount };
         if (decision.action === 'retry') {
           // A record that was never tried comes back as soon as the breaker lets a probe through (or at once,
           // when only the invocation's time ran out), never later than its own backoff.
@@ -216,7 +215,7 @@ export function fifoConsumer(
               delaySeconds,
               error,
             });
-          retryAfter.set(groupOf(record), delaySeconds);
+          retryAfter.set(messageGroupOf(record), delaySeconds);
           throw error;
         }
         try {
@@ -231,7 +230,7 @@ export function fifoConsumer(
           );
         } catch (sendError) {
           retryAfter.set(
-            groupOf(record),
+            messageGroupOf(record),
             backoffSeconds(receiveCount, settings.budget, random, settings.budget.backoffMaxSeconds),
           );
           logger.error('quarantine failed; retrying', { ...where, error: sendError as Error });
@@ -243,12 +242,8 @@ export function fifoConsumer(
       }
     };
 
-    const response = await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
-      context,
-      skipGroupOnError: true,
-      // A batch whose every message failed is reported as such, not thrown, so the queue's redrive counts it.
-      throwOnFullBatchFailure: false,
-    });
+    // A batch whose every message failed is reported as such, not thrown, so the queue's redrive counts it.
+    const response = await processGroupsConcurrently(event.Records, recordHandler);
     outcome.breakerOpen = breaker.state(now()) !== 'closed';
     if (outcome.handedBack > 0)
       logger.warn('records handed back untried', {
@@ -275,7 +270,7 @@ async function backOff(
 ): Promise<void> {
   const failed = new Set(failures.map((f) => f.itemIdentifier));
   const entries = records.flatMap((record, i) => {
-    const delay = retryAfter.get(groupOf(record));
+    const delay = retryAfter.get(messageGroupOf(record));
     return failed.has(record.messageId) && delay !== undefined
       ? [{ Id: String(i), ReceiptHandle: record.receiptHandle, VisibilityTimeout: delay }]
       : [];
