@@ -6,26 +6,27 @@ import {
   DatabaseInstance,
   DatabaseInstanceEngine,
   type DatabaseProxy,
-  DatabaseSecret,
   ParameterGroup,
   PostgresEngineVersion,
   StorageType,
 } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { DbRole } from '../../../sql/roles.ts';
 import { config } from '../config.ts';
 import {
-  APP_USER,
   acknowledgeSandboxDatabase,
-  CDC_USER,
+  type FunctionDbRole,
+  functionDbRoles,
   type HoldlineDatabase,
+  loginSecrets,
   replicationParameters,
 } from './database.ts';
 import type { Network } from './network.ts';
 
 /**
  * RDS for PostgreSQL with logical replication on and a capped slot, an RDS Proxy for the Lambdas, and one
- * Secrets Manager secret per login role (admin, `holdline_app`, `holdline_cdc`).
+ * Secrets Manager secret per login role (the admin, and each role of sql/roles.ts).
  */
 export class RdsPostgres extends Construct implements HoldlineDatabase {
   readonly kind = 'rds' as const;
@@ -33,6 +34,7 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
   readonly proxy: DatabaseProxy;
   readonly appSecret: ISecret;
   readonly cdcSecret: ISecret;
+  readonly secrets: Readonly<Record<DbRole, ISecret>>;
   readonly writerHost: string;
   readonly writerPort: string;
   readonly functionPlacement: HoldlineDatabase['functionPlacement'];
@@ -71,19 +73,15 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
     this.writerHost = this.instance.dbInstanceEndpointAddress;
     this.writerPort = this.instance.dbInstanceEndpointPort;
 
-    this.appSecret = new DatabaseSecret(this, 'AppSecret', {
-      username: APP_USER,
-      dbname: config.databaseName,
-    }).attach(this.instance);
-    this.cdcSecret = new DatabaseSecret(this, 'CdcSecret', {
-      username: CDC_USER,
-      dbname: config.databaseName,
-    }).attach(this.instance);
+    this.secrets = loginSecrets(this, this.instance);
+    this.appSecret = this.secrets.app;
+    this.cdcSecret = this.secrets.cdc;
 
     // Lambdas connect through the proxy: it pools connections, so a burst of cold starts cannot exhaust
-    // max_connections on a small instance and starve the replication connection.
+    // max_connections on a small instance and starve the replication connection. It signs in as any of the
+    // functions' logins; each function reads only its own login's secret.
     this.proxy = this.instance.addProxy('Proxy', {
-      secrets: [this.appSecret],
+      secrets: functionDbRoles.map((role) => this.secrets[role]),
       vpc: network.vpc,
       vpcSubnets: network.isolatedSubnets,
       requireTLS: true,
@@ -109,12 +107,13 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
     return this.instance.connections;
   }
 
-  connectFunction(fn: LambdaFunction): void {
+  connectFunction(fn: LambdaFunction, role: FunctionDbRole): void {
+    const secret = this.secrets[role];
     fn.addEnvironment('DB_DRIVER', 'pg');
-    fn.addEnvironment('DB_SECRET_ARN', this.appSecret.secretArn);
+    fn.addEnvironment('DB_SECRET_ARN', secret.secretArn);
     fn.addEnvironment('DB_HOST', this.proxy.endpoint);
     fn.addEnvironment('DB_NAME', config.databaseName);
-    this.appSecret.grantRead(fn);
+    secret.grantRead(fn);
     // The proxy's security group has no default port; RDS Proxy for PostgreSQL listens on 5432.
     this.proxy.connections.allowFrom(fn, Port.tcp(5432), 'Lambda to RDS Proxy');
   }
