@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseLoginOf } from '../../localstack/cloud/database-logins.ts';
 import { dbMasterUser, dbRoleNames, dbRoles } from '../../sql/roles.ts';
+import { config } from '../lib/config.ts';
 import type { CfnTemplate } from '../lib/template.ts';
 import { functionByEntry, holdlineTemplate, only, referencedId } from './template.ts';
 
@@ -63,6 +64,19 @@ describe('RDS for PostgreSQL (default)', () => {
       only(template, 'AWS::RDS::DBParameterGroup', () => true)[0],
     );
     expect(group.Properties.Parameters).toEqual({ ...REPLICATION_PARAMETERS, 'rds.force_ssl': '1' });
+  });
+
+  // cdk-nag's RDS3 (no Multi-AZ) is acknowledged only with multiAz=false (cdk/test/nag.test.ts synthesizes both).
+  it('survives the loss of an Availability Zone by default: Multi-AZ', () => {
+    const [, instance] = only(template, 'AWS::RDS::DBInstance', () => true);
+    expect(config.databaseMultiAz).toBe(true);
+    expect(instance.Properties.MultiAZ).toBe(true);
+  });
+
+  it('runs Single-AZ only where the deployer opts out (a sandbox: context multiAz=false)', () => {
+    const sandbox = holdlineTemplate({ multiAz: 'false' });
+    const [, instance] = only(sandbox, 'AWS::RDS::DBInstance', () => true);
+    expect(instance.Properties.MultiAZ).toBe(false);
   });
 
   it('puts RDS Proxy with TLS in front of the database for the Lambdas, signing in as each of their logins', () => {

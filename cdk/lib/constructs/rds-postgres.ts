@@ -24,6 +24,11 @@ import {
 } from './database.ts';
 import type { Network } from './network.ts';
 
+export interface RdsPostgresOptions {
+  /** A standby in a second Availability Zone. Default `config.databaseMultiAz` (true); a sandbox may opt out. */
+  multiAz?: boolean;
+}
+
 /**
  * RDS for PostgreSQL with logical replication on and a capped slot, an RDS Proxy for the Lambdas, and one
  * Secrets Manager secret per login role (the admin, and each role of sql/roles.ts).
@@ -39,14 +44,18 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
   readonly writerPort: string;
   readonly functionPlacement: HoldlineDatabase['functionPlacement'];
 
-  constructor(scope: Construct, id: string, network: Network) {
+  constructor(scope: Construct, id: string, network: Network, options: RdsPostgresOptions = {}) {
     super(scope, id);
+    const multiAz = options.multiAz ?? config.databaseMultiAz;
     const engine = DatabaseInstanceEngine.postgres({
       version: PostgresEngineVersion.of(config.postgresEngineVersion, config.postgresMajorVersion),
     });
     this.instance = new DatabaseInstance(this, 'Instance', {
       engine,
       instanceType: InstanceType.of(InstanceClass.T4G, InstanceSize.MICRO),
+      // config.databaseMultiAz says why. The standby is a synchronous block-level copy of the storage, so the
+      // replication slot's saved state moves with a failover; Debezium re-reads from it and consumers deduplicate.
+      multiAz,
       vpc: network.vpc,
       vpcSubnets: network.isolatedSubnets,
       credentials: Credentials.fromGeneratedSecret('holdline_admin'),
@@ -91,11 +100,12 @@ export class RdsPostgres extends Construct implements HoldlineDatabase {
     acknowledgeSandboxDatabase(this, this.instance);
     const ack = (rule: string, reason: string) =>
       Validations.of(this.instance).acknowledge({ id: `AwsSolutions-${rule}`, reason });
-    ack(
-      'RDS3',
-      'Single-AZ for the sandbox stack: Multi-AZ doubles the instance bill (docs/deploy.md). Set multiAz on this ' +
-        'instance for production; the replication slot and its cap need no other change.',
-    );
+    if (!multiAz)
+      ack(
+        'RDS3',
+        'Single-AZ only where the deployer opted out (context multiAz=false, a sandbox): Multi-AZ doubles the ' +
+          'instance and storage bill (docs/deploy.md). The default, config.databaseMultiAz, is Multi-AZ.',
+      );
     ack(
       'RDS11',
       'The default port is not a secret: the security group admits only RDS Proxy and the CDC task (or DMS), and ' +
