@@ -5,6 +5,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginSecretIds } from '../cdk/lib/constructs/database.ts';
 import { fromRepoRoot, repoRoot } from '../cdk/lib/paths.ts';
 import { type LocalCloud, startLocalCloud } from '../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../localstack/lib/paths.ts';
@@ -13,6 +14,7 @@ import { initCluster, type PostgresServer, startPostgres } from '../localstack/p
 import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
 import { localTokenSecret } from '../localstack/stand-ins/auth/dev-token.ts';
 import { testAws, testClientConfig } from '../localstack/test/fixtures/aws.ts';
+import { type DbRole, dbRoleNames, dbRoles } from '../sql/roles.ts';
 import { createRdsLikeMaster } from '../sql/test/rds-like-master.ts';
 import { readRehearsedBlocks } from './rehearse-deploy/guide-blocks.ts';
 import {
@@ -31,6 +33,9 @@ const guide = readRehearsedBlocks(fromRepoRoot('docs/deploy.md'));
 const stack = 'HoldlineRehearsal';
 const masterPassword = 'm@ster/pw%:?#1';
 const appPassword = `app/pw%${Date.now()}`;
+/** Each login's password in the rehearsal's secrets: the app's as before, the others derived from it. */
+const passwordOf = (role: DbRole) => (role === 'app' ? appPassword : `${appPassword}-${role}`);
+
 const onCallEmail = 'oncall@rehearsal.example.com';
 
 describe('deploy rehearsal (docs/deploy.md)', () => {
@@ -136,13 +141,17 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
             dbname: 'holdline',
           }),
         ),
-        [idOf('DatabaseAppSecretAttachment')]: await secretArn(
-          'app',
-          JSON.stringify({ username: 'holdline_app', password: appPassword, host, port: 5432 }),
-        ),
-        [idOf('DatabaseCdcSecretAttachment')]: await secretArn(
-          'cdc',
-          JSON.stringify({ username: 'holdline_cdc', password: `${appPassword}-cdc`, host, port: 5432 }),
+        // One secret per login (sql/roles.ts), each with a password of its own.
+        ...Object.fromEntries(
+          await Promise.all(
+            (Object.entries(dbRoles) as [DbRole, string][]).map(async ([role, username]) => [
+              idOf(`Database${loginSecretIds[role]}Attachment`),
+              await secretArn(
+                role,
+                JSON.stringify({ username, password: passwordOf(role), host, port: 5432 }),
+              ),
+            ]),
+          ),
         ),
         [idOf('OrderApiTokenSigningKey')]: await secretArn('token', localTokenSecret),
         [idOf('OnCallTopic')]: topicArn,
@@ -163,7 +172,7 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
     const { code, output } = await run(guide.lookups, guide.migrate);
     expect(code, output).toBe(0);
     expect(output).toMatch(/\d+ migrations applied/);
-    expect(output).toContain('password of holdline_app set');
+    for (const role of dbRoleNames) expect(output).toContain(`password of ${role} set`);
     // The app role logs in with the password its secret holds, and the session is encrypted.
     const app = new pg.Client({
       host: '127.0.0.1',

@@ -41,9 +41,10 @@ const queries = runbookQueries(fromRepoRoot('docs/runbooks'));
 
 interface Target {
   major: number;
-  /** Superuser URLs (server, holdline database) and the two roles' URLs. */
+  /** Superuser URLs (server, holdline database) and the runbook roles' URLs. */
   admin: string;
   app: string;
+  monitor: string;
   cdc: string;
   server?: PostgresServer;
   dir?: string;
@@ -74,7 +75,7 @@ async function olderServer(major: OlderMajor): Promise<Target> {
     { name: `runbook-postgres-${major}`, binaries: olderPostgresBinaries(major) },
   );
   const urls = await prepareDatabase(server.adminUrl);
-  return { major, admin: urls.admin, app: urls.app, cdc: urls.cdc, server, dir };
+  return { major, admin: urls.admin, app: urls.app, monitor: urls.monitor, cdc: urls.cdc, server, dir };
 }
 
 async function integrationServer(): Promise<Target> {
@@ -87,6 +88,7 @@ async function integrationServer(): Promise<Target> {
     major: 17,
     admin: env('HOLDLINE_ADMIN_DATABASE_URL'),
     app: env('DATABASE_URL'),
+    monitor: env('HOLDLINE_MONITOR_DATABASE_URL'),
     cdc: env('HOLDLINE_CDC_DATABASE_URL'),
   };
 }
@@ -119,6 +121,7 @@ async function runAll(target: Target) {
   }
   const urls: Record<Exclude<RunbookRole, '<owner>'>, string> = {
     holdline_app: target.app,
+    holdline_monitor: target.monitor,
     holdline_cdc: target.cdc,
     holdline_admin: asUser(target.admin, 'holdline_admin', adminPassword),
   };

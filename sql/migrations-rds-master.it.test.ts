@@ -7,6 +7,7 @@ import { freePort } from '../localstack/lib/process.ts';
 import { type PostgresServer, startPostgres } from '../localstack/processes/postgres/server.ts';
 import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
 import { migrate, migrationsDir } from './migrate.ts';
+import { dbRoleNames, dbRoles } from './roles.ts';
 import { createRdsLikeMaster } from './test/rds-like-master.ts';
 
 // Roles are cluster-wide, so this runs on a cluster of its own: the globalSetup one already has the roles,
@@ -41,8 +42,7 @@ describe('migrations under an RDS-like master user (no superuser)', () => {
     applied = await migrate(masterUrl);
     // Passwords are set outside migrations; the master may, as it created the roles.
     await as(masterUrl, async (c) => {
-      for (const role of ['holdline_app', 'holdline_cdc'])
-        await c.query(`ALTER ROLE ${role} PASSWORD '${password}'`);
+      for (const role of dbRoleNames) await c.query(`ALTER ROLE ${role} PASSWORD '${password}'`);
     });
   });
   afterAll(async () => {
@@ -76,6 +76,29 @@ describe('migrations under an RDS-like master user (no superuser)', () => {
       { rolname: 'holdline_app', rolreplication: false, rds_replication: false },
       { rolname: 'holdline_cdc', rolreplication: false, rds_replication: true },
     ]);
+  });
+
+  it('gives pg_monitor to the slot monitor alone, and the reaper function to the reaper alone', async () => {
+    const rows = await as(
+      masterUrl,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT rolname, pg_has_role(rolname, 'pg_monitor', 'member') AS monitor,
+                    has_function_privilege(rolname, 'outbox_reap_partitions(int, interval)', 'EXECUTE') AS reaper
+             FROM pg_roles WHERE rolname = ANY($1) ORDER BY 1`,
+            [dbRoleNames],
+          )
+        ).rows,
+    );
+    expect(rows).toEqual(
+      [...dbRoleNames].sort().map((rolname) => ({
+        rolname,
+        monitor: rolname === dbRoles.monitor,
+        reaper: rolname === dbRoles.reaper,
+      })),
+    );
+    await as(urlFor(dbRoles.monitor), (c) => c.query('SELECT count(*) FROM pg_ls_waldir()'));
   });
 
   it('lets the CDC role create its offset table in schema cdc', async () => {

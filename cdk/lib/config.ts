@@ -99,6 +99,15 @@ export interface HoldlineConfig {
   logRetention: RetentionDays;
   /** Postgres database name the API and Debezium use. Default `holdline`. */
   databaseName: string;
+  /**
+   * RDS runs Multi-AZ: a synchronous standby in a second Availability Zone that RDS fails over to by itself.
+   * Default true. Why: a failover is the commonest production fault (a host replaced, a zone lost, a patch), and
+   * Single-AZ turns each into an outage of as long as RDS takes to rebuild the instance, with writes acknowledged
+   * since the last backup at risk. Multi-AZ turns it into 1–2 minutes of refused connections, which the
+   * consumers wait out as a dependency outage (outageBudget) and the outbox keeps every committed event through.
+   * It doubles the instance and storage bill, so a sandbox may opt out (context `multiAz=false`).
+   */
+  databaseMultiAz: boolean;
   /** API authorizer Lambda timeout. Default 5 s: one HMAC check, plus a Secrets Manager read on a cold start. */
   authorizerTimeout: Duration;
   /** API Gateway caches an authorizer verdict per Authorization header. Default 5 min (the AWS default): a
@@ -159,6 +168,7 @@ export const config: HoldlineConfig = {
   debeziumPollInterval: Duration.millis(10),
   logRetention: RetentionDays.ONE_MONTH,
   databaseName: 'holdline',
+  databaseMultiAz: true,
   authorizerTimeout: Duration.seconds(5),
   authorizerCacheTtl: Duration.minutes(5),
   reconcileDeadline: Duration.minutes(2),

@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { config } from './config.ts';
 import type { DatabaseKind } from './constructs/database.ts';
 import { type CdcKind, HoldlineStack, type RelayKind } from './holdline-stack.ts';
 
@@ -17,7 +18,7 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
  * `cdc` (`debezium` | `dms`, default `debezium`), `relay` (`cdc` | `polling`, default `cdc`),
  * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`; uploaded only when built),
  * `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at
- * 0 tasks for the first deploy), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet), `apiDomainName` +
+ * 0 tasks for the first deploy), `multiAz` (`true` | `false`: RDS Multi-AZ, default `config.databaseMultiAz`), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet), `apiDomainName` +
  * `apiCertificateArn` (a custom API domain; the execute-api endpoint is then disabled).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
@@ -36,6 +37,8 @@ export function addHoldlineStack(app: App): HoldlineStack {
     bastion: choice(app, 'bastion', ['true', 'false'], 'false') === 'true',
     capturePaused: choice(app, 'capture', ['running', 'paused'], 'running') === 'paused',
     natEgress: choice(app, 'egress', ['none', 'nat'], 'none') === 'nat',
+    databaseMultiAz:
+      choice(app, 'multiAz', ['true', 'false'], config.databaseMultiAz ? 'true' : 'false') === 'true',
     apiDomain:
       typeof apiDomainName === 'string' && typeof apiCertificateArn === 'string'
         ? { domainName: apiDomainName, certificateArn: apiCertificateArn }

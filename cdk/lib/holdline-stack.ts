@@ -50,6 +50,8 @@ export interface HoldlineStackProps extends StackProps {
   capturePaused?: boolean;
   /** One NAT gateway and egress subnets for the in-VPC functions (context `egress=nat`). Default false. */
   natEgress?: boolean;
+  /** RDS Multi-AZ (context `multiAz`). Default `config.databaseMultiAz` (true); a sandbox may opt out. */
+  databaseMultiAz?: boolean;
   /** A custom domain for the API; then its execute-api endpoint is disabled (context `apiDomainName` +
    *  `apiCertificateArn`). Default none. */
   apiDomain?: ApiCustomDomain;
@@ -71,7 +73,7 @@ export class HoldlineStack extends Stack {
     const database: HoldlineDatabase =
       props.database === 'aurora'
         ? new AuroraPostgres(this, 'Database', network)
-        : new RdsPostgres(this, 'Database', network);
+        : new RdsPostgres(this, 'Database', network, { multiAz: props.databaseMultiAz });
 
     if (props.bastion) new AdminBastion(this, 'AdminBastion', network, database);
 

@@ -1,6 +1,40 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseLoginOf } from '../../localstack/cloud/database-logins.ts';
+import { dbMasterUser, dbRoleNames, dbRoles } from '../../sql/roles.ts';
+import { config } from '../lib/config.ts';
+import type { CfnTemplate } from '../lib/template.ts';
 import { functionByEntry, holdlineTemplate, only, referencedId } from './template.ts';
+
+/** Which login each function that queries Postgres signs in as (sql/roles.ts, migration 0060). */
+const LOGIN_BY_ENTRY: Record<string, string> = {
+  'lambdas/api/handler.ts': dbRoles.app,
+  'lambdas/consumers/payment/handler.ts': dbRoles.consumer,
+  'lambdas/reconcile/handler.ts': dbRoles.consumer,
+  'lambdas/slot-monitor/handler.ts': dbRoles.monitor,
+  'lambdas/outbox-reaper/handler.ts': dbRoles.reaper,
+};
+
+/** Each SQL function signs in with its own job's login, and may read only that login's secret. */
+function expectOwnLogins(template: Template): void {
+  const json = template.toJSON() as CfnTemplate;
+  for (const [entry, login] of Object.entries(LOGIN_BY_ENTRY)) {
+    const [id, fn] = functionByEntry(template, entry);
+    expect([entry, databaseLoginOf(json, id)]).toEqual([entry, login]);
+    const roleId = referencedId(fn.Properties.Role);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      (p.Properties.Roles as unknown[]).some((r) => referencedId(r) === roleId),
+    );
+    const secretReads = policies
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secretReads.map((s) => referencedId(s.Resource))).toEqual([
+      referencedId(fn.Properties.Environment.Variables.DB_SECRET_ARN),
+    ]);
+  }
+}
 
 const REPLICATION_PARAMETERS = {
   'rds.logical_replication': '1',
@@ -32,12 +66,32 @@ describe('RDS for PostgreSQL (default)', () => {
     expect(group.Properties.Parameters).toEqual({ ...REPLICATION_PARAMETERS, 'rds.force_ssl': '1' });
   });
 
-  it('puts RDS Proxy with TLS in front of the database for the Lambdas', () => {
+  // cdk-nag's RDS3 (no Multi-AZ) is acknowledged only with multiAz=false (cdk/test/nag.test.ts synthesizes both).
+  it('survives the loss of an Availability Zone by default: Multi-AZ', () => {
+    const [, instance] = only(template, 'AWS::RDS::DBInstance', () => true);
+    expect(config.databaseMultiAz).toBe(true);
+    expect(instance.Properties.MultiAZ).toBe(true);
+  });
+
+  it('runs Single-AZ only where the deployer opts out (a sandbox: context multiAz=false)', () => {
+    const sandbox = holdlineTemplate({ multiAz: 'false' });
+    const [, instance] = only(sandbox, 'AWS::RDS::DBInstance', () => true);
+    expect(instance.Properties.MultiAZ).toBe(false);
+  });
+
+  it('puts RDS Proxy with TLS in front of the database for the Lambdas, signing in as each of their logins', () => {
     template.hasResourceProperties('AWS::RDS::DBProxy', {
       EngineFamily: 'POSTGRESQL',
       RequireTLS: true,
-      Auth: [Match.objectLike({ SecretArn: Match.anyValue() })],
     });
+    const [, proxy] = only(template, 'AWS::RDS::DBProxy', () => true);
+    const proxied = (proxy.Properties.Auth as { SecretArn: unknown }[]).map((a) => referencedId(a.SecretArn));
+    const functionSecrets = Object.keys(LOGIN_BY_ENTRY).map((entry) =>
+      referencedId(functionByEntry(template, entry)[1].Properties.Environment.Variables.DB_SECRET_ARN),
+    );
+    expect(new Set(proxied)).toEqual(new Set(functionSecrets));
+    // The proxy never signs in as the CDC role: replication does not go through it.
+    expect(proxied.some((id) => id?.startsWith('DatabaseCdcSecret'))).toBe(false);
     const [proxyId] = only(template, 'AWS::RDS::DBProxy', () => true);
     expect(
       functionByEntry(template, 'lambdas/api/handler.ts')[1].Properties.Environment.Variables.DB_HOST,
@@ -46,8 +100,12 @@ describe('RDS for PostgreSQL (default)', () => {
     });
   });
 
-  it('gives the app and the CDC role their own generated secrets', () => {
-    for (const user of ['holdline_admin', 'holdline_app', 'holdline_cdc']) {
+  it('signs the API, the consumers, the slot monitor and the reaper in as different logins', () => {
+    expectOwnLogins(template);
+  });
+
+  it('gives the admin and every login role its own generated secret', () => {
+    for (const user of [dbMasterUser, ...dbRoleNames]) {
       template.hasResourceProperties('AWS::SecretsManager::Secret', {
         GenerateSecretString: Match.objectLike({
           SecretStringTemplate: Match.stringLikeRegexp(`"username":"${user}"`),
@@ -93,6 +151,10 @@ describe('Aurora Serverless v2 variant', () => {
       expect(fn.Properties.Environment.Variables.DB_HOST).toBeUndefined();
       expect(fn.Properties.VpcConfig).toBeUndefined();
     }
+  });
+
+  it('signs the API, the consumers, the slot monitor and the reaper in as different logins', () => {
+    expectOwnLogins(template);
   });
 
   it('grants the Data API statements on the cluster and reads only the app secret, not the admin secret', () => {

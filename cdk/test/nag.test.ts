@@ -78,6 +78,7 @@ describe('cdk-nag AwsSolutions', () => {
     { database: 'aurora', bastion: 'true' },
     { egress: 'nat' },
     { capture: 'paused' },
+    { multiAz: 'false' },
     { relay: 'polling' },
     { database: 'aurora', relay: 'polling' },
   ])('finds nothing unacknowledged with the optional switches %j', (context) => {

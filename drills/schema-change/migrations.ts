@@ -130,7 +130,8 @@ export const migrations: readonly Migration[] = [
           unit_price_cents bigint NOT NULL CHECK (unit_price_cents >= 0),
           PRIMARY KEY (order_id, line_no)
         );
-        GRANT SELECT, INSERT ON order_items TO holdline_app`,
+        GRANT SELECT, INSERT ON order_items TO holdline_app;
+        GRANT SELECT ON order_items TO holdline_consumer`,
       },
       {
         // NOT VALID: takes SHARE ROW EXCLUSIVE on orders only for an instant, checks new rows from now on.

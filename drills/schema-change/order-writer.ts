@@ -22,7 +22,8 @@ export class OrderWriter {
   private current: TableShape = initialShape;
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(private readonly db: SqlClient) {}
+  /** `api` places orders as the API's login; `consumer` confirms them as the payment consumer's, as in AWS. */
+  constructor(private readonly logins: { api: SqlClient; consumer: SqlClient }) {}
 
   get shape(): TableShape {
     return this.current;
@@ -38,7 +39,7 @@ export class OrderWriter {
   place(request: PlaceOrder): Promise<WrittenOrder> {
     const shape = this.current;
     return this.track(
-      this.db.transaction(async (tx) => {
+      this.logins.api.transaction(async (tx) => {
         const id = uuidv7();
         await insertOrder(tx, shape, id, request);
         const order = await readOrder(tx, shape, id);
@@ -53,7 +54,7 @@ export class OrderWriter {
   confirm(orderId: string, chargeId: string): Promise<WrittenOrder> {
     const shape = this.current;
     return this.track(
-      this.db.transaction(async (tx) => {
+      this.logins.consumer.transaction(async (tx) => {
         const [row] = await tx.query<{ id: string }>(
           `UPDATE orders SET status = 'confirmed', version = version + 1, updated_at = now()
            WHERE id = :id::uuid AND status = 'pending' RETURNING id`,

@@ -50,12 +50,13 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     async ({ cloud }) => {
       const db = new pg.Client({ connectionString: cloud.database.admin });
       const app = createPgClient({ connectionString: cloud.database.app, max: 3 });
+      const consumer = createPgClient({ connectionString: cloud.database.consumer, max: 3 });
       const doc = DynamoDBDocumentClient.from(cloud.clients().dynamodb);
       try {
         await db.connect();
         // Through the product's order store, rows only (no events): work for the backfills.
         for (let i = 0; i < preloaded; i++) await insertOrderWithoutEvent(app, preloadRequest(i));
-        const writer = new OrderWriter(app);
+        const writer = new OrderWriter({ api: app, consumer });
         const probe = startWriteProbe(writer);
         const stages: Stage[] = [];
         const migrated: MigrationRecord[] = [];
@@ -118,6 +119,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       } finally {
         await db.end().catch(() => {});
         await app.close().catch(() => {});
+        await consumer.close().catch(() => {});
       }
     },
   );

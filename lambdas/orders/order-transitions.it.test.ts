@@ -7,18 +7,21 @@ import { getOrder, placeOrder, transitionOrder } from './order-store.ts';
 
 // The order state machine against the real Postgres: every transition is one guarded UPDATE plus its outbox row;
 // a late or repeated result, a stale version or a second cancel leaves the row and the outbox untouched.
+// `api` places orders as the API's login; `db` is the payment consumer's and reconciler's login, as in AWS.
+let api: SqlClient;
 let db: SqlClient;
 
 beforeAll(() => {
-  db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });
+  api = createPgClient({ connectionString: requireEnv('DATABASE_URL') });
+  db = createPgClient({ connectionString: requireEnv('HOLDLINE_CONSUMER_DATABASE_URL') });
 });
 afterAll(async () => {
-  await db?.close();
+  await Promise.all([api?.close(), db?.close()]);
 });
 
 async function newOrder(tag: string) {
   const { order } = await placeOrder(
-    db,
+    api,
     {
       customerId: `c-transitions-${tag}`,
       currency: 'USD',
@@ -30,7 +33,7 @@ async function newOrder(tag: string) {
 }
 
 async function resultEvents(orderId: string): Promise<string[]> {
-  const rows = await db.query<{ event_type: string }>(
+  const rows = await api.query<{ event_type: string }>(
     `SELECT event_type FROM outbox WHERE aggregate_id = :id AND event_type <> 'OrderPlaced' ORDER BY sequence`,
     { id: orderId },
   );

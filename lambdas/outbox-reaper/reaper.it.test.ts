@@ -5,22 +5,25 @@ import { createPgClient } from '../shared/db/pg-client.ts';
 import type { SqlClient } from '../shared/db/sql-client.ts';
 import { reapOutbox } from './reaper.ts';
 
-// Against the globalSetup Postgres (migrated): old daily partitions are made, then reaped as the app role.
+// Against the globalSetup Postgres (migrated): old daily partitions are made, then reaped as the reaper's login
+// (holdline_reaper), as the Lambda runs; orders are placed as the API's.
 describe('outbox reaper', () => {
   let admin: pg.Client;
   let app: SqlClient;
+  let reaper: SqlClient;
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: process.env.HOLDLINE_ADMIN_DATABASE_URL });
     await admin.connect();
     app = createPgClient({ connectionString: process.env.DATABASE_URL! });
+    reaper = createPgClient({ connectionString: process.env.HOLDLINE_REAPER_DATABASE_URL! });
   });
   afterAll(async () => {
     await admin.end();
-    await app.close();
+    await Promise.all([app.close(), reaper.close()]);
   });
 
-  it('drops whole days past the retention as the app role, keeps a day with an unsent row, and makes the coming days', async () => {
+  it('drops whole days past the retention as the reaper role, keeps a day with an unsent row, and makes the coming days', async () => {
     await admin.query('SELECT outbox_ensure_partitions(40, 0)');
     // An unsent row 35 days back: its partition must survive.
     await admin.query(
@@ -28,7 +31,7 @@ describe('outbox reaper', () => {
        VALUES (holdline_uuid7_floor(current_date - 35), 'order', 'reaper-test', 1, 'OrderPlaced', '{}', NULL)`,
     );
 
-    const result = await reapOutbox(app, { retentionDays: 30, lockWaitMs: 1000 });
+    const result = await reapOutbox(reaper, { retentionDays: 30, lockWaitMs: 1000 });
 
     const day = (daysAgo: number) => {
       const d = new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
@@ -59,7 +62,7 @@ describe('outbox reaper', () => {
        VALUES (holdline_uuid7_floor((now() AT TIME ZONE 'UTC')::date + 3), 'order', 'reaper-default', 1, 'OrderPlaced', '{}')`,
     );
 
-    await reapOutbox(app, { retentionDays: 365, lockWaitMs: 1000 });
+    await reapOutbox(reaper, { retentionDays: 365, lockWaitMs: 1000 });
 
     expect(await aheadExists()).toBe(true);
     const where = await admin.query(
@@ -94,7 +97,7 @@ describe('outbox reaper', () => {
 
       const started = Date.now();
       const outcome = await Promise.race([
-        reapOutbox(app, { retentionDays: 365, lockWaitMs }).then(() => 'returned'),
+        reapOutbox(reaper, { retentionDays: 365, lockWaitMs }).then(() => 'returned'),
         new Promise((resolve) => setTimeout(() => resolve('still waiting'), 10 * lockWaitMs)),
       ]);
       const elapsed = Date.now() - started;
@@ -113,11 +116,11 @@ describe('outbox reaper', () => {
       await writer;
     }
     // With the read gone, the next run makes the day.
-    await reapOutbox(app, { retentionDays: 365, lockWaitMs });
+    await reapOutbox(reaper, { retentionDays: 365, lockWaitMs });
     expect(await aheadExists()).toBe(true);
   });
 
   it('refuses a retention under one day', async () => {
-    await expect(reapOutbox(app, { retentionDays: 0, lockWaitMs: 1000 })).rejects.toThrow(RangeError);
+    await expect(reapOutbox(reaper, { retentionDays: 0, lockWaitMs: 1000 })).rejects.toThrow(RangeError);
   });
 });

@@ -16,19 +16,22 @@ import { reconcile } from './reconcile.ts';
 
 // The reconciler's store queries against the real Postgres: keyset pages, the re-drive marker and its outbox
 // event, the give-up transition. The gateway is a table of answers (its HTTP client has its own tests).
+// `api` places orders as the API's login; `db` is the payment consumer's and reconciler's login, as in AWS.
+let api: SqlClient;
 let db: SqlClient;
 const run = `${Date.now()}`;
 
 beforeAll(() => {
-  db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });
+  api = createPgClient({ connectionString: requireEnv('DATABASE_URL') });
+  db = createPgClient({ connectionString: requireEnv('HOLDLINE_CONSUMER_DATABASE_URL') });
 });
 afterAll(async () => {
-  await db?.close();
+  await Promise.all([api?.close(), db?.close()]);
 });
 
 async function placeAged(tag: string, minutesAgo: number, paymentRequestedMinutesAgo?: number) {
   const { order } = await placeOrder(
-    db,
+    api,
     {
       customerId: `c-reconcile-it-${run}`,
       currency: 'USD',

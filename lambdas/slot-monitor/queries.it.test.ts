@@ -4,13 +4,13 @@ import type { SqlClient } from '../shared/db/sql-client.ts';
 import { adminQuery } from '../test/db.ts';
 import { PG17, readSnapshot, slotQuery } from './queries.ts';
 
-// Against the real Postgres of the test set-up, as the application role (pg_monitor via migration 0006),
-// exactly as the Lambda connects.
+// Against the real Postgres of the test set-up, as the monitor's login (holdline_monitor, pg_monitor via migration
+// 0060), exactly as the Lambda connects.
 const SLOT = 'queries_it_slot';
-let app: SqlClient;
+let monitor: SqlClient;
 
 beforeAll(async () => {
-  app = createPgClient({ connectionString: process.env.DATABASE_URL });
+  monitor = createPgClient({ connectionString: process.env.HOLDLINE_MONITOR_DATABASE_URL });
   await adminQuery(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [SLOT]);
   await adminQuery(`SELECT pg_logical_emit_message(true, 'queries-it', repeat('x', 100000))`);
 });
@@ -18,12 +18,12 @@ afterAll(async () => {
   await adminQuery('SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1', [
     SLOT,
   ]);
-  await app?.close();
+  await monitor?.close();
 });
 
 describe('readSnapshot', () => {
-  it('reads the cap, pg_wal size and an inactive slot with its byte distances as the app role', async () => {
-    const snap = await readSnapshot(app);
+  it('reads the cap, pg_wal size and an inactive slot with its byte distances as the monitor role', async () => {
+    const snap = await readSnapshot(monitor);
     expect(snap.serverVersionNum).toBeGreaterThanOrEqual(PG17);
     expect(snap.capBytes).toBe(1024 * 1024 * 1024);
     expect(snap.pgWalBytes).toBeGreaterThan(0);
@@ -39,7 +39,7 @@ describe('readSnapshot', () => {
     try {
       await holder.transaction(async (tx) => {
         await tx.query('SELECT txid_current()');
-        const snap = await readSnapshot(app);
+        const snap = await readSnapshot(monitor);
         expect(snap.oldestTransaction).toMatchObject({ holdsXid: true });
       });
     } finally {
@@ -48,7 +48,7 @@ describe('readSnapshot', () => {
   });
 
   it('runs the PG 15/16 form of the slot query (no inactive_since, no invalidation_reason)', async () => {
-    const rows = await app.query<{ inactive_since: unknown; invalidation_reason: unknown }>(
+    const rows = await monitor.query<{ inactive_since: unknown; invalidation_reason: unknown }>(
       slotQuery(150000),
     );
     expect(rows.find((r) => (r as { slot_name?: string }).slot_name === SLOT)).toMatchObject({

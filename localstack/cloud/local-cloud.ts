@@ -20,6 +20,7 @@ import {
   slotMonitorOverrides,
   startLocalSlotGuard,
 } from './alarms/local-slot-guard.ts';
+import { databaseEnvOf } from './database-logins.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { MissingOutputError } from './errors.ts';
 import { httpRoutes } from './http-api/routes.ts';
@@ -245,9 +246,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         template,
         provisioned,
         access,
-        // Local stand-ins for what AWS provides: the database, the payment gateway, the side effects.
+        // Each function's database login, as its template's secret names it (the API's, the consumers', ...).
+        localEnvOf: databaseEnvOf(template, database),
+        // Local stand-ins for what AWS provides: the payment gateway, the side effects.
         localEnv: {
-          DATABASE_URL: database.app,
           PAYMENT_GATEWAY_URL: paymentGateway.url,
           HOLDLINE_LOCAL: '1',
           INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,

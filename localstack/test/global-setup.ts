@@ -39,6 +39,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     HOLDLINE_SERVER_ADMIN_URL: postgres.adminUrl,
     HOLDLINE_ADMIN_DATABASE_URL: urls.admin,
     HOLDLINE_CDC_DATABASE_URL: urls.cdc,
+    // The other logins of sql/roles.ts, for tests that act as the Lambda that uses them.
+    HOLDLINE_CONSUMER_DATABASE_URL: urls.consumer,
+    HOLDLINE_MONITOR_DATABASE_URL: urls.monitor,
+    HOLDLINE_REAPER_DATABASE_URL: urls.reaper,
   });
   return async () => {
     await Promise.all([postgres.stop(), aws.stop()]);

@@ -5,7 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The emulators the global setup started. */
     aws: AwsAccess;
-    /** DATABASE_URL and the admin/CDC URLs of the Postgres the global setup started. */
+    /** DATABASE_URL (the API's login) and the admin and other logins' URLs of the Postgres the global setup started. */
     databaseEnv: Record<string, string>;
   }
 }

@@ -1,16 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dbMasterUser, dbRoles } from '../../sql/roles.ts';
 
 /**
  * The roles a runbook query may name on its first line (`-- as: <role> …`). The runbooks say who may run what;
  * the runbook SQL test connects as that role, so a query that needs more than its role has fails there.
- * - `holdline_app`: the application role, member of pg_monitor (migration 0006): every read-only query.
+ * - `holdline_app`: the API's role: reads of orders and the outbox.
+ * - `holdline_monitor`: the slot monitor's role, member of pg_monitor (migration 0060): every session, slot and
+ *   pg_wal, and no table.
  * - `holdline_cdc`: the CDC role (REPLICATION; `rds_replication` on RDS), which owns its slots and, since
  *   Debezium creates them as this role, the offset tables.
  * - `holdline_admin`: the RDS master user: no superuser, but `rds_superuser` carries pg_signal_backend.
  * - `<owner>`: whoever prepared a two-phase transaction (only it, or a superuser, may end it).
  */
-export const runbookRoles = ['holdline_app', 'holdline_cdc', 'holdline_admin', '<owner>'] as const;
+export const runbookRoles = [dbRoles.app, dbRoles.monitor, dbRoles.cdc, dbMasterUser, '<owner>'] as const;
 export type RunbookRole = (typeof runbookRoles)[number];
 
 /** What on-call replaces before running a query; the test puts probes of its own there. */

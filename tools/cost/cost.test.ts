@@ -38,7 +38,19 @@ describe('the cost estimate', () => {
       if (r.Type === 'AWS::RDS::DBInstance')
         (r.Properties as Record<string, unknown>).DBInstanceClass = 'db.r7g.large';
     expect(() => idleItems(inventoryOf(bigger))).toThrow(
-      /no price for RDS class db.r7g.large: add it to tools\/cost\/prices.ts/,
+      /no price for RDS Multi-AZ class db.r7g.large: add it to tools\/cost\/prices.ts/,
     );
   });
+
+  it('prices the default Multi-AZ instance (a standby and twice the storage) at twice the Single-AZ one', () => {
+    const rdsItem = (template: CfnTemplate) =>
+      idleItems(inventoryOf(template)).find((i) => i.item.startsWith('RDS db.'))!;
+    const multiAz = rdsItem(synth({}));
+    const singleAz = rdsItem(synth({ multiAz: 'false' }));
+    expect([multiAz.item, singleAz.item]).toEqual([
+      'RDS db.t4g.micro Multi-AZ + gp3 storage',
+      'RDS db.t4g.micro + gp3 storage',
+    ]);
+    expect(multiAz.usd).toBeCloseTo(2 * singleAz.usd, 2);
+  }, 180_000);
 });

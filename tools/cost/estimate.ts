@@ -87,10 +87,13 @@ export function idleItems(inv: Inventory): LineItem[] {
   };
   for (const db of inv.rdsInstances)
     add(
-      `RDS ${db.instanceClass} + gp3 storage`,
-      `1 instance, ${db.storageGb} GB`,
-      hourly(priced(prices.rdsInstanceHour, db.instanceClass, 'RDS class')) +
-        db.storageGb * prices.rdsGp3GbMonth.usd,
+      `RDS ${db.instanceClass}${db.multiAz ? ' Multi-AZ' : ''} + gp3 storage`,
+      `1 instance${db.multiAz ? ' and its standby' : ''}, ${db.storageGb} GB`,
+      db.multiAz
+        ? hourly(priced(prices.rdsInstanceHourMultiAz, db.instanceClass, 'RDS Multi-AZ class')) +
+            db.storageGb * prices.rdsGp3GbMonthMultiAz.usd
+        : hourly(priced(prices.rdsInstanceHour, db.instanceClass, 'RDS class')) +
+            db.storageGb * prices.rdsGp3GbMonth.usd,
     );
   if (inv.rdsProxies > 0) {
     const vcpus = Math.max(

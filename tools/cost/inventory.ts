@@ -3,7 +3,7 @@ import { asRecord, type CfnTemplate, resourcesOf, resourcesOfType } from '../../
 
 /** What the bill is counted from: the synthesized template's resources, nothing typed by hand. */
 export interface Inventory {
-  rdsInstances: Array<{ instanceClass: string; storageGb: number }>;
+  rdsInstances: Array<{ instanceClass: string; storageGb: number; multiAz: boolean }>;
   /** Aurora Serverless v2 clusters: their minimum capacity, what an idle cluster bills. */
   auroraClusters: Array<{ minAcu: number }>;
   rdsProxies: number;
@@ -88,7 +88,11 @@ export function inventoryOf(template: CfnTemplate): Inventory {
   return {
     rdsInstances: props('AWS::RDS::DBInstance')
       .filter(([, p]) => p.Engine === 'postgres')
-      .map(([, p]) => ({ instanceClass: String(p.DBInstanceClass), storageGb: num(p.AllocatedStorage) })),
+      .map(([, p]) => ({
+        instanceClass: String(p.DBInstanceClass),
+        storageGb: num(p.AllocatedStorage),
+        multiAz: p.MultiAZ === true,
+      })),
     auroraClusters: props('AWS::RDS::DBCluster').map(([, p]) => ({
       minAcu: num(asRecord(p.ServerlessV2ScalingConfiguration)?.MinCapacity),
     })),

@@ -42,7 +42,12 @@ export const prices = {
   rdsInstanceHour: {
     'db.t4g.micro': { usd: 0.016, unit: 'instance-hour, Single-AZ', source: page.rds },
   } as Record<string, Price>,
+  /** Multi-AZ (the default, cdk/lib/config.ts databaseMultiAz): the standby bills as a second instance. */
+  rdsInstanceHourMultiAz: {
+    'db.t4g.micro': { usd: 0.032, unit: 'instance-hour, Multi-AZ (primary and standby)', source: page.rds },
+  } as Record<string, Price>,
   rdsGp3GbMonth: { usd: 0.115, unit: 'GB-month of gp3 storage', source: page.rds },
+  rdsGp3GbMonthMultiAz: { usd: 0.23, unit: 'GB-month of gp3 storage, Multi-AZ', source: page.rds },
   /** vCPUs of an instance class: RDS Proxy bills per vCPU of the instance behind it. */
   rdsInstanceVcpus: { 'db.t4g.micro': 2 } as Record<string, number>,
   rdsProxyVcpuHour: { usd: 0.015, unit: 'vCPU-hour of the instance (2 vCPUs minimum)', source: page.proxy },

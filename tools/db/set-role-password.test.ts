@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { libpqCompatible } from './connection.ts';
 import { SecretInputError } from './errors.ts';
-import { passwordOf } from './set-role-password.ts';
+import { passwordOf, roleOf } from './set-role-password.ts';
 
 describe('passwordOf', () => {
   it('takes the password of the secret JSON, with no trailing newline added', () => {
@@ -10,6 +10,19 @@ describe('passwordOf', () => {
   it('refuses input that is not the secret', () => {
     expect(() => passwordOf('hunter2')).toThrow(SecretInputError);
     expect(() => passwordOf('{"username":"u"}')).toThrow(SecretInputError);
+  });
+});
+
+describe('roleOf', () => {
+  it('takes the role from the secret, and refuses a named role the secret is not for', () => {
+    const secret = '{"username":"holdline_monitor","password":"p"}';
+    expect(roleOf(secret)).toBe('holdline_monitor');
+    expect(roleOf(secret, 'holdline_monitor')).toBe('holdline_monitor');
+    expect(() => roleOf(secret, 'holdline_app')).toThrow(SecretInputError);
+  });
+  it('needs a named role when the secret carries no username', () => {
+    expect(roleOf('{"password":"p"}', 'holdline_app')).toBe('holdline_app');
+    expect(() => roleOf('{"password":"p"}')).toThrow(SecretInputError);
   });
 });
 

@@ -8,17 +8,17 @@ import {
   Credentials,
   DatabaseCluster,
   DatabaseClusterEngine,
-  DatabaseSecret,
   ParameterGroup,
 } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { DbRole } from '../../../sql/roles.ts';
 import { config } from '../config.ts';
 import {
-  APP_USER,
   acknowledgeSandboxDatabase,
-  CDC_USER,
+  type FunctionDbRole,
   type HoldlineDatabase,
+  loginSecrets,
   replicationParameters,
 } from './database.ts';
 import type { Network } from './network.ts';
@@ -41,6 +41,7 @@ export class AuroraPostgres extends Construct implements HoldlineDatabase {
   readonly cluster: DatabaseCluster;
   readonly appSecret: ISecret;
   readonly cdcSecret: ISecret;
+  readonly secrets: Readonly<Record<DbRole, ISecret>>;
   readonly writerHost: string;
   readonly writerPort: string;
   // Data API clients need no VPC placement.
@@ -72,14 +73,9 @@ export class AuroraPostgres extends Construct implements HoldlineDatabase {
     });
     this.writerHost = this.cluster.clusterEndpoint.hostname;
     this.writerPort = Tokenization.stringifyNumber(this.cluster.clusterEndpoint.port);
-    this.appSecret = new DatabaseSecret(this, 'AppSecret', {
-      username: APP_USER,
-      dbname: config.databaseName,
-    }).attach(this.cluster);
-    this.cdcSecret = new DatabaseSecret(this, 'CdcSecret', {
-      username: CDC_USER,
-      dbname: config.databaseName,
-    }).attach(this.cluster);
+    this.secrets = loginSecrets(this, this.cluster);
+    this.appSecret = this.secrets.app;
+    this.cdcSecret = this.secrets.cdc;
 
     acknowledgeSandboxDatabase(this, this.cluster);
     const ack = (rule: string, reason: string) =>
@@ -95,15 +91,16 @@ export class AuroraPostgres extends Construct implements HoldlineDatabase {
     return this.cluster.connections;
   }
 
-  connectFunction(fn: LambdaFunction): void {
+  connectFunction(fn: LambdaFunction, role: FunctionDbRole): void {
+    const secret = this.secrets[role];
     fn.addEnvironment('DB_DRIVER', 'data-api');
-    fn.addEnvironment('DB_SECRET_ARN', this.appSecret.secretArn);
+    fn.addEnvironment('DB_SECRET_ARN', secret.secretArn);
     fn.addEnvironment('DB_CLUSTER_ARN', this.cluster.clusterArn);
     fn.addEnvironment('DB_NAME', config.databaseName);
-    // Not grantDataApiAccess(): that also grants the admin secret; the function only needs the app login.
+    // Not grantDataApiAccess(): that also grants the admin secret; the function only needs its own login.
     fn.addToRolePolicy(
       new PolicyStatement({ actions: DATA_API_ACTIONS, resources: [this.cluster.clusterArn] }),
     );
-    this.appSecret.grantRead(fn);
+    secret.grantRead(fn);
   }
 }

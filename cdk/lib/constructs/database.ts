@@ -1,16 +1,48 @@
 import { Validations } from 'aws-cdk-lib';
 import type { Connections, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { DatabaseSecret, type IDatabaseCluster, type IDatabaseInstance } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
+import { type DbRole, dbRoles } from '../../../sql/roles.ts';
 import { config } from '../config.ts';
 
 /** Which Postgres the stack runs on. `rds`: RDS for PostgreSQL behind RDS Proxy; `aurora`: Aurora Serverless v2 with the Data API. */
 export type DatabaseKind = 'rds' | 'aurora';
 
-/** Login roles created by `sql/migrations/0001_roles.sql`; their passwords live in Secrets Manager. */
-export const APP_USER = 'holdline_app';
-export const CDC_USER = 'holdline_cdc';
+/** The logins a Lambda connects as (sql/roles.ts): each function names the one its job needs. */
+export type FunctionDbRole = Exclude<DbRole, 'cdc'>;
+export const functionDbRoles: readonly FunctionDbRole[] = ['app', 'consumer', 'monitor', 'reaper'];
+
+/**
+ * Construct ids of the login secrets (their attachments' logical ids start with `Database<id>Attachment`, which is
+ * how docs/deploy.md finds them); `AppSecret` and `CdcSecret` keep the ids deployed stacks already have.
+ */
+export const loginSecretIds: Readonly<Record<DbRole, string>> = {
+  app: 'AppSecret',
+  consumer: 'ConsumerSecret',
+  monitor: 'MonitorSecret',
+  reaper: 'ReaperSecret',
+  cdc: 'CdcSecret',
+};
+
+/**
+ * One generated Secrets Manager secret per login role of sql/roles.ts, attached to the instance or cluster (so it
+ * carries host and port). Passwords reach Postgres through `npm run set-role-password` (docs/deploy.md).
+ */
+export function loginSecrets(
+  scope: Construct,
+  target: IDatabaseInstance | IDatabaseCluster,
+): Record<DbRole, ISecret> {
+  const entries = (Object.keys(dbRoles) as DbRole[]).map((role) => [
+    role,
+    new DatabaseSecret(scope, loginSecretIds[role], {
+      username: dbRoles[role],
+      dbname: config.databaseName,
+    }).attach(target),
+  ]);
+  return Object.fromEntries(entries) as Record<DbRole, ISecret>;
+}
 
 /** What the rest of the stack needs from either database variant. */
 export interface HoldlineDatabase {
@@ -22,12 +54,17 @@ export interface HoldlineDatabase {
   readonly cdcSecret: ISecret;
   /** Login of the application role (`holdline_app`), fields `username` and `password` (the polling relay's). */
   readonly appSecret: ISecret;
+  /** Every login's secret, by role (sql/roles.ts). */
+  readonly secrets: Readonly<Record<DbRole, ISecret>>;
   /** Network access to the writer, for the CDC task. */
   readonly connections: Connections;
   /** Where a function that queries Postgres must run (the VPC for RDS Proxy; nowhere special for the Data API). */
   readonly functionPlacement: { vpc?: IVpc; vpcSubnets?: SubnetSelection };
-  /** Gives a function the `DB_*` environment its SQL client reads, plus the grants and network path it needs. */
-  connectFunction(fn: LambdaFunction): void;
+  /**
+   * Gives a function the `DB_*` environment its SQL client reads for the login `role` (its secret), plus the
+   * grants and network path it needs. A function reads only its own login's secret.
+   */
+  connectFunction(fn: LambdaFunction, role: FunctionDbRole): void;
 }
 
 /**

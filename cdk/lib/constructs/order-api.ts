@@ -43,7 +43,7 @@ export class OrderApi extends Construct {
       timeout: config.apiTimeout,
       ...database.functionPlacement,
     });
-    database.connectFunction(this.handler);
+    database.connectFunction(this.handler, 'app');
 
     // The on-call gauges: their own function outside the VPC (the isolated subnets have no CloudWatch path),
     // with read-only CloudWatch calls, which IAM cannot narrow to resources.

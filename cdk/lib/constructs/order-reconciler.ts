@@ -39,7 +39,7 @@ export class OrderReconciler extends Construct {
       },
       ...props.database.functionPlacement,
     });
-    props.database.connectFunction(this.handler);
+    props.database.connectFunction(this.handler, 'consumer');
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Resolve orders stuck in pending from the payment gateway',
       schedule: Schedule.rate(config.reconcileInterval),

@@ -40,7 +40,7 @@ export class OutboxReaper extends Construct {
       },
       ...database.functionPlacement,
     });
-    database.connectFunction(this.handler);
+    database.connectFunction(this.handler, 'reaper');
     this.rule = new Rule(this, 'Schedule', {
       description: 'Drops outbox partitions past the retention; creates the coming days',
       schedule: Schedule.rate(outboxReaperSettings.schedule),

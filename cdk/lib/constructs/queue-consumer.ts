@@ -27,7 +27,7 @@ export interface QueueConsumerProps {
   name: ConsumerName;
   /** Records processed event ids (Powertools idempotency). */
   idempotencyTable: ITable;
-  /** Set for consumers that write Postgres: adds the `DB_*` environment, grants and VPC placement. */
+  /** Set for consumers that write Postgres: adds the `DB_*` environment (the consumers' login), grants and VPC placement. */
   database?: HoldlineDatabase;
   environment?: Record<string, string>;
 }
@@ -72,7 +72,7 @@ export class QueueConsumer extends Construct {
     });
     props.idempotencyTable.grantReadWriteData(this.handler);
     this.queues.dlq.grantSendMessages(this.handler);
-    props.database?.connectFunction(this.handler);
+    props.database?.connectFunction(this.handler, 'consumer');
     this.handler.addEventSource(fifoQueueSource(this.queues.queue));
     // The outage itself pages, within a minute of the breaker opening. Missing data keeps the state: while
     // every message waits out its backoff no invocation reports, and the outage is not over for that.

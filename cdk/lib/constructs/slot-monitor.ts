@@ -30,7 +30,7 @@ export class SlotMonitor extends Construct {
       memorySize: 256,
       ...database.functionPlacement,
     });
-    database.connectFunction(this.handler);
+    database.connectFunction(this.handler, 'monitor');
     // PutMetricData has no resource ARN; the condition limits the function to its own namespace.
     this.handler.addToRolePolicy(
       new PolicyStatement({

@@ -1,6 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
+import type { FunctionSpec } from './functions.ts';
 import type { InvokeResult } from './invoke-result.ts';
 import type { MappingStats } from './mapping-stats.ts';
 import type { FunctionStats } from './pool.ts';
@@ -11,8 +12,10 @@ export interface RuntimeOptions {
   provisioned: Provisioned;
   /** The cloud the functions and the pollers talk to; the functions get it as AWS_ENDPOINT_URL etc. at start-up. */
   access: AwsAccess;
-  /** Overlaid on each function's template environment: DATABASE_URL, stand-in URLs, ... */
+  /** Overlaid on each function's template environment: stand-in URLs, ... */
   localEnv: Record<string, string>;
+  /** Overlaid per function, under `localEnv`: what differs by function, such as its database login's URL. */
+  localEnvOf?: (fn: FunctionSpec) => Record<string, string>;
   /** Where Kinesis checkpoints persist (`kinesis-checkpoints.json`). */
   stateDir: string;
   /** Where `lambda-<LogicalId>.log` (worker output) and `lambda-runtime.log` (pollers, schedules) go. */
@@ -83,6 +86,7 @@ export const knownOptions = [
   'provisioned',
   'access',
   'localEnv',
+  'localEnvOf',
   'stateDir',
   'logDir',
   'scheduleOverrides',

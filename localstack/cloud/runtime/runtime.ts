@@ -68,7 +68,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       new FunctionPool({
         fn,
         node,
-        env: functionEnv(fn, { ...awsAccessEnv(options.access), ...options.localEnv }, region, rootDir),
+        env: functionEnv(
+          fn,
+          { ...awsAccessEnv(options.access), ...options.localEnvOf?.(fn), ...options.localEnv },
+          region,
+          rootDir,
+        ),
         cwd: rootDir,
         log: openLog(`lambda-${fn.logicalId}.log`),
         initTimeoutMs: options.initTimeoutMs ?? 10_000,

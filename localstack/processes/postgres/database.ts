@@ -1,17 +1,16 @@
 import pg from 'pg';
 import { migrate } from '../../../sql/migrate.ts';
+import { type DbRole, dbRoles } from '../../../sql/roles.ts';
 import { localPassword } from './server.ts';
 
 export const databaseName = 'holdline';
 
-export interface DatabaseUrls {
-  /** Owner/superuser: migrations, drills. */
-  admin: string;
-  /** What the Lambdas use: no REPLICATION, DML on orders and outbox only. */
-  app: string;
-  /** What Debezium uses: REPLICATION, SELECT on the captured tables. */
-  cdc: string;
-}
+/**
+ * Owner/superuser (`admin`: migrations, drills) and one URL per login role of sql/roles.ts: `app` for the API,
+ * `consumer` for the payment consumer and the reconciler, `monitor` for the slot monitor, `reaper` for the outbox
+ * reaper, `cdc` for Debezium. The local runtime logs each function in as the role its secret names, as in AWS.
+ */
+export type DatabaseUrls = { admin: string } & Record<DbRole, string>;
 
 function withCredentials(url: string, user: string, password: string, database: string): string {
   const u = new URL(url);
@@ -21,7 +20,7 @@ function withCredentials(url: string, user: string, password: string, database: 
   return u.toString();
 }
 
-/** Creates the `holdline` database if needed, applies migrations, and gives the two roles their local passwords. */
+/** Creates the `holdline` database if needed, applies migrations, and gives every login role its local password. */
 export async function prepareDatabase(
   serverAdminUrl: string,
   log: (line: string) => void = () => {},
@@ -44,15 +43,15 @@ export async function prepareDatabase(
   const db = new pg.Client({ connectionString: admin });
   await db.connect();
   try {
-    for (const role of ['holdline_app', 'holdline_cdc'])
+    for (const role of Object.values(dbRoles))
       await db.query(`ALTER ROLE ${role} PASSWORD '${localPassword}'`);
     await db.query('SELECT outbox_ensure_partitions()');
   } finally {
     await db.end();
   }
-  return {
-    admin,
-    app: withCredentials(admin, 'holdline_app', localPassword, databaseName),
-    cdc: withCredentials(admin, 'holdline_cdc', localPassword, databaseName),
-  };
+  const logins = Object.entries(dbRoles).map(([role, name]) => [
+    role,
+    withCredentials(admin, name, localPassword, databaseName),
+  ]);
+  return { admin, ...(Object.fromEntries(logins) as Record<DbRole, string>) };
 }
