@@ -43,9 +43,9 @@ export interface RecordedResult extends Report, RunMeta {
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
 
-/** The commit and machine now; `drills/results/` itself does not make the tree dirty (a run rewrites it). */
+/** The commit and machine now; what a recording rewrites (`drills/results/`, README.md) does not make the tree dirty. */
 export function runMeta(mode: Mode, durationSeconds: number): RunMeta {
-  const status = git('status', '--porcelain', '--', '.', `:(exclude)${resultsPath}`);
+  const status = git('status', '--porcelain', '--', '.', `:(exclude)${resultsPath}`, ':(exclude)README.md');
   return {
     mode,
     date: new Date().toISOString(),
