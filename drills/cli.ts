@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { cliRequest, listing } from './cli-request.ts';
 import { describeComparison, unacknowledged } from './kit/compare.ts';
 import { consoleContext } from './kit/context.ts';
 import { writeReport } from './kit/report.ts';
@@ -42,6 +43,10 @@ async function execute(
   process.exit(report.passed ? 0 : 1);
 }
 
+const printList = () => {
+  for (const line of listing(Object.keys(drills), Object.keys(benches))) console.log(line);
+};
+
 const names = (list: string) =>
   list
     .split(',')
@@ -54,33 +59,34 @@ const program = new Command('holdline').description(
 program
   .command('drill <name>')
   .description(
-    'one drill; `all`: every drill and bench into drills/results/; `readme`: regenerate from drills/results/',
+    'one drill; `all`: every drill and bench into drills/results/; `readme`: regenerate from drills/results/; `list`: every name',
   )
   .option('--quick', 'small N, as npm test runs it')
   .option('--record', 'also write drills/results/<name>.json, the page and the README table')
   .option('--only <names>', 'with `all`: only these, comma-separated')
   .action(async (name: string, opts: RunOptions & { only?: string }) => {
-    if (name === 'all')
+    const { action } = cliRequest('drill', name);
+    if (action === 'list') return printList();
+    if (action === 'all')
       process.exit(
         await runAll({ quick: Boolean(opts.quick), only: opts.only ? names(opts.only) : undefined }),
       );
-    if (name === 'readme') return refreshResultFiles();
+    if (action === 'readme') return refreshResultFiles();
     return execute('drill', drills, name, opts);
   });
 program
   .command('bench <name>')
-  .description('one bench; `compare`: drills/results/ against its committed values')
+  .description('one bench; `compare`: drills/results/ against its committed values; `list`: every name')
   .option('--quick', 'small N, as npm test runs it')
   .option('--record', 'also write drills/results/<name>.json, the page and the README table')
   .option('--against <rev>', 'with `compare`: the git revision to compare with', 'HEAD')
   .action((name: string, opts: RunOptions & { against: string }) => {
-    if (name !== 'compare') return execute('bench', benches, name, opts);
+    const { action } = cliRequest('bench', name);
+    if (action === 'list') return printList();
+    if (action !== 'compare') return execute('bench', benches, name, opts);
     const comparisons = compareWithCommitted([...readResults().keys()], opts.against);
     for (const line of comparisons.flatMap(describeComparison)) console.log(line);
     process.exit(unacknowledged(comparisons).length > 0 ? 1 : 0);
   });
-program.command('list').action(() => {
-  console.log(`drills:  ${Object.keys(drills).join(', ') || '(none yet)'}`);
-  console.log(`benches: ${Object.keys(benches).join(', ')}`);
-});
+program.command('list').description('every drill and bench by name').action(printList);
 await program.parseAsync();
