@@ -1,44 +1,92 @@
 import { Command } from 'commander';
+import { cliRequest, listing } from './cli-request.ts';
+import { describeComparison, unacknowledged } from './kit/compare.ts';
 import { consoleContext } from './kit/context.ts';
 import { writeReport } from './kit/report.ts';
+import { readResults, recordResult, runMeta } from './kit/results.ts';
 import { benches, drills, type Runnable } from './registry.ts';
+import { compareWithCommitted, refreshResultFiles } from './results-files.ts';
+import { runAll } from './run-all.ts';
+
+interface RunOptions {
+  quick?: boolean;
+  record?: boolean;
+}
 
 async function execute(
   kind: string,
   registry: Record<string, () => Promise<Runnable>>,
   name: string,
-  quick: boolean,
+  opts: RunOptions,
 ) {
   const load = registry[name];
   if (!load) {
     console.error(`unknown ${kind} "${name}"; known: ${Object.keys(registry).join(', ') || '(none yet)'}`);
     process.exit(2);
   }
+  const quick = Boolean(opts.quick);
   const started = Date.now();
   const { report, readable } = await (await load())(consoleContext(quick));
   const files = await writeReport(report, readable);
-  console.log(
-    `${kind} ${name}: ${report.passed ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`${kind} ${name}: ${report.passed ? 'PASSED' : 'FAILED'} in ${seconds.toFixed(1)} s`);
   console.log(JSON.stringify(report.metrics));
   console.log(`wrote ${files.json} and ${files.markdown}`);
+  if (opts.record) {
+    await recordResult(report, readable, runMeta(quick ? 'quick' : 'full', seconds));
+    refreshResultFiles();
+    console.log(
+      `recorded drills/results/${name}.json (${quick ? 'quick' : 'full'}); regenerated index.html and README.md`,
+    );
+  }
   // SDK keep-alive sockets must not hold the process open once the report is written.
   process.exit(report.passed ? 0 : 1);
 }
+
+const printList = () => {
+  for (const line of listing(Object.keys(drills), Object.keys(benches))) console.log(line);
+};
+
+const names = (list: string) =>
+  list
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
 
 const program = new Command('holdline').description(
   'Drills break the pipeline on purpose; benches measure it',
 );
 program
   .command('drill <name>')
+  .description(
+    'one drill; `all`: every drill and bench into drills/results/; `readme`: regenerate from drills/results/; `list`: every name',
+  )
   .option('--quick', 'small N, as npm test runs it')
-  .action((name: string, opts: { quick?: boolean }) => execute('drill', drills, name, Boolean(opts.quick)));
+  .option('--record', 'also write drills/results/<name>.json, the page and the README table')
+  .option('--only <names>', 'with `all`: only these, comma-separated')
+  .action(async (name: string, opts: RunOptions & { only?: string }) => {
+    const { action } = cliRequest('drill', name);
+    if (action === 'list') return printList();
+    if (action === 'all')
+      process.exit(
+        await runAll({ quick: Boolean(opts.quick), only: opts.only ? names(opts.only) : undefined }),
+      );
+    if (action === 'readme') return refreshResultFiles();
+    return execute('drill', drills, name, opts);
+  });
 program
   .command('bench <name>')
+  .description('one bench; `compare`: drills/results/ against its committed values; `list`: every name')
   .option('--quick', 'small N, as npm test runs it')
-  .action((name: string, opts: { quick?: boolean }) => execute('bench', benches, name, Boolean(opts.quick)));
-program.command('list').action(() => {
-  console.log(`drills:  ${Object.keys(drills).join(', ') || '(none yet)'}`);
-  console.log(`benches: ${Object.keys(benches).join(', ')}`);
-});
+  .option('--record', 'also write drills/results/<name>.json, the page and the README table')
+  .option('--against <rev>', 'with `compare`: the git revision to compare with', 'HEAD')
+  .action((name: string, opts: RunOptions & { against: string }) => {
+    const { action } = cliRequest('bench', name);
+    if (action === 'list') return printList();
+    if (action !== 'compare') return execute('bench', benches, name, opts);
+    const comparisons = compareWithCommitted([...readResults().keys()], opts.against);
+    for (const line of comparisons.flatMap(describeComparison)) console.log(line);
+    process.exit(unacknowledged(comparisons).length > 0 ? 1 : 0);
+  });
+program.command('list').description('every drill and bench by name').action(printList);
 await program.parseAsync();

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from '../kit/api-client.ts';
+import { chromiumPath } from '../kit/chromium.ts';
 import type { RunContext } from '../kit/context.ts';
 import { waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import { type ReadableReport, type Report, reportsDir } from '../kit/report.ts';
@@ -23,7 +24,6 @@ import { type DbOrder, judge } from './verdict.ts';
  * consistent list during the window keeps the new order; a double click and a lost POST answer make one order.
  */
 
-export const chromiumPath = process.env.HOLDLINE_CHROMIUM ?? '/usr/bin/chromium';
 const GATEWAY_LATENCY_MS = 1500;
 const DECLINED_CENTS = 666;
 
