@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
+import type { DebeziumServer } from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { type PostgresServer, startPostgres } from '../../localstack/processes/postgres/server.ts';
 import { defaultPostgresSettings } from '../../localstack/processes/postgres/settings.ts';
+import { startCloudConnector } from '../kit/drill-cloud.ts';
 import type { Part } from '../kit/faults.ts';
 import { CampaignSetupError, GatewayFaultError } from './errors.ts';
 
@@ -49,14 +50,7 @@ export function campaignParts(cloud: LocalCloud, stateDir: string): CampaignPart
       name: 'debezium outbox connector',
       pid: () => debezium.process.child.pid,
       restart: async () => {
-        debezium = await startDebezium({
-          template: cloud.template,
-          provisioned: cloud.provisioned,
-          connector: 'outbox',
-          databaseUrl: cloud.database.cdc,
-          access: cloud.aws,
-          dataDir: join(stateDir, 'debezium', 'outbox'),
-        });
+        debezium = await startCloudConnector(cloud, 'outbox', join(stateDir, 'debezium', 'outbox'));
         restarted.push(debezium);
       },
     },

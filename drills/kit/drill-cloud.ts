@@ -4,6 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type CfnTemplate, functionIdByEntry, scheduleIdsOf } from '../../cdk/lib/template.ts';
 import type { Order } from '../../lambdas/orders/order.ts';
 import {
+  type DebeziumConnector,
+  type DebeziumServer,
+  startDebezium,
+} from '../../localstack/cloud/debezium/index.ts';
+import {
   type LocalCloud,
   type LocalCloudOptions,
   startLocalCloud,
@@ -140,4 +145,23 @@ export function scheduleOf(template: CfnTemplate, entry: string): string {
   const [rule] = scheduleIdsOf(template, functionIdByEntry(template, entry));
   if (!rule) throw new Error(`no schedule targets ${entry}`);
   return rule;
+}
+
+/**
+ * Starts one of the template's connectors on a drill cloud as the cloud starts it (its database, its emulators),
+ * with its offsets under `dataDir`: a drill restarts one it killed, or starts one the cloud left off.
+ */
+export function startCloudConnector(
+  cloud: LocalCloud,
+  connector: DebeziumConnector,
+  dataDir: string,
+): Promise<DebeziumServer> {
+  return startDebezium({
+    template: cloud.template,
+    provisioned: cloud.provisioned,
+    connector,
+    databaseUrl: cloud.database.cdc,
+    access: cloud.aws,
+    dataDir,
+  });
 }

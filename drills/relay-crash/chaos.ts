@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
-import {
-  type DebeziumServer,
-  readStreamUntil,
-  startDebezium,
-} from '../../localstack/cloud/debezium/index.ts';
+import { type DebeziumServer, readStreamUntil } from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import type { RunContext } from '../kit/context.ts';
-import { placeOrder } from '../kit/drill-cloud.ts';
+import { placeOrder, startCloudConnector } from '../kit/drill-cloud.ts';
 
 export const ROUTER_ENTRY = 'lambdas/router/handler.ts';
 
@@ -87,14 +83,7 @@ export async function injectChaos(
     await untilOnStream(cloud, burst);
     await debezium.kill();
     const started = Date.now();
-    debezium = await startDebezium({
-      template: cloud.template,
-      provisioned: cloud.provisioned,
-      connector: 'outbox',
-      databaseUrl: cloud.database.cdc,
-      access: cloud.aws,
-      dataDir: join(dir, 'debezium', 'outbox'),
-    });
+    debezium = await startCloudConnector(cloud, 'outbox', join(dir, 'debezium', 'outbox'));
     restarted.push(debezium);
     kills.push({ at, target: 'debezium', detail: Date.now() - started });
   };

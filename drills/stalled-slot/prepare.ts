@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { AlarmTransition } from '../../localstack/cloud/alarms/evaluator.ts';
-import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
+import type { DebeziumServer } from '../../localstack/cloud/debezium/index.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { freePort } from '../../localstack/lib/process.ts';
 import { type PostgresServer, startPostgres } from '../../localstack/processes/postgres/server.ts';
 import type { RunContext } from '../kit/context.ts';
+import { startCloudConnector } from '../kit/drill-cloud.ts';
 import { MAIN_PG, type Plan } from './plan.ts';
 
 /** The primary under test: pg_wal on the bounded disk, max_slot_wal_keep_size at the plan's cap. */
@@ -48,14 +49,7 @@ export function startOrdersConnector(
   base: string,
   dataDirName: string,
 ): Promise<DebeziumServer> {
-  return startDebezium({
-    template: cloud.template,
-    provisioned: cloud.provisioned,
-    connector: 'orders',
-    databaseUrl: cloud.database.cdc,
-    access: cloud.aws,
-    dataDir: join(base, 'cloud', 'debezium', dataDirName),
-  });
+  return startCloudConnector(cloud, 'orders', join(base, 'cloud', 'debezium', dataDirName));
 }
 
 /** Seconds since the consumer stopped, and the alarm transitions from then on (none are kept before). */
