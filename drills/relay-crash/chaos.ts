@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { type DebeziumServer, readStreamUntil } from '../../localstack/cloud/debezium/index.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
@@ -17,6 +18,8 @@ export interface Kill {
 
 /** Orders placed at once right before each Debezium kill. */
 const BURST = 8;
+/** Bursts tried before a Debezium kill, until one is on the stream and not yet committed. */
+const MAX_BURSTS = 6;
 /** Debezium kills added after the plan while the stream holds no duplicate of ours. */
 const EXTRA_DEBEZIUM_KILLS = 3;
 
@@ -70,17 +73,7 @@ export async function injectChaos(
   await sleep(plan.chaosEveryMs);
   const killDebezium = async () => {
     const at = Date.now();
-    // A burst, and the kill the moment its records are on the stream: they were sent, and their offsets are
-    // committed only by the first batch a full offset.flush.interval.ms (1 s) after the last commit, so the
-    // restarted connector most likely sends them again. A fixed delay instead let a loaded CI machine's kills land
-    // after the commit and prove nothing.
-    const burst = await Promise.all(
-      Array.from({ length: BURST }, (_, j) =>
-        placeOrder(cloud.endpoints.api, 'relay-crash', 100_000 + kills.length * BURST + j),
-      ),
-    );
-    ids.push(...burst);
-    await untilOnStream(cloud, burst);
+    ids.push(...(await burstAheadOfCommit(cloud, debezium, kills.length)));
     await debezium.kill();
     const started = Date.now();
     debezium = await startCloudConnector(cloud, 'outbox', join(dir, 'debezium', 'outbox'));
@@ -117,6 +110,39 @@ async function placeSteadily(ctx: RunContext, cloud: LocalCloud, plan: ChaosPlan
   } finally {
     bar.done();
   }
+}
+
+/**
+ * Bursts of orders until one is on the stream while the connector has not committed it (its slot confirms nothing
+ * past the WAL position from before the burst): a kill then makes the restarted connector send it again. The
+ * connector commits with the first batch a full offset.flush.interval.ms after its last commit, so a burst after a
+ * quiet spell is committed with its own batch; the next one, sent at once, is not. Waiting for a fixed time instead
+ * let a loaded CI machine's kills land after the commit and prove nothing. Returns every order placed.
+ */
+async function burstAheadOfCommit(cloud: LocalCloud, debezium: DebeziumServer, killIndex: number) {
+  const db = new pg.Client({ connectionString: cloud.database.cdc });
+  await db.connect();
+  const placed: string[] = [];
+  try {
+    for (let attempt = 0; attempt < MAX_BURSTS; attempt++) {
+      const before = (await db.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!
+        .lsn;
+      const first = 100_000 + (killIndex * MAX_BURSTS + attempt) * BURST;
+      const burst = await Promise.all(
+        Array.from({ length: BURST }, (_, j) => placeOrder(cloud.endpoints.api, 'relay-crash', first + j)),
+      );
+      placed.push(...burst);
+      await untilOnStream(cloud, burst);
+      const { rows } = await db.query<{ ahead: boolean }>(
+        `SELECT confirmed_flush_lsn <= $1::pg_lsn AS ahead FROM pg_replication_slots WHERE slot_name = $2`,
+        [before, debezium.slotName],
+      );
+      if (rows[0]?.ahead) break;
+    }
+  } finally {
+    await db.end();
+  }
+  return placed;
 }
 
 const streamName = (cloud: LocalCloud) => cloud.output('OrderEventsStreamName');
