@@ -113,6 +113,19 @@ describe('slot guard: monitor, alarms, on-call topic, dashboard', () => {
     });
   });
 
+  it("pages within a minute when the slot monitor's run cannot reach the database, whatever the traffic", () => {
+    expect(alarmNamed(template, 'page-database-DependencyDown').Properties).toMatchObject({
+      Namespace: 'Holdline',
+      MetricName: 'DependencyDown',
+      Dimensions: [{ Name: 'Dependency', Value: 'database' }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+    });
+  });
+
   it('alarms on queue age, iterator age, end-to-end latency and the oldest transaction', () => {
     for (const c of ['payment', 'inventory', 'notification']) {
       expect(alarmNamed(template, `page-${c}-oldest-message`).Properties).toMatchObject({

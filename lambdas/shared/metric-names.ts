@@ -7,7 +7,10 @@
 export const METRIC_NAMESPACE = 'Holdline';
 
 export const metricNames = {
-  /** 1 while a consumer's circuit breaker is open (a dependency is down), else 0; dimension `Consumer`. */
+  /**
+   * 1 while a dependency is down, else 0. Dimension `Consumer`: that consumer's circuit breaker is open. Dimension
+   * `Dependency` = `database`: the slot monitor could not reach Postgres on its scheduled run.
+   */
   dependencyDown: 'DependencyDown',
   /** Calls that failed because a dependency was unavailable; dimension `Consumer`. */
   dependencyFailures: 'DependencyFailures',

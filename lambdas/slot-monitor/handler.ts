@@ -4,7 +4,7 @@ import { boundedAwsClient } from '../shared/aws-client.ts';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import { lazy } from '../shared/lazy.ts';
 import { SlotMonitor } from './monitor.ts';
-import { publishMetrics } from './publish.ts';
+import { type MonitorRun, runMonitorOnce } from './run-once.ts';
 
 const logger = new Logger();
 const cloudWatch = new CloudWatchClient(boundedAwsClient);
@@ -12,13 +12,7 @@ const cloudWatch = new CloudWatchClient(boundedAwsClient);
 const monitor = new SlotMonitor();
 const db = lazy(sqlClientFromEnv);
 
-/** EventBridge `rate(1 minute)` (a few seconds locally): read the slots, publish metrics, log the verdicts. */
-export async function handler(): Promise<{ slots: number; metrics: number }> {
-  const tick = await monitor.tick(await db());
-  await publishMetrics(cloudWatch, tick.metrics, new Date(tick.snapshot.at));
-  for (const a of tick.assessments) {
-    const log = a.cause === 'healthy' ? logger.info.bind(logger) : logger.warn.bind(logger);
-    log(a.explanation, { slot: a });
-  }
-  return { slots: tick.assessments.length, metrics: tick.metrics.length };
+/** EventBridge `rate(1 minute)` (a few seconds locally): one monitor run (run-once.ts). */
+export function handler(): Promise<MonitorRun> {
+  return runMonitorOnce({ monitor, db, cloudWatch, logger });
 }

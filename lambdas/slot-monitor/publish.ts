@@ -1,5 +1,5 @@
 import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
+import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
 import type { MetricDatum } from './slot-health.ts';
 
 /** PutMetricData in batches of 20 datums (well under the API's limit), all stamped with `at`. */
@@ -22,4 +22,22 @@ export async function publishMetrics(
       }),
     );
   }
+}
+
+/** `DependencyDown` with `Dependency` = `database`: 1 when this run could not reach Postgres, else 0. */
+export async function publishDatabaseReachability(cw: CloudWatchClient, reachable: boolean, at: Date) {
+  await cw.send(
+    new PutMetricDataCommand({
+      Namespace: METRIC_NAMESPACE,
+      MetricData: [
+        {
+          MetricName: metricNames.dependencyDown,
+          Value: reachable ? 0 : 1,
+          Unit: 'Count',
+          Timestamp: at,
+          Dimensions: [{ Name: 'Dependency', Value: 'database' }],
+        },
+      ],
+    }),
+  );
 }

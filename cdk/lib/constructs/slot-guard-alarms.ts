@@ -10,7 +10,7 @@ import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { CfnDBInstance, DatabaseInstance } from 'aws-cdk-lib/aws-rds';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../../../lambdas/shared/metric-names.ts';
+import { METRIC_NAMESPACE, metricNames } from '../../../lambdas/shared/metric-names.ts';
 import { type AlarmThresholds, alarmThresholds, capBytes } from '../alarm-thresholds.ts';
 import type { OnCallTopic } from './on-call-topic.ts';
 
@@ -108,6 +108,17 @@ export class SlotGuardAlarms extends Construct {
       evaluationPeriods: t.slotMonitorSilent.toMinutes(),
       treatMissingData: TreatMissingData.BREACHING,
       description: `The slot monitor has published nothing for ${t.slotMonitorSilent.toHumanString()}: every slot alarm is blind (see its log group; RDS's OldestReplicationSlotLag alarm still watches).`,
+    });
+    // The database itself, from the monitor's run: it pages for a Postgres outage with no traffic at all, where a
+    // consumer's breaker needs three failing messages. Missing data keeps the state, as for the consumers' alarm.
+    this.add('database-DependencyDown', 'page', {
+      metric: slotMetric(metricNames.dependencyDown, { Dependency: 'database' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.IGNORE,
+      description:
+        'The slot monitor could not reach Postgres (refused, reset or timed out) — runbook: docs/runbooks/dependency-down.md',
     });
     this.add('oldest-transaction', 'warn', {
       metric: slotMetric('OldestTransactionAgeSeconds', {}),
