@@ -105,7 +105,7 @@ function record(id: string, group: string, body: string, receiveCount = 1): SQSR
 
 function harness(
   fail: (message: OrderEventMessage) => Error | undefined,
-  { breaker = healthyBreaker(), remainingMs = (): number => 30_000 } = {},
+  { breaker = healthyBreaker(), remainingMs = (): number => 30_000, now = (): number => clock } = {},
 ) {
   const sent: SendMessageCommandInput[] = [];
   const visibility: ChangeMessageVisibilityBatchCommandInput[] = [];
@@ -123,7 +123,7 @@ function harness(
       if (error) throw error;
       applied.push(message.aggregateId);
     },
-    { settings, sqs, random: () => 1, now: () => clock, breaker },
+    { settings, sqs, random: () => 1, now, breaker },
   );
   const invoke = (records: SQSRecord[]) =>
     handler({ Records: records } as SQSEvent, { getRemainingTimeInMillis: remainingMs } as Context);
@@ -219,6 +219,43 @@ describe('fifoConsumer', () => {
     expect(next.batchItemFailures).toHaveLength(5);
     expect(applied).toEqual([]);
     expect(visibility[1]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([5, 5, 5, 5, 5]);
+  });
+
+  it('releases what it parked during an outage as soon as a probe succeeds, not after the backoff', async () => {
+    let t = clock;
+    let down = true;
+    const { invoke, visibility, applied } = harness((m) => (down ? refused(m.aggregateId) : undefined), {
+      breaker: new CircuitBreaker(),
+      now: () => t,
+    });
+    const waiting = ['a', 'b', 'c'].map((g, i) => record(`m${i}`, g, JSON.stringify(event(g, i)), 50));
+    await invoke(waiting);
+    expect(visibility[0]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([120, 120, 120]);
+    // The gateway is back; 6 s later the breaker lets a probe through, and it succeeds.
+    down = false;
+    t += 6_000;
+    await invoke([record('m9', 'z', JSON.stringify(event('z', 9)))]);
+    expect(applied).toEqual(['z']);
+    expect(visibility.at(-1)?.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-m0', VisibilityTimeout: 0 },
+      { Id: '1', ReceiptHandle: 'rh-m1', VisibilityTimeout: 0 },
+      { Id: '2', ReceiptHandle: 'rh-m2', VisibilityTimeout: 0 },
+    ]);
+  });
+
+  it('never releases a parked message whose backoff has ended: another container may hold it', async () => {
+    let t = clock;
+    let down = true;
+    const { invoke, visibility } = harness((m) => (down ? refused(m.aggregateId) : undefined), {
+      breaker: new CircuitBreaker(),
+      now: () => t,
+    });
+    await invoke(['a', 'b', 'c'].map((g, i) => record(`m${i}`, g, JSON.stringify(event(g, i)), 50)));
+    const calls = visibility.length;
+    down = false;
+    t += 130_000;
+    await invoke([record('m9', 'z', JSON.stringify(event('z', 9)))]);
+    expect(visibility).toHaveLength(calls);
   });
 
   it('hands records back before the invocation runs out of time, so a hang never times out the batch', async () => {

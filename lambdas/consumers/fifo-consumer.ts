@@ -18,6 +18,7 @@ import {
 } from './errors.ts';
 import { backoffSeconds, decideFailure, type RetryBudget } from './failure-policy.ts';
 import { messageGroupOf, processGroupsConcurrently } from './group-concurrent.ts';
+import { ParkedMessages, releaseParked } from './parked-messages.ts';
 import { quarantineMessage } from './quarantine.ts';
 
 export const logger = new Logger();
@@ -117,6 +118,8 @@ export interface BatchOutcome {
   quarantined: number;
   /** Whether the breaker was open when the batch ended. */
   breakerOpen: boolean;
+  /** Messages parked during the outage that were made visible at once because this batch closed the breaker. */
+  released: number;
 }
 
 export interface FifoConsumerOptions {
@@ -128,6 +131,8 @@ export interface FifoConsumerOptions {
   /** Clock. Default Date.now. */
   now?: () => number;
   breaker?: CircuitBreaker;
+  /** Messages this container handed back during an outage (parked-messages.ts). Default: a new list. */
+  parked?: ParkedMessages;
   /** Called once per invocation with what it saw (metrics). */
   onBatch?: (outcome: BatchOutcome) => void;
 }
@@ -153,17 +158,24 @@ export function fifoConsumer(
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const breaker = options.breaker ?? new CircuitBreaker(defaultBreakerSettings);
+  const parked = options.parked ?? new ParkedMessages();
   const accepted = acceptedEventTypes(settings.consumer);
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
     /** Backoff per message group that failed in this batch. */
     const retryAfter = new Map<string, number>();
+    /** Groups of this batch that wait out an outage (not a failure of their own): parked when handed back. */
+    const waitingOnOutage = new Set<string>();
+    let closedBreaker = false;
     const outcome: BatchOutcome = {
       dependencyFailures: 0,
       handedBack: 0,
       quarantined: 0,
       breakerOpen: false,
+      released: 0,
     };
+    // A message received again carries a new receipt handle: the parked one is stale.
+    for (const record of event.Records) parked.forget(record.messageId);
     // Never more than half the invocation: a function with a short timeout still gets work done.
     const reserveMs = Math.min(settings.reserveMs, context.getRemainingTimeInMillis() / 2);
 
@@ -174,6 +186,7 @@ export function fifoConsumer(
         throw new CircuitOpenError(record.messageId, breaker.lastFailure ?? 'a dependency is unavailable');
       const message = readMessage(record, settings.consumer, accepted);
       await apply(message, record);
+      if (breaker.openedAt !== undefined) closedBreaker = true;
       breaker.recordSuccess(now());
     };
 
@@ -216,6 +229,9 @@ export function fifoConsumer(
               error,
             });
           retryAfter.set(messageGroupOf(record), delaySeconds);
+          if (error instanceof CircuitOpenError || decision.cause === 'dependency')
+            waitingOnOutage.add(messageGroupOf(record));
+          else waitingOnOutage.delete(messageGroupOf(record));
           throw error;
         }
         try {
@@ -251,11 +267,45 @@ export function fifoConsumer(
         breaker: breaker.state(now()),
         lastFailure: breaker.lastFailure,
       });
+    // The dependency is back: what this container parked during the outage comes back now, not after its backoff.
+    if (closedBreaker) {
+      outcome.released = await releaseParked(sqs, settings.queueUrl, parked.takeReleasable(now()), (error) =>
+        logger.warn('parked messages not released', { error: error as Error }),
+      );
+      if (outcome.released > 0) logger.info('dependency back: parked messages released', { ...outcome });
+    }
     options.onBatch?.(outcome);
     await backOff(sqs, settings.queueUrl, event.Records, response.batchItemFailures, retryAfter);
+    parkOutageWaits(parked, event.Records, response.batchItemFailures, retryAfter, waitingOnOutage, now());
     return response;
   });
 }
+/** Messages parked for longer than this are worth releasing early; a shorter wait ends soon anyway. */
+const PARK_MIN_SECONDS = 5;
+
+/** Remembers the handed-back messages of groups waiting out an outage, with when their backoff ends. */
+function parkOutageWaits(
+  parked: ParkedMessages,
+  records: readonly SQSRecord[],
+  failures: readonly SQSBatchItemFailure[],
+  retryAfter: ReadonlyMap<string, number>,
+  waitingOnOutage: ReadonlySet<string>,
+  at: number,
+): void {
+  const failed = new Set(failures.map((f) => f.itemIdentifier));
+  for (const record of records) {
+    const group = messageGroupOf(record);
+    const delay = retryAfter.get(group);
+    if (!failed.has(record.messageId) || !waitingOnOutage.has(group) || delay === undefined) continue;
+    if (delay >= PARK_MIN_SECONDS)
+      parked.park({
+        messageId: record.messageId,
+        receiptHandle: record.receiptHandle,
+        until: at + delay * 1000,
+      });
+  }
+}
+
 /**
  * Sets each failed message's visibility to its group's backoff: the message that failed and the ones skipped
  * behind it come back together, in order. Best effort: if this call fails, they come back after the queue's
