@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { cliRequest, listing } from './cli-request.ts';
 import { describeComparison, unacknowledged } from './kit/compare.ts';
 import { consoleContext } from './kit/context.ts';
+import { DrillParamError, parseParams } from './kit/params.ts';
 import { writeReport } from './kit/report.ts';
 import { readResults, recordResult, runMeta } from './kit/results.ts';
 import { benches, drills, type Runnable } from './registry.ts';
@@ -11,6 +12,13 @@ import { runAll } from './run-all.ts';
 interface RunOptions {
   quick?: boolean;
   record?: boolean;
+  param?: string[];
+}
+
+/** A bad `--param` is the caller's mistake: said in one line, not as a stack trace. */
+async function runWithParams(load: () => Promise<Runnable>, quick: boolean, pairs: readonly string[]) {
+  const params = parseParams(pairs);
+  return (await load())(consoleContext(quick, params));
 }
 
 async function execute(
@@ -26,7 +34,11 @@ async function execute(
   }
   const quick = Boolean(opts.quick);
   const started = Date.now();
-  const { report, readable } = await (await load())(consoleContext(quick));
+  const { report, readable } = await runWithParams(load, quick, opts.param ?? []).catch((error: unknown) => {
+    if (!(error instanceof DrillParamError)) throw error;
+    console.error(`${kind} ${name}: ${error.message}`);
+    process.exit(2);
+  });
   const files = await writeReport(report, readable);
   const seconds = (Date.now() - started) / 1000;
   console.log(`${kind} ${name}: ${report.passed ? 'PASSED' : 'FAILED'} in ${seconds.toFixed(1)} s`);
@@ -53,6 +65,9 @@ const names = (list: string) =>
     .map((n) => n.trim())
     .filter(Boolean);
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+const paramHelp = 'a parameter of the drill, name=value, repeatable (its README lists them)';
+
 const program = new Command('holdline').description(
   'Drills break the pipeline on purpose; benches measure it',
 );
@@ -64,6 +79,7 @@ program
   .option('--quick', 'small N, as npm test runs it')
   .option('--record', 'also write drills/results/<name>.json, the page and the README table')
   .option('--only <names>', 'with `all`: only these, comma-separated')
+  .option('--param <name=value>', paramHelp, collect, [])
   .action(async (name: string, opts: RunOptions & { only?: string }) => {
     const { action } = cliRequest('drill', name);
     if (action === 'list') return printList();
@@ -79,6 +95,7 @@ program
   .description('one bench; `compare`: drills/results/ against its committed values; `list`: every name')
   .option('--quick', 'small N, as npm test runs it')
   .option('--record', 'also write drills/results/<name>.json, the page and the README table')
+  .option('--param <name=value>', paramHelp, collect, [])
   .option('--against <rev>', 'with `compare`: the git revision to compare with', 'HEAD')
   .action((name: string, opts: RunOptions & { against: string }) => {
     const { action } = cliRequest('bench', name);

@@ -4,6 +4,7 @@ import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { logDir, stateDir } from '../../localstack/lib/paths.ts';
 import type { RunContext } from '../kit/context.ts';
+import { drillParams } from '../kit/params.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { knobs } from './connector.ts';
 import { goalMet } from './goal.ts';
@@ -20,8 +21,8 @@ export { anchors, goalP99Ms, goalRate } from './goal.ts';
  * runtime's receive hook and the order rows stamp each order (observe.ts) · verdict: the goals (goal.ts).
  */
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
-  // HOLDLINE_CDC_SECONDS shortens the full run's phases (default 60 s each).
-  const seconds = ctx.quick ? 3 : Number(process.env.HOLDLINE_CDC_SECONDS ?? 60);
+  const params = drillParams(ctx, { seconds: "each full-run phase's length, default 60" });
+  const seconds = ctx.quick ? 3 : (params.number('seconds') ?? 60);
   const plan = (ctx.quick ? [10] : [50, 200, 500]).map((rate) => ({ rate, seconds }));
   const base = join(stateDir, 'drills', 'cdc-latency');
   mkdirSync(base, { recursive: true });

@@ -95,7 +95,7 @@ export function readableReport(
       },
       {
         heading: 'How to run',
-        body: '`npm run drill -- fault-campaign` (add `--quick` for the scaled-down run); `FAULT_CAMPAIGN_SEED=<n>` replays a schedule.',
+        body: '`npm run drill -- fault-campaign` (add `--quick` for the scaled-down run); `--param seed=<n>` replays a schedule.',
       },
     ],
   };

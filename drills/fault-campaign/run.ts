@@ -6,6 +6,7 @@ import { type DrillCloud, scheduleOf, startIsolatedCloud } from '../kit/drill-cl
 import { fastConsumers } from '../kit/fast-consumers.ts';
 import { FaultLog } from '../kit/faults.ts';
 import { type AcceptedOrder, apiOrders, type LoadResult, openLoop } from '../kit/load.ts';
+import { drillParams } from '../kit/params.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { expectedPages, PAGE_GRACE_MS } from './expected-pages.ts';
 import { judge } from './invariants.ts';
@@ -50,15 +51,18 @@ interface Settings {
  * is retried for 30 s, the orders a Postgres outage used to refuse are now accepted and join that backlog (the
  * README's fault-campaign row has the recoveries measured inside `npm test`).
  */
-function settings(quick: boolean): Settings {
-  const seed = Number(process.env.FAULT_CAMPAIGN_SEED ?? 12);
-  const s = quick
+function settings(ctx: RunContext): Settings {
+  const params = drillParams(ctx, {
+    seed: 'the fault schedule, default 12',
+    rate: 'orders per second, default 50 (quick 20)',
+  });
+  const seed = params.number('seed') ?? 12;
+  const s = ctx.quick
     ? { ratePerSecond: 20, loadMs: 90_000, scale: 0.25, boundSeconds: 240, fill: 0.6, seed }
     : { ratePerSecond: 50, loadMs: 600_000, scale: 1, boundSeconds: 300, fill: 0.85, seed };
   // Full-length faults under a load the machine can drain: on 2 cores every hop together confirms ~19 orders/s
   // (drills/cdc-latency/README.md), so 50/s measures the backlog, not the fault handling. The report says the rate.
-  const rate = process.env.FAULT_CAMPAIGN_RATE;
-  return rate === undefined ? s : { ...s, ratePerSecond: Number(rate) };
+  return { ...s, ratePerSecond: params.number('rate') ?? s.ratePerSecond };
 }
 
 /** A drill cloud of its own; quick mode compresses the consumers' timeouts and the reconciler (said in the report). */
@@ -234,7 +238,7 @@ function countStatuses(statuses: number[]): Record<string, number> {
 }
 
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
-  const s = settings(ctx.quick);
+  const s = settings(ctx);
   const drill = await prepare(ctx, s);
   const log = new FaultLog();
   let parts: CampaignParts | undefined;

@@ -4,14 +4,17 @@ import { SingleBar } from 'cli-progress';
 export interface RunContext {
   /** Small N for `npm test`; the full run otherwise. */
   quick: boolean;
+  /** `--param name=value` pairs; each drill declares the names it takes (params.ts). */
+  params?: Readonly<Record<string, string>>;
   log(line: string): void;
   /** A progress bar for long loops (plain lines when not a terminal). */
   progress(label: string, total: number): { tick(by?: number): void; done(): void };
 }
 
-export function consoleContext(quick: boolean): RunContext {
+export function consoleContext(quick: boolean, params: Readonly<Record<string, string>> = {}): RunContext {
   return {
     quick,
+    params,
     log: (line) => console.log(line),
     progress(label, total) {
       if (!process.stdout.isTTY) {

@@ -1,0 +1,47 @@
+import type { RunContext } from './context.ts';
+
+/** A `--param name=value` the drill does not take, or a value it cannot use. */
+export class DrillParamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DrillParamError';
+  }
+}
+
+/** `name=value` from the command line, into a map; a repeated name keeps the last value. */
+export function parseParams(pairs: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new DrillParamError(`--param takes name=value, got "${pair}"`);
+    params[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return params;
+}
+
+/**
+ * The drill's parameters, checked against what it declares (`name` → what it means): an unknown name fails with
+ * the list of known ones. `number(name)` is undefined when not given, and fails on anything but a positive number.
+ */
+export function drillParams<Name extends string>(ctx: RunContext, declared: Record<Name, string>) {
+  const given = ctx.params ?? {};
+  const unknown = Object.keys(given).filter((n) => !(n in declared));
+  if (unknown.length > 0)
+    throw new DrillParamError(
+      `unknown --param ${unknown.join(', ')}; this one takes: ${
+        Object.entries(declared)
+          .map(([n, d]) => `${n} (${d})`)
+          .join('; ') || 'none'
+      }`,
+    );
+  return {
+    number(name: Name): number | undefined {
+      const raw = given[name];
+      if (raw === undefined) return undefined;
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value <= 0)
+        throw new DrillParamError(`--param ${name} must be a positive number, got "${raw}"`);
+      return value;
+    },
+  };
+}
