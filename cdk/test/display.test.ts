@@ -57,6 +57,8 @@ describe('identity, the order list and the reconciler', () => {
       'lambdas/authorizer/handler.ts',
     );
     expect(configured.Properties.Environment.Variables[AUTHORIZER_ENV.jwksUrl]).toBe(issuerUrl);
+    // Keys fetched over plain HTTP could be swapped on the way: such a setting fails synth.
+    expect(() => holdlineTemplate({ tokenJwksUrl: 'http://login.example.com/jwks.json' })).toThrow(/https/);
   });
 
   it('indexes the order view by customer, newest first, for GET /orders', () => {
