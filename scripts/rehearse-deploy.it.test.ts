@@ -12,7 +12,7 @@ import { stateDir } from '../localstack/lib/paths.ts';
 import { freePort } from '../localstack/lib/process.ts';
 import { initCluster, type PostgresServer, startPostgres } from '../localstack/processes/postgres/server.ts';
 import { defaultPostgresSettings } from '../localstack/processes/postgres/settings.ts';
-import { localTokenSecret } from '../localstack/stand-ins/auth/dev-token.ts';
+import { devKeyFile, devKeys } from '../localstack/stand-ins/auth/dev-keys.ts';
 import { testAws, testClientConfig } from '../localstack/test/fixtures/aws.ts';
 import { type DbRole, dbRoleNames, dbRoles } from '../sql/roles.ts';
 import { createRdsLikeMaster } from '../sql/test/rds-like-master.ts';
@@ -86,6 +86,9 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
       ...process.env,
       STACK: stack,
       PSP_URL: 'https://psp.rehearsal.example.com',
+      // The sandbox's token issuer: the local cloud's issuer stand-in, whose key file signs the smoke test's token.
+      JWKS_URL: 'https://issuer.rehearsal.example.com/.well-known/jwks.json',
+      TOKEN_KEYS: devKeyFile,
       LOCAL_PORT: String(instance.port),
       AWS_DEFAULT_REGION: 'us-east-1',
       HOLDLINE_SKIP_BUNDLING: '1',
@@ -153,7 +156,6 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
             ]),
           ),
         ),
-        [idOf('OrderApiTokenSigningKey')]: await secretArn('token', localTokenSecret),
         [idOf('OnCallTopic')]: topicArn,
       },
       outputs: { ...outputs, HttpApiUrl: `http://127.0.0.1:${apiPort}` },
@@ -191,6 +193,7 @@ describe('deploy rehearsal (docs/deploy.md)', () => {
   }, 120_000);
 
   it('places and reads an order with a token signed by the documented method, through the API (step 5)', async () => {
+    await devKeys();
     cloud = await startLocalCloud({
       stateDir: join(dir, 'cloud'),
       logDir: join(dir, 'logs'),

@@ -108,11 +108,33 @@ export interface HoldlineConfig {
    * It doubles the instance and storage bill, so a sandbox may opt out (context `multiAz=false`).
    */
   databaseMultiAz: boolean;
-  /** API authorizer Lambda timeout. Default 5 s: one HMAC check, plus a Secrets Manager read on a cold start. */
+  /** API authorizer Lambda timeout. Default 5 s: one ES256 check, plus the issuer's JWKS fetch (2 s at most) on a
+   *  cold start or a new key id. */
   authorizerTimeout: Duration;
-  /** API Gateway caches an authorizer verdict per Authorization header. Default 5 min (the AWS default): a
-   *  revoked token may work that long; tokens expire after 12 h anyway. */
+  /**
+   * API Gateway caches an authorizer verdict per Authorization header this long. Default 1 min (AWS's default is
+   * 5 min). The authorizer refuses a token with less life left than this, so a cached "allowed" never outlives its
+   * token; and a token whose key is withdrawn still works this long at most, after the JWKS cache below. The cost
+   * is one authorizer call per customer a minute.
+   */
   authorizerCacheTtl: Duration;
+  /**
+   * The longest a customer token may live: one issued longer ago (`iat`) is refused, and so is one issued with
+   * `exp − iat` over it. Default 12 h: a working day, which is as long as the dev login and the drills hold one
+   * token, and the UI asks for a new sign-in on a 401/403. Why a cap at all: the API has no revocation list, so a
+   * leaked token works until it expires, and an issuer's mistake (a token for a year) must not become a standing
+   * credential. Keys are a separate matter: a key's JWKS entry can be withdrawn (rotation, docs/web.md).
+   */
+  tokenMaxAge: Duration;
+  /**
+   * How long the authorizer trusts the issuer's JWKS it fetched before it fetches it again. Default 10 min (jose's
+   * default): a withdrawn key stops verifying at most this long after it leaves the JWKS. A new key needs no wait:
+   * a token naming a `kid` the cache lacks fetches the JWKS at once (at most every 30 s).
+   */
+  tokenKeyCacheMaxAge: Duration;
+  /** The issuer's JWKS URL when context `tokenJwksUrl` names none: a `.invalid` host that never answers, so an
+   *  API deployed without an issuer refuses every token (as the payment gateway's default fails every charge). */
+  tokenJwksUrlDefault: string;
   /** An order still `pending` this long after it was placed is the reconciler's. Default 2 min: the payment
    *  path's p99 is seconds, so only a lost result gets here; the customer waits at most this plus the schedule. */
   reconcileDeadline: Duration;
@@ -170,7 +192,10 @@ export const config: HoldlineConfig = {
   databaseName: 'holdline',
   databaseMultiAz: true,
   authorizerTimeout: Duration.seconds(5),
-  authorizerCacheTtl: Duration.minutes(5),
+  authorizerCacheTtl: Duration.minutes(1),
+  tokenMaxAge: Duration.hours(12),
+  tokenKeyCacheMaxAge: Duration.minutes(10),
+  tokenJwksUrlDefault: 'https://issuer.example.invalid/.well-known/jwks.json',
   reconcileDeadline: Duration.minutes(2),
   reconcileInterval: Duration.minutes(1),
   reconcileBatchSize: 100,

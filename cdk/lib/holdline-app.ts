@@ -19,13 +19,20 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
  * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`; uploaded only when built),
  * `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at
  * 0 tasks for the first deploy), `multiAz` (`true` | `false`: RDS Multi-AZ, default `config.databaseMultiAz`), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet), `apiDomainName` +
- * `apiCertificateArn` (a custom API domain; the execute-api endpoint is then disabled).
+ * `apiCertificateArn` (a custom API domain; the execute-api endpoint is then disabled), `tokenJwksUrl` (the token
+ * issuer's JWKS, default `config.tokenJwksUrlDefault`, which refuses every token).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');
   const webDist: unknown = app.node.tryGetContext('webDist');
   const apiDomainName: unknown = app.node.tryGetContext('apiDomainName');
   const apiCertificateArn: unknown = app.node.tryGetContext('apiCertificateArn');
+  const tokenJwksUrl: unknown = app.node.tryGetContext('tokenJwksUrl');
+  if (
+    tokenJwksUrl !== undefined &&
+    (typeof tokenJwksUrl !== 'string' || !tokenJwksUrl.startsWith('https://'))
+  )
+    throw new Error(`context tokenJwksUrl=${String(tokenJwksUrl)}: expected an https:// URL`);
   if ((apiDomainName === undefined) !== (apiCertificateArn === undefined))
     throw new Error('context apiDomainName and apiCertificateArn go together');
   return new HoldlineStack(app, STACK_NAME, {
@@ -43,5 +50,6 @@ export function addHoldlineStack(app: App): HoldlineStack {
       typeof apiDomainName === 'string' && typeof apiCertificateArn === 'string'
         ? { domainName: apiDomainName, certificateArn: apiCertificateArn }
         : undefined,
+    tokenJwksUrl: typeof tokenJwksUrl === 'string' ? tokenJwksUrl : undefined,
   });
 }

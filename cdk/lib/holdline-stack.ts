@@ -55,6 +55,8 @@ export interface HoldlineStackProps extends StackProps {
   /** A custom domain for the API; then its execute-api endpoint is disabled (context `apiDomainName` +
    *  `apiCertificateArn`). Default none. */
   apiDomain?: ApiCustomDomain;
+  /** The token issuer's JWKS URL (context `tokenJwksUrl`). Default `config.tokenJwksUrlDefault`: every token refused. */
+  tokenJwksUrl?: string;
 }
 
 /**
@@ -99,7 +101,10 @@ export class HoldlineStack extends Stack {
       new PollingRelayService(this, 'PollingRelay', { network, database, orderEvents });
     new OutboxReaper(this, 'OutboxReaper', database);
 
-    const api = new OrderApi(this, 'OrderApi', database, props.apiDomain);
+    const api = new OrderApi(this, 'OrderApi', database, {
+      customDomain: props.apiDomain,
+      tokenJwksUrl: props.tokenJwksUrl,
+    });
     new HttpApiGuards(this, 'OrderApiGuards', api.httpApi);
 
     const idempotency = idempotencyTable(this, 'Idempotency');

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
 import { config } from '../lib/config.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
 
@@ -28,15 +29,36 @@ describe('identity, the order list and the reconciler', () => {
     }
   });
 
-  it('lets only the authorizer read the token signing key', () => {
-    const [secretId] = Object.entries(resourcesOf(template, 'AWS::SecretsManager::Secret')).find(([id]) =>
-      id.includes('TokenSigningKey'),
-    )!;
-    const readers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes(secretId),
+  it("keeps the authorizer's verdict cache under every accepted token's remaining life", () => {
+    const [, fn] = functionByEntry(template, 'lambdas/authorizer/handler.ts');
+    const [authorizer] = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
+    const cacheTtl = authorizer!.Properties.AuthorizerResultTtlInSeconds as number;
+    const env = fn.Properties.Environment.Variables;
+    // The authorizer refuses a token with less than TOKEN_MIN_REMAINING_SECONDS left: a verdict cached for at
+    // most that long ends before its token does.
+    expect(cacheTtl).toBeGreaterThan(0);
+    expect(cacheTtl).toBeLessThanOrEqual(Number(env[AUTHORIZER_ENV.minRemainingSeconds]));
+    expect(Number(env[AUTHORIZER_ENV.minRemainingSeconds])).toBeLessThan(
+      Number(env[AUTHORIZER_ENV.maxAgeSeconds]),
     );
-    expect(readers).toHaveLength(1);
-    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('Authorizer');
+    expect(Number(env[AUTHORIZER_ENV.maxAgeSeconds])).toBe(config.tokenMaxAge.toSeconds());
+  });
+
+  it("verifies tokens against the issuer's JWKS and holds no signing key of its own", () => {
+    const [, fn] = functionByEntry(template, 'lambdas/authorizer/handler.ts');
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      [AUTHORIZER_ENV.jwksUrl]: config.tokenJwksUrlDefault,
+      [AUTHORIZER_ENV.jwksCacheSeconds]: String(config.tokenKeyCacheMaxAge.toSeconds()),
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/TokenSigningKey|TOKEN_SIGNING_SECRET/);
+    const issuerUrl = 'https://login.example.com/.well-known/jwks.json';
+    const [, configured] = functionByEntry(
+      holdlineTemplate({ tokenJwksUrl: issuerUrl }),
+      'lambdas/authorizer/handler.ts',
+    );
+    expect(configured.Properties.Environment.Variables[AUTHORIZER_ENV.jwksUrl]).toBe(issuerUrl);
+    // Keys fetched over plain HTTP could be swapped on the way: such a setting fails synth.
+    expect(() => holdlineTemplate({ tokenJwksUrl: 'http://login.example.com/jwks.json' })).toThrow(/https/);
   });
 
   it('indexes the order view by customer, newest first, for GET /orders', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
 import { ENTRY_METADATA, HANDLER_METADATA, HoldlineFunction } from '../lib/constructs/holdline-function.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
@@ -82,7 +83,7 @@ const ENVIRONMENT: Record<string, string[]> = {
     'DB_HOST',
     'DB_NAME',
   ],
-  'lambdas/authorizer/handler.ts': ['TOKEN_SIGNING_SECRET_ARN'],
+  'lambdas/authorizer/handler.ts': Object.values(AUTHORIZER_ENV),
   'lambdas/change-rules/handler.ts': [
     'CHANGE_RULES',
     'CHANGE_QUEUE_URL_WELCOME_MAIL',

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { HttpApiGuards } from '../lib/constructs/http-api-guards.ts';
 import { addHoldlineStack } from '../lib/holdline-app.ts';
 import { addNagChecks } from '../lib/nag.ts';
 import { type CfnTemplate, resourcesOf } from '../lib/template.ts';
@@ -91,6 +94,24 @@ describe('cdk-nag AwsSolutions', () => {
     new Bucket(stack, 'Careless');
     expect(findings(checks, app).some((f) => f.startsWith('AwsSolutions-S1 Holdline/Careless'))).toBe(true);
     expect(() => app.synth()).toThrow();
+  });
+
+  it('reports an API route without an authorizer: the guards acknowledge no such route (APIG4)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Guarded');
+    const api = new HttpApi(stack, 'Api');
+    api.addRoutes({
+      path: '/open',
+      methods: [HttpMethod.GET],
+      integration: new HttpUrlIntegration('Open', 'https://example.com'),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    new HttpApiGuards(stack, 'Guards', api);
+    const checks = addNagChecks(app);
+    expect(findings(checks, app).filter((f) => f.startsWith('AwsSolutions-APIG4'))).toEqual([
+      'AwsSolutions-APIG4 Guarded/Api/GET--open/Resource',
+    ]);
+    expect(acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-APIG4'))).toEqual([]);
   });
 
   it('acknowledges each rule beside the construct it concerns, with a reason that says why', () => {

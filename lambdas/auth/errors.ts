@@ -13,3 +13,14 @@ export class InvalidTokenError extends AuthError {
     super(`invalid token: ${reason}`, options);
   }
 }
+
+/** The issuer's JWKS could not be read (down, slow, not a key set): no token can be checked, none is to blame. */
+export class KeySetUnavailableError extends AuthError {
+  override name = 'KeySetUnavailableError';
+  constructor(
+    readonly url: string,
+    options?: ErrorOptions,
+  ) {
+    super(`key set ${url} unavailable`, options);
+  }
+}

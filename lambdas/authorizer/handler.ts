@@ -1,34 +1,21 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerResult,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { InvalidTokenError } from '../auth/errors.ts';
+import { remoteKeySet } from '../auth/key-set.ts';
 import { bearerToken, type Identity, verifyToken } from '../auth/token.ts';
-import { boundedAwsClient } from '../shared/aws-client.ts';
-import { requireEnv } from '../shared/env.ts';
-import { lazy } from '../shared/lazy.ts';
+import { authorizerSettings } from './settings.ts';
 
 /**
  * The HTTP API's Lambda authorizer (payload 2.0, simple responses): a valid token → `isAuthorized` with the
  * identity as context, which API Gateway hands the API function as `requestContext.authorizer.lambda`.
- * The signing key: `TOKEN_SIGNING_SECRET` when set (the local cloud sets its dev key, like DATABASE_URL), else
- * the Secrets Manager secret `TOKEN_SIGNING_SECRET_ARN` (AWS), read once per cold start.
+ * Tokens are ES256, verified with the key their `kid` names in the issuer's JWKS (`TOKEN_JWKS_URL`), which each
+ * container fetches on first use and keeps for `TOKEN_JWKS_CACHE_SECONDS`.
  */
-async function signingSecret(): Promise<string> {
-  const local = process.env.TOKEN_SIGNING_SECRET;
-  if (local) return local;
-  const arn = requireEnv('TOKEN_SIGNING_SECRET_ARN');
-  const out = await new SecretsManagerClient(boundedAwsClient).send(
-    new GetSecretValueCommand({ SecretId: arn }),
-  );
-  if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);
-  return out.SecretString;
-}
-
-/** Read once per container; a failed read (Secrets Manager throttled or unreachable) is retried next time. */
-const secret = lazy(signingSecret);
+const settings = authorizerSettings();
+const keys = remoteKeySet({ url: settings.jwksUrl, cacheMaxAgeSeconds: settings.jwksCacheSeconds });
 
 export async function handler(
   event: APIGatewayRequestAuthorizerEventV2,
@@ -37,7 +24,7 @@ export async function handler(
   const token = bearerToken(header);
   try {
     if (!token) throw new InvalidTokenError('no bearer token');
-    return { isAuthorized: true, context: await verifyToken(await secret(), token) };
+    return { isAuthorized: true, context: await verifyToken(keys, token, settings) };
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
     console.warn(JSON.stringify({ message: 'token refused', reason: error.reason }));

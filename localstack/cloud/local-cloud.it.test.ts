@@ -1,5 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPrivateJwk, signingKeyOf } from '../../lambdas/auth/signing-key.ts';
+import { signToken } from '../../lambdas/auth/token.ts';
 import { countRows } from '../../lambdas/test/db.ts';
 import { logDir, stateDir } from '../lib/paths.ts';
 import { devAuthHeaders } from '../stand-ins/auth/dev-token.ts';
@@ -93,6 +95,12 @@ describe('local cloud', () => {
     expect((await fetch(url)).status).toBe(401);
     const forged = await fetch(url, { headers: { authorization: 'Bearer not.a.token' } });
     expect([forged.status, await forged.json()]).toEqual([403, { message: 'Forbidden' }]);
+    // Well formed, but signed by a key the local issuer never published.
+    const stranger = await signToken(await signingKeyOf(await newPrivateJwk()), {
+      customerId: 'c-cloud',
+      role: 'customer',
+    });
+    expect((await fetch(url, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(403);
     const mine = await fetch(url, { headers: await devAuthHeaders('c-cloud') });
     expect(mine.status).toBe(200);
     expect(((await mine.json()) as { consistency: string }).consistency).toBe('eventual');

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputId } from '../../cdk/lib/outputs.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
+import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { freePort } from '../lib/process.ts';
 import { fallback } from '../processes/emulators/selection.ts';
@@ -9,7 +10,7 @@ import { type RunningEmulators, startEmulators } from '../processes/emulators/st
 import { type DatabaseUrls, prepareDatabase } from '../processes/postgres/database.ts';
 import { type PostgresServer, startPostgres } from '../processes/postgres/server.ts';
 import { defaultPostgresSettings } from '../processes/postgres/settings.ts';
-import { localTokenSecret } from '../stand-ins/auth/dev-token.ts';
+import { startTokenIssuer } from '../stand-ins/auth/issuer.ts';
 import { type PaymentGateway, startPaymentGateway } from '../stand-ins/payment-gateway/server.ts';
 import { type SideEffects, startSideEffects } from '../stand-ins/side-effects/server.ts';
 import { ensureWebBuild } from '../stand-ins/web/build.ts';
@@ -237,6 +238,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       startSideEffects(await freePort(), join(options.logDir, 'side-effect-requests.jsonl')),
     );
     stops.push(() => sideEffects.close());
+    const tokenIssuer = await step('token issuer stand-in (JWKS)', async () =>
+      startTokenIssuer(await freePort()),
+    );
+    stops.push(() => tokenIssuer.close());
 
     // The emulators start empty, so checkpoints from an earlier run point at records that no longer exist.
     const runtimeState = join(options.stateDir, 'runtime');
@@ -254,8 +259,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           HOLDLINE_LOCAL: '1',
           INVENTORY_SERVICE_URL: sideEffects.inventoryUrl,
           NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
-          // The authorizer's HS256 key; in AWS it reads the Secrets Manager secret instead.
-          TOKEN_SIGNING_SECRET: localTokenSecret,
+          // The issuer the authorizer trusts; in AWS, the stack's tokenJwksUrl setting.
+          [AUTHORIZER_ENV.jwksUrl]: tokenIssuer.jwksUrl,
           ...options.localEnv,
         },
         scheduleOverrides: {

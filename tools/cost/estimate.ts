@@ -21,7 +21,7 @@ export const usage = {
   secondsPerMonth: HOURS_PER_MONTH * 3600,
   /** POST /orders and one GET /orders/{id}. */
   apiRequestsPerOrder: 2,
-  /** The authorizer's 5-minute cache is per token; assume each order comes with a token it has not seen. */
+  /** The authorizer's 1-minute cache is per token; assume each order comes with a token it has not seen. */
   authorizerCallsPerOrder: 1,
   /** Each order is placed and then confirmed (the outcome events route like OrderConfirmed). */
   eventsPerOrder: ['OrderPlaced', 'OrderConfirmed'],

@@ -5,8 +5,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { AUTHORIZER_ENV } from '../../../lambdas/authorizer/settings.ts';
 import { ONCALL_NAME_PREFIX_ENV } from '../../../lambdas/oncall/stack-scope.ts';
 import { config } from '../config.ts';
 import type { HoldlineDatabase } from './database.ts';
@@ -18,25 +18,31 @@ export interface ApiCustomDomain {
   certificateArn: string;
 }
 
+export interface OrderApiOptions {
+  customDomain?: ApiCustomDomain | undefined;
+  /** The token issuer's JWKS URL. Default `config.tokenJwksUrlDefault` (no issuer: every token is refused). */
+  tokenJwksUrl?: string | undefined;
+}
+
 /**
  * The order API: an HTTP API (payload v2) whose routes all go to one `Api` function, every route behind a Lambda
- * authorizer that verifies the caller's signed token (HS256, key in Secrets Manager) and hands the API function
- * the customer id and role as `requestContext.authorizer.lambda`. The API, not the UI, decides who sees what.
+ * authorizer that verifies the caller's ES256 token with the key its `kid` names in the issuer's JWKS, and hands
+ * the API function the customer id and role as `requestContext.authorizer.lambda`. The API, not the UI, decides
+ * who sees what. The stack holds no signing key: the issuer does, and publishes only public keys.
  */
 export class OrderApi extends Construct {
   readonly httpApi: HttpApi;
   readonly handler: HoldlineFunction;
   readonly authorizerFunction: HoldlineFunction;
   readonly onCallFunction: HoldlineFunction;
-  /** The token signing key. Whoever issues tokens (a login service, or Cognito swapped in) signs with it. */
-  readonly signingSecret: Secret;
   /** The host CloudFront forwards API paths to: the custom domain when there is one, else execute-api. */
   readonly originDomain: string;
   /** The API's base URL: `https://<custom domain>`, or the execute-api endpoint. */
   readonly url: string;
 
-  constructor(scope: Construct, id: string, database: HoldlineDatabase, customDomain?: ApiCustomDomain) {
+  constructor(scope: Construct, id: string, database: HoldlineDatabase, options: OrderApiOptions = {}) {
     super(scope, id);
+    const { customDomain } = options;
     this.handler = new HoldlineFunction(this, 'Api', {
       entry: 'lambdas/api/handler.ts',
       serviceName: 'api',
@@ -86,23 +92,18 @@ export class OrderApi extends Construct {
         'lambdas/oncall/read-gauges.ts). The alarm names are generated, so no fixed list of ARNs exists.',
     });
 
-    this.signingSecret = new Secret(this, 'TokenSigningKey', {
-      description: 'HS256 key the Holdline API authorizer verifies customer tokens with',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(this.signingSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'A token-signing key, not a credential: automatic rotation would invalidate every outstanding token at ' +
-        'once (the authorizer verifies one key, no key set yet). Rotate deliberately by redeploying (docs/web.md).',
-    });
     this.authorizerFunction = new HoldlineFunction(this, 'Authorizer', {
       entry: 'lambdas/authorizer/handler.ts',
       serviceName: 'authorizer',
       timeout: config.authorizerTimeout,
-      environment: { TOKEN_SIGNING_SECRET_ARN: this.signingSecret.secretArn },
+      environment: {
+        [AUTHORIZER_ENV.jwksUrl]: options.tokenJwksUrl ?? config.tokenJwksUrlDefault,
+        [AUTHORIZER_ENV.jwksCacheSeconds]: String(config.tokenKeyCacheMaxAge.toSeconds()),
+        [AUTHORIZER_ENV.maxAgeSeconds]: String(config.tokenMaxAge.toSeconds()),
+        // API Gateway keeps a verdict this long: a token with less life left is refused, so none outlives its token.
+        [AUTHORIZER_ENV.minRemainingSeconds]: String(config.authorizerCacheTtl.toSeconds()),
+      },
     });
-    this.signingSecret.grantRead(this.authorizerFunction);
     const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],

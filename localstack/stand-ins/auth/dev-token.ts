@@ -1,16 +1,12 @@
+import { signingKeyOf } from '../../../lambdas/auth/signing-key.ts';
 import { type Identity, signToken } from '../../../lambdas/auth/token.ts';
+import { devKeys } from './dev-keys.ts';
 
-/**
- * LOCAL ONLY. The signing key of the local cloud's tokens: a fixed, public value (override with
- * HOLDLINE_TOKEN_SECRET), handed to the authorizer Lambda as TOKEN_SIGNING_SECRET by the local runtime. In AWS
- * the key is a generated Secrets Manager secret that never leaves AWS.
- */
-export const localTokenSecret =
-  process.env.HOLDLINE_TOKEN_SECRET ?? 'holdline-local-dev-signing-key-NOT-A-SECRET-0123456789';
-
-/** A signed token for a local customer (or on-call engineer), as the dev login hands out. */
-export function devToken(customerId: string, role: Identity['role'] = 'customer'): Promise<string> {
-  return signToken(localTokenSecret, { customerId, role });
+/** A token for a local customer (or on-call engineer), signed with the local issuer's key, as the dev login hands
+ *  out; the local cloud's authorizer verifies it through the issuer stand-in's JWKS (issuer.ts). */
+export async function devToken(customerId: string, role: Identity['role'] = 'customer'): Promise<string> {
+  const [key] = await devKeys();
+  return signToken(await signingKeyOf(key!), { customerId, role });
 }
 
 /** `{ authorization: 'Bearer …' }` for a request to the local API as `customerId`. */
