@@ -1,5 +1,5 @@
-import { logExcerpt } from '../shared/log-excerpt.ts';
 import { IDEMPOTENCY_KEY_HEADER, PROVIDER_TIMEOUT_MS } from '../providers/contract.ts';
+import { logExcerpt } from '../shared/log-excerpt.ts';
 import { ConsumerError } from './errors.ts';
 
 /** The downstream service could not be reached, timed out, or answered 5xx, 408 or 429: an outage, retried. */

@@ -5,11 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { pendingOrdersBefore, requestPayment, transitionOrder } from '../orders/order-store.ts';
+import { httpPaymentProvider } from '../providers/payment-provider.ts';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import { requireEnv } from '../shared/env.ts';
 import { lazy } from '../shared/lazy.ts';
 import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
-import { httpPaymentProvider } from '../providers/payment-provider.ts';
 import { type ReconcileSummary, reconcile } from './reconcile.ts';
 
 const seconds = (name: string) => Number(requireEnv(name));

@@ -1,5 +1,5 @@
-import { crashPoint } from '../../shared/crash-points.ts';
 import { httpWarehouse } from '../../providers/warehouse-provider.ts';
+import { crashPoint } from '../../shared/crash-points.ts';
 import { requireEnv } from '../../shared/env.ts';
 import { consumerHandler } from '../consumer-handler.ts';
 import { reserveStock } from './reserve-stock.ts';

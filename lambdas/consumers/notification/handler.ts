@@ -1,5 +1,5 @@
-import { crashPoint } from '../../shared/crash-points.ts';
 import { httpMail } from '../../providers/mail-provider.ts';
+import { crashPoint } from '../../shared/crash-points.ts';
 import { requireEnv } from '../../shared/env.ts';
 import { consumerHandler } from '../consumer-handler.ts';
 import { notifyCustomer } from './notify-customer.ts';

@@ -1,9 +1,9 @@
 import { getOrder, transitionOrder } from '../../orders/order-store.ts';
+import { httpPaymentProvider } from '../../providers/payment-provider.ts';
 import { crashPoint } from '../../shared/crash-points.ts';
 import { sqlClientFromEnv } from '../../shared/db/from-env.ts';
 import { requireEnv } from '../../shared/env.ts';
 import { lazy } from '../../shared/lazy.ts';
-import { httpPaymentProvider } from '../../providers/payment-provider.ts';
 import { consumerHandler } from '../consumer-handler.ts';
 import { handlePayment } from './handle-payment.ts';
 
