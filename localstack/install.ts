@@ -1,5 +1,5 @@
-import { synthTemplate } from '../cdk/lib/synth.ts';
 import { ensureJava, installDebezium } from './cloud/debezium/index.ts';
+import { localAppTemplate } from './cloud/local-template.ts';
 import { installLambdaNode, lambdaNodeFor, lambdaRuntimesOf } from './cloud/runtime/lambda-node.ts';
 import { candidateNamed, defaultSelection, selectedCandidates } from './processes/emulators/selection.ts';
 import { installOlderPostgres, type OlderMajor, olderPostgres } from './processes/postgres/binaries.ts';
@@ -25,7 +25,7 @@ for (const candidate of wanted) {
 }
 
 // The Node each Lambda's local workers run on: the releases pinned for the Runtimes the synthesized template names.
-for (const runtime of lambdaRuntimesOf(synthTemplate())) {
+for (const runtime of lambdaRuntimesOf(localAppTemplate())) {
   const node = lambdaNodeFor(runtime);
   console.log(`[setup]   Node ${node.version} for ${runtime} functions …`);
   await installLambdaNode(node, (line) => console.log(`[setup]     ${line}`));

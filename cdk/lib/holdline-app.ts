@@ -2,6 +2,7 @@ import type { App } from 'aws-cdk-lib';
 import { config } from './config.ts';
 import type { DatabaseKind } from './constructs/database.ts';
 import { type CdcKind, HoldlineStack, type RelayKind } from './holdline-stack.ts';
+import { providerChoiceFromContext } from './providers.ts';
 
 /** The stack's name; also what `synthTemplate` returns. */
 export const STACK_NAME = 'Holdline';
@@ -16,14 +17,15 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
 /**
  * Adds the Holdline stack to an app, configured from context: `database` (`rds` | `aurora`, default `rds`),
  * `cdc` (`debezium` | `dms`, default `debezium`), `relay` (`cdc` | `polling`, default `cdc`),
- * `paymentGatewayUrl` (optional), `webDist` (built UI directory, default `web/dist`; uploaded only when built),
+ * the providers (`paymentGatewayUrl`, `inventoryServiceUrl`, `notificationServiceUrl`, and `providers=stub` for a stub
+ * answering those not given: required, cdk/lib/providers.ts), `webDist` (built UI directory, default `web/dist`; uploaded only when built),
  * `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at
  * 0 tasks for the first deploy), `multiAz` (`true` | `false`: RDS Multi-AZ, default `config.databaseMultiAz`), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet), `apiDomainName` +
  * `apiCertificateArn` (a custom API domain; the execute-api endpoint is then disabled), `tokenJwksUrl` (the token
  * issuer's JWKS, default `config.tokenJwksUrlDefault`, which refuses every token).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
-  const paymentGatewayUrl: unknown = app.node.tryGetContext('paymentGatewayUrl');
+  const providers = providerChoiceFromContext((key) => app.node.tryGetContext(key));
   const webDist: unknown = app.node.tryGetContext('webDist');
   const apiDomainName: unknown = app.node.tryGetContext('apiDomainName');
   const apiCertificateArn: unknown = app.node.tryGetContext('apiCertificateArn');
@@ -39,7 +41,7 @@ export function addHoldlineStack(app: App): HoldlineStack {
     database: choice<DatabaseKind>(app, 'database', ['rds', 'aurora'], 'rds'),
     cdc: choice<CdcKind>(app, 'cdc', ['debezium', 'dms'], 'debezium'),
     relay: choice<RelayKind>(app, 'relay', ['cdc', 'polling'], 'cdc'),
-    paymentGatewayUrl: typeof paymentGatewayUrl === 'string' ? paymentGatewayUrl : undefined,
+    providers,
     webDist: typeof webDist === 'string' ? webDist : undefined,
     bastion: choice(app, 'bastion', ['true', 'false'], 'false') === 'true',
     capturePaused: choice(app, 'capture', ['running', 'paused'], 'running') === 'paused',

@@ -25,8 +25,10 @@ import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { RdsPostgres } from './constructs/rds-postgres.ts';
 import { SlotGuardAlarms } from './constructs/slot-guard-alarms.ts';
 import { SlotMonitor } from './constructs/slot-monitor.ts';
+import { StubProviders } from './constructs/stub-providers.ts';
 import { DEFAULT_WEB_DIST, WebHosting } from './constructs/web-hosting.ts';
 import type { OutputId } from './outputs.ts';
+import { checkProviderChoice, type ProviderChoice, type ProviderSetting } from './providers.ts';
 
 /** How changes leave Postgres. `debezium`: Debezium Server on Fargate; `dms`: AWS DMS Serverless (minimal). */
 export type CdcKind = 'debezium' | 'dms';
@@ -40,8 +42,9 @@ export interface HoldlineStackProps extends StackProps {
   cdc: CdcKind;
   /** Default `cdc`. */
   relay?: RelayKind;
-  /** `PAYMENT_GATEWAY_URL` of the payment consumer. Default `https://payments.example.invalid`. */
-  paymentGatewayUrl?: string;
+  /** The payment gateway, warehouse and mail provider (cdk/lib/providers.ts, docs/providers.md): a URL for each, or
+   *  the stub providers for those without one. No default: the stack refuses to guess where orders go. */
+  providers: ProviderChoice;
   /** Built web UI to upload, repo-relative or absolute. Default `web/dist`; skipped (with a warning) if not built. */
   webDist?: string;
   /** Add the SSM-only admin bastion for running migrations (docs/deploy.md). Default false. */
@@ -71,6 +74,14 @@ export class HoldlineStack extends Stack {
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
       ...props,
     });
+    // First, so a deploy that names no providers fails before anything else is built.
+    checkProviderChoice(props.providers);
+    const stub = props.providers.stub ? new StubProviders(this, 'StubProviders') : undefined;
+    const providerUrl = (setting: ProviderSetting): string => {
+      const url = props.providers.urls[setting] ?? stub?.urls[setting];
+      if (url === undefined) throw new Error(`no URL for ${setting}`); // checkProviderChoice rules this out
+      return url;
+    };
     const network = new Network(this, 'Network', { natEgress: props.natEgress });
     const database: HoldlineDatabase =
       props.database === 'aurora'
@@ -113,15 +124,17 @@ export class HoldlineStack extends Stack {
       name: 'payment',
       idempotencyTable: idempotency,
       database,
-      environment: { PAYMENT_GATEWAY_URL: props.paymentGatewayUrl ?? 'https://payments.example.invalid' },
+      environment: { PAYMENT_GATEWAY_URL: providerUrl('paymentGatewayUrl') },
     });
     const inventory = new QueueConsumer(this, 'InventoryConsumer', {
       name: 'inventory',
       idempotencyTable: idempotency,
+      environment: { INVENTORY_SERVICE_URL: providerUrl('inventoryServiceUrl') },
     });
     const notification = new QueueConsumer(this, 'NotificationConsumer', {
       name: 'notification',
       idempotencyTable: idempotency,
+      environment: { NOTIFICATION_SERVICE_URL: providerUrl('notificationServiceUrl') },
     });
     const router = new OutboxRouter(this, 'Routing', { orderEvents, payment, inventory, notification });
     const orderView = new OrderViewProjection(this, 'OrderViewProjection', orderChanges);
@@ -130,11 +143,12 @@ export class HoldlineStack extends Stack {
       rules: changeRules.rules,
       plan: changeRules.plan,
       idempotencyTable: idempotency,
+      notificationServiceUrl: providerUrl('notificationServiceUrl'),
     });
     api.bindOrderView(orderView.table);
     new OrderReconciler(this, 'Reconciler', {
       database,
-      paymentGatewayUrl: props.paymentGatewayUrl ?? 'https://payments.example.invalid',
+      paymentGatewayUrl: providerUrl('paymentGatewayUrl'),
     });
     const web = new WebHosting(this, 'WebHosting', {
       apiEndpoint: api.url,

@@ -39,9 +39,10 @@ function cliSynth(context: Record<string, string>): Promise<SynthRun> {
 }
 
 describe('cdk synth (the CLI, with cdk-nag)', () => {
-  // One run of the default variant (about 25 s on two cores): the other three variants are synthesized with the
-  // same nag plugin in-process by nag.test.ts, which is what the CLI runs too.
-  const run = cliSynth({});
+  // One run of the default variant with the stub providers, as a sandbox's first deploy (about 25 s on two cores):
+  // the other variants are synthesized with the same nag plugin in-process by nag.test.ts, which is what the CLI
+  // runs too.
+  const run = cliSynth({ providers: 'stub' });
   afterAll(() => {
     for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
   });
@@ -53,6 +54,15 @@ describe('cdk synth (the CLI, with cdk-nag)', () => {
     expect(Object.keys(template.Resources).length).toBeGreaterThan(50);
     // Written by CDK's policy validation, i.e. the cdk-nag plugin bin/app.ts registers ran.
     expect(existsSync(join(outdir, 'validation-report.json'))).toBe(true);
+  }, 180_000);
+
+  it('refuses to synthesize without provider settings, saying which and how to get the stub', async () => {
+    const { code, output } = await cliSynth({});
+    expect(code).not.toBe(0);
+    expect(output).toContain(
+      'No provider URL for paymentGatewayUrl, inventoryServiceUrl, notificationServiceUrl',
+    );
+    expect(output).toContain('-c providers=stub');
   }, 180_000);
 
   it('stages the Debezium image with the pinned release and checksum as build arguments, and no Docker build', async () => {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
 import { ENTRY_METADATA, HANDLER_METADATA, HoldlineFunction } from '../lib/constructs/holdline-function.ts';
 import { repoRoot } from '../lib/paths.ts';
-import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
+import { functionByEntry, holdlineTemplate, referencedId, resourcesOf, TEST_PROVIDERS } from './template.ts';
 
 const ENTRIES = [
   'lambdas/api/handler.ts',
@@ -173,7 +173,7 @@ describe('Lambda functions', () => {
       expect(variables(`lambdas/consumers/${name}/handler.ts`).CONSUMER_NAME).toBe(name);
     }
     expect(variables('lambdas/consumers/payment/handler.ts').PAYMENT_GATEWAY_URL).toBe(
-      'https://payments.example.invalid',
+      TEST_PROVIDERS.paymentGatewayUrl,
     );
     expect(variables('lambdas/api/handler.ts')).toMatchObject({ DB_DRIVER: 'pg', DB_NAME: 'holdline' });
   });

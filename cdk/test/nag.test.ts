@@ -11,7 +11,7 @@ import { HttpApiGuards } from '../lib/constructs/http-api-guards.ts';
 import { addHoldlineStack } from '../lib/holdline-app.ts';
 import { addNagChecks } from '../lib/nag.ts';
 import { type CfnTemplate, resourcesOf } from '../lib/template.ts';
-import { holdlineTemplateJson } from './template.ts';
+import { holdlineTemplateJson, TEST_PROVIDERS } from './template.ts';
 
 const VARIANTS = [
   { database: 'rds', cdc: 'debezium' },
@@ -20,9 +20,14 @@ const VARIANTS = [
   { database: 'aurora', cdc: 'dms' },
 ] as const;
 
-/** The app as `cdk/bin/app.ts` builds it (bundling skipped), with the AwsSolutions checks registered. */
+/** Each variant again with the stub providers (`providers=stub`): their function and its URL are deployable too. */
+const STUB_VARIANTS = VARIANTS.map((v) => ({ ...v, providers: 'stub' }));
+
+/** The app as `cdk/bin/app.ts` builds it (bundling skipped), with the AwsSolutions checks registered. Provider
+ *  URLs as the template tests use them, unless the context chooses the stub. */
 function nagApp(context: Record<string, unknown>) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const providers = 'providers' in context ? {} : TEST_PROVIDERS;
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...providers, ...context } });
   const stack = addHoldlineStack(app);
   const checks = addNagChecks(app);
   return { app, stack, checks };
@@ -57,12 +62,15 @@ function acknowledgments(app: App): Acknowledgment[] {
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  it.each(VARIANTS)('finds nothing unacknowledged with database=$database cdc=$cdc', (context) => {
-    const { app, checks } = nagApp(context);
-    expect(findings(checks, app)).toEqual([]);
-    // The plugin runs in synth too: this is what `cdk synth` and `cdk deploy` do.
-    expect(() => app.synth()).not.toThrow();
-  });
+  it.each([...VARIANTS, ...STUB_VARIANTS])(
+    'finds nothing unacknowledged with database=$database cdc=$cdc providers=$providers',
+    (context) => {
+      const { app, checks } = nagApp(context);
+      expect(findings(checks, app)).toEqual([]);
+      // The plugin runs in synth too: this is what `cdk synth` and `cdk deploy` do.
+      expect(() => app.synth()).not.toThrow();
+    },
+  );
 
   it('finds nothing unacknowledged when a built UI is uploaded (BucketDeployment and its handler)', () => {
     const dist = mkdtempSync(join(tmpdir(), 'holdline-web-'));
@@ -115,7 +123,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges each rule beside the construct it concerns, with a reason that says why', () => {
-    for (const context of VARIANTS) {
+    for (const context of [...VARIANTS, ...STUB_VARIANTS]) {
       const { app } = nagApp(context);
       const all = acknowledgments(app);
       expect(all.length).toBeGreaterThan(0);
@@ -141,7 +149,7 @@ describe('cdk-nag AwsSolutions', () => {
       'cloudfront:CreateInvalidation',
       'cloudfront:GetInvalidation',
     ]);
-    for (const context of VARIANTS) {
+    for (const context of [...VARIANTS, ...STUB_VARIANTS]) {
       const template = holdlineTemplateJson(context);
       // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
       for (const [id, resource] of resourcesOf(template as CfnTemplate<Record<string, any>>)) {

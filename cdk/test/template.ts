@@ -6,6 +6,19 @@ import { type CfnResource, type CfnTemplate, functionIdsByEntry } from '../lib/t
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
 export type Resource = CfnResource<Record<string, any>> & { Properties: Record<string, any> };
 
+/**
+ * Provider URLs for tests (cdk/lib/providers.ts): a deploy must name its providers, and most tests are about
+ * something else. Put under every context that does not choose providers itself (`providers=stub`).
+ */
+export const TEST_PROVIDERS = {
+  paymentGatewayUrl: 'https://payments.test',
+  inventoryServiceUrl: 'https://inventory.test',
+  notificationServiceUrl: 'https://notifications.test',
+} as const;
+
+const withProviders = (context: Record<string, unknown>): Record<string, unknown> =>
+  'providers' in context ? context : { ...TEST_PROVIDERS, ...context };
+
 /** Templates synthesized so far in this worker, by context. Unit test files share a worker (`isolate: false`). */
 const synthesized = new Map<string, CfnTemplate>();
 
@@ -19,7 +32,8 @@ const contextKey = (context: Record<string, unknown>): string =>
  * once per worker and copied out. A context naming a built UI (`webDist`) is synthesized every time: its template
  * depends on what that directory holds, not on the context alone. A context that fails to synth throws every time.
  */
-export function holdlineTemplateJson(context: Record<string, unknown> = {}): CfnTemplate {
+export function holdlineTemplateJson(given: Record<string, unknown> = {}): CfnTemplate {
+  const context = withProviders(given);
   if ('webDist' in context) return synthTemplate({ context });
   const key = contextKey(context);
   let template = synthesized.get(key);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
+import { localAppTemplate } from '../../localstack/cloud/local-template.ts';
 import type { RunContext } from '../kit/context.ts';
 import { type DrillCloud, scheduleOf, startIsolatedCloud } from '../kit/drill-cloud.ts';
 import { fastConsumers } from '../kit/fast-consumers.ts';
@@ -68,7 +68,7 @@ function settings(ctx: RunContext): Settings {
 /** A drill cloud of its own; quick mode compresses the consumers' timeouts and the reconciler (said in the report). */
 async function prepare(ctx: RunContext, s: Settings): Promise<DrillCloud & { stop(): Promise<void> }> {
   if (!ctx.quick) return startIsolatedCloud(DRILL, ctx, () => ({}));
-  const reconcileRule = scheduleOf(synthTemplate(), RECONCILE_ENTRY);
+  const reconcileRule = scheduleOf(localAppTemplate(), RECONCILE_ENTRY);
   return startIsolatedCloud(DRILL, ctx, () => ({
     adjustTemplate: fastConsumers(10, 25),
     localEnv: { RECONCILE_DEADLINE_SECONDS: String(Math.round(120 * s.scale)) },

@@ -1,10 +1,10 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
-import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { chargeOrder } from '../../lambdas/consumers/payment/charge-client.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { orderEventMessageSchema } from '../../lambdas/shared/order-event-message.ts';
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
+import { localAppTemplate } from '../../localstack/cloud/local-template.ts';
 import { apiClient, oneItemOrder } from '../kit/api-client.ts';
 import type { RunContext } from '../kit/context.ts';
 import { scheduleOf, waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
@@ -35,7 +35,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   const orders = ctx.quick ? 3 : 12;
   const deadlineSeconds = ctx.quick ? 3 : 10;
   const intervalMs = 1000;
-  const ruleId = scheduleOf(synthTemplate(), RECONCILE_ENTRY);
+  const ruleId = scheduleOf(localAppTemplate(), RECONCILE_ENTRY);
   return withDrillCloud(
     'reconcile',
     ctx,

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
 import { localAccess } from '../../localstack/cloud/local-cloud.ts';
+import { localAppTemplate } from '../../localstack/cloud/local-template.ts';
 import {
   type CfnTemplate,
   type Provisioned,
@@ -54,7 +54,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     const access = localAccess(emulators.url);
     await admin.connect();
     await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    const template = synthTemplate();
+    const template = localAppTemplate();
     const provisioned = await provisionFromTemplate(template, access);
     const streamName = provisioned.outputs.OrderEventsStreamName;
     if (!streamName) throw new Error('stack output OrderEventsStreamName is missing');

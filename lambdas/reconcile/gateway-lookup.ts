@@ -1,4 +1,5 @@
 import { readCharge } from '../consumers/payment/charge-client.ts';
+import { CHARGES_PATH, PROVIDER_TIMEOUT_MS } from '../providers/contract.ts';
 import type { GatewayRecord } from './decide.ts';
 import { GatewayLookupError } from './errors.ts';
 
@@ -6,11 +7,11 @@ import { GatewayLookupError } from './errors.ts';
 export async function lookUpCharge(
   gatewayUrl: string,
   orderId: string,
-  timeoutMs = 5000,
+  timeoutMs = PROVIDER_TIMEOUT_MS,
 ): Promise<GatewayRecord> {
   let response: Response;
   try {
-    response = await fetch(`${gatewayUrl}/charges?idempotencyKey=${encodeURIComponent(orderId)}`, {
+    response = await fetch(`${gatewayUrl}${CHARGES_PATH}?idempotencyKey=${encodeURIComponent(orderId)}`, {
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

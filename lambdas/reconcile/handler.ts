@@ -5,11 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { pendingOrdersBefore, requestPayment, transitionOrder } from '../orders/order-store.ts';
+import { httpPaymentProvider } from '../providers/payment-provider.ts';
 import { sqlClientFromEnv } from '../shared/db/from-env.ts';
 import { requireEnv } from '../shared/env.ts';
 import { lazy } from '../shared/lazy.ts';
 import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
-import { lookUpCharge } from './gateway-lookup.ts';
 import { type ReconcileSummary, reconcile } from './reconcile.ts';
 
 const seconds = (name: string) => Number(requireEnv(name));
@@ -23,6 +23,7 @@ const settings = {
   // A page's look-ups (5 s each at worst) finish before the function's timeout.
   reserveMs: 15_000,
 };
+const gateway = httpPaymentProvider(settings.gatewayUrl);
 const logger = new Logger();
 const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
 const db = lazy(sqlClientFromEnv);
@@ -41,7 +42,7 @@ export const handler = middy<ScheduledEvent, ReconcileSummary, Error, Context>()
     const summary = await reconcile(
       {
         stuckOrders: (olderThan, cursor, limit) => pendingOrdersBefore(sql, olderThan, limit, cursor),
-        lookUp: (orderId) => lookUpCharge(settings.gatewayUrl, orderId),
+        lookUp: (orderId) => gateway.lookUp(orderId),
         transition: (change) => transitionOrder(sql, change),
         requestPayment: (orderId, interval) => requestPayment(sql, orderId, interval),
       },

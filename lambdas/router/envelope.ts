@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { describeIssues, readDebeziumRecord } from '../shared/debezium-record.ts';
 import { type OrderEventMessage, orderEventMessageSchema } from '../shared/order-event-message.ts';
+import { isDmsRecord, parseDmsOutboxRecord } from './dms-record.ts';
 
 /**
  * The data of one `OrderEvents` Kinesis record, as Debezium Server's outbox EventRouter writes it with
  * `cdk/lib/debezium-config.ts`: the envelope fields in camelCase and `payload` as JSON text (the outbox column
- * is jsonb and the router config does not expand it).
+ * is jsonb and the router config does not expand it). With `cdc=dms`, DMS's own row shape (`dms-record.ts`).
  */
 export type OutboxRecord =
   | { kind: 'event'; event: OrderEventMessage }
   /** A Debezium heartbeat (`{"ts_ms":…}`): routed into the stream so the slot advances; nothing to deliver. */
   | { kind: 'heartbeat' }
+  /** A DMS record that is no event (a control record, an update or delete of an outbox row): nothing to deliver. */
+  | { kind: 'skip'; reason: string }
   /** `eventId` when the data has a readable one, so the log line can name the event. */
   | { kind: 'invalid'; reason: string; eventId?: string };
 
@@ -32,6 +35,7 @@ export function parseOutboxRecord(data: string): OutboxRecord {
   const raw = readDebeziumRecord(data);
   if (raw.kind !== 'json') return raw;
   const json = raw.json;
+  if (isDmsRecord(json)) return parseDmsOutboxRecord(json);
   const result = outboxRecordSchema.safeParse(json);
   if (result.success) return { kind: 'event', event: result.data };
   const eventId = readableEventId(json);

@@ -21,6 +21,8 @@ export function planRecord(record: KinesisStreamRecord): RecordPlan {
   // Lambda hands Kinesis data over base64-encoded; Debezium wrote UTF-8 JSON.
   const parsed = parseOutboxRecord(Buffer.from(data, 'base64').toString('utf8'));
   if (parsed.kind === 'heartbeat') return parsed;
+  // A DMS record with nothing to deliver is acknowledged like a heartbeat: the shard moves on.
+  if (parsed.kind === 'skip') return { kind: 'heartbeat' };
   if (parsed.kind === 'invalid') throw new InvalidRecordError(sequenceNumber, parsed.reason, parsed.eventId);
   const { event } = parsed;
   return { kind: 'deliver', event, targets: consumersFor(event), entry: toSqsEntry(event) };

@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { functionIdByEntry, mappingIdsOf, resourcesOfType } from '../../cdk/lib/template.ts';
+import { localAppTemplate } from '../../localstack/cloud/local-template.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import {
   type CfnTemplate,
@@ -135,7 +135,7 @@ describe('router Lambda on the local cloud (Kinesis → three SQS FIFO queues)',
     Object.values(queues).map((url) => (delivered.get(url) ?? []).filter((r) => r.eventId === eventId));
 
   beforeAll(async () => {
-    template = synthTemplate();
+    template = localAppTemplate();
     // A stack of its own: fresh stream, queues and checkpoints, whatever other test files left in the emulators.
     provisioned = await provisionFromTemplate(template, testAws(), {
       stackName: `router-it-${Date.now().toString(36)}`,

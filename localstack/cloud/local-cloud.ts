@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputId } from '../../cdk/lib/outputs.ts';
-import { synthTemplate } from '../../cdk/lib/synth.ts';
 import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { freePort } from '../lib/process.ts';
@@ -26,6 +25,7 @@ import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { MissingOutputError } from './errors.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
+import { localAppTemplate } from './local-template.ts';
 import { type AwsClients, createClients } from './provision/clients.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, type SqsReceiveObserver, startRuntime } from './runtime/index.ts';
@@ -115,16 +115,6 @@ export function localAccess(endpoint: string): AwsAccess {
 
 const port = async (wanted: number) => (wanted === 0 ? freePort() : wanted);
 
-/**
- * The app's template, synthesized once per process: the app reads nothing that changes between clouds, and a
- * synth costs 13–30 s on 2 cores, which `npm test` would otherwise pay once per drill.
- */
-let synthesized: CfnTemplate | undefined;
-function appTemplate(): CfnTemplate {
-  synthesized ??= synthTemplate();
-  return synthesized;
-}
-
 /** Starts the whole local pipeline; if any step fails, stops what had started and rethrows. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const progress = options.progress ?? (() => {});
@@ -177,7 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const database = await step('migrations', () => prepareDatabase(serverAdminUrl));
 
     // A copy: drills adjust their template in place.
-    const template = await step('synth CDK app', async () => structuredClone(appTemplate()));
+    const template = await step('synth CDK app', async () => structuredClone(localAppTemplate()));
     options.adjustTemplate?.(template);
     const provisioned = await step('provision from template', () => provisionFromTemplate(template, access));
     for (const warning of summarize(provisioned.warnings)) progress(`  note: ${warning}`);

@@ -3,6 +3,7 @@ import {
   COST_DOC,
   committedCostSection,
   costReport,
+  pricedContext,
   renderCostSection,
   writeCostSection,
 } from './cost-doc.ts';
@@ -18,7 +19,7 @@ if (!(rate > 0)) {
   console.error('--rate takes a positive number of orders per second');
   process.exit(2);
 }
-const report = costReport((context) => synthTemplate({ context }), rate);
+const report = costReport((context) => synthTemplate({ context: pricedContext(context) }), rate);
 if (args.includes('--json')) {
   console.log(
     JSON.stringify(

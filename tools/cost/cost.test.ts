@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import type { CfnTemplate } from '../../cdk/lib/template.ts';
-import { COST_DOC, committedCostSection, costReport, renderCostSection } from './cost-doc.ts';
+import { COST_DOC, committedCostSection, costReport, pricedContext, renderCostSection } from './cost-doc.ts';
 import { idleItems, total } from './estimate.ts';
 import { inventoryOf } from './inventory.ts';
 
@@ -12,7 +12,7 @@ describe('the cost estimate', () => {
   const templates = new Map<string, CfnTemplate>();
   const synth = (context: Record<string, string>) => {
     const key = JSON.stringify(context);
-    if (!templates.has(key)) templates.set(key, synthTemplate({ context }));
+    if (!templates.has(key)) templates.set(key, synthTemplate({ context: pricedContext(context) }));
     return templates.get(key)!;
   };
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import type { VariantFailures } from './baseline.ts';
+import { checkovInput } from './checkov-input.ts';
 import { type CfnLintFinding, runCfnLint, runCheckov } from './scanners.ts';
 import { SCAN_VARIANTS } from './variants.ts';
 
@@ -25,6 +26,9 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
  */
 export async function scanVariants(variants = SCAN_VARIANTS): Promise<ScanRun> {
   const dir = mkdtempSync(join(tmpdir(), 'holdline-scan-'));
+  // checkov gets its own copies, under the same file names (checkov-input.ts says why).
+  const checkovDir = join(dir, 'checkov');
+  mkdirSync(checkovDir);
   try {
     let started = performance.now();
     const templates = variants.map((v) => {
@@ -32,6 +36,7 @@ export async function scanVariants(variants = SCAN_VARIANTS): Promise<ScanRun> {
       const template: Record<string, any> = synthTemplate({ context: v.context });
       const file = `${v.name}.json`;
       writeFileSync(join(dir, file), JSON.stringify(template, null, 1));
+      writeFileSync(join(checkovDir, file), JSON.stringify(checkovInput(template), null, 1));
       return { variant: v.name, file, resources: new Set(Object.keys(template.Resources)) };
     });
     const synth = seconds(started);
@@ -41,7 +46,10 @@ export async function scanVariants(variants = SCAN_VARIANTS): Promise<ScanRun> {
       const value = await work;
       return { value, seconds: seconds(started) };
     };
-    const [lint, checkov] = await Promise.all([timed(runCfnLint(dir, files)), timed(runCheckov(dir, files))]);
+    const [lint, checkov] = await Promise.all([
+      timed(runCfnLint(dir, files)),
+      timed(runCheckov(checkovDir, files)),
+    ]);
     const scanners = seconds(started);
     return {
       variants: templates.map((t) => {

@@ -4,11 +4,13 @@
  * whether this machine happened to build the UI before the scan.
  */
 const webDist = 'tools/scan/web-fixture';
+// The stub providers (the guide's first deploy), so their function is scanned too.
+const providers = 'stub';
 export const SCAN_VARIANTS = [
-  { name: 'rds-debezium', context: { database: 'rds', cdc: 'debezium', webDist } },
-  { name: 'rds-dms', context: { database: 'rds', cdc: 'dms', webDist } },
-  { name: 'aurora-debezium', context: { database: 'aurora', cdc: 'debezium', webDist } },
-  { name: 'aurora-dms', context: { database: 'aurora', cdc: 'dms', webDist } },
+  { name: 'rds-debezium', context: { database: 'rds', cdc: 'debezium', webDist, providers } },
+  { name: 'rds-dms', context: { database: 'rds', cdc: 'dms', webDist, providers } },
+  { name: 'aurora-debezium', context: { database: 'aurora', cdc: 'debezium', webDist, providers } },
+  { name: 'aurora-dms', context: { database: 'aurora', cdc: 'dms', webDist, providers } },
 ] as const;
 
 export type ScanVariant = (typeof SCAN_VARIANTS)[number];

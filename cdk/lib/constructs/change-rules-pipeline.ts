@@ -26,6 +26,8 @@ export interface ChangeRulesPipelineProps {
   plan: readonly CapturedTable[];
   /** Processed change ids (the same Powertools idempotency table as the order consumers). */
   idempotencyTable: ITable;
+  /** The mail provider's base URL, the notification consumer's (cdk/lib/providers.ts). */
+  notificationServiceUrl: string;
 }
 
 /** A change consumer's queues and function. */
@@ -91,11 +93,9 @@ export class ChangeRulesPipeline extends Construct {
       return { queues, bulkQueues, handler };
     };
     this.consumers = {
-      // STAND-IN mail provider: the same placeholder as the notification consumer's (locally the side-effects
-      // stand-in, whose request log is the "sent mail").
-      'welcome-mail': consumer('welcome-mail', {
-        NOTIFICATION_SERVICE_URL: 'https://notifications.example.invalid',
-      }),
+      // The notification consumer's mail provider (locally the side-effects stand-in, whose request log is the
+      // "sent mail").
+      'welcome-mail': consumer('welcome-mail', { NOTIFICATION_SERVICE_URL: props.notificationServiceUrl }),
       'audit-log': consumer('audit-log', { AUDIT_LOG_TABLE: this.auditLog.tableName }),
       'report-export': consumer('report-export', {}),
     };

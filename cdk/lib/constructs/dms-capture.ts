@@ -28,12 +28,32 @@ export interface DmsCaptureProps {
 export const DMS_INSTANCE_CLASS = 'dms.t3.micro';
 
 /**
+ * The DMS engine, pinned: a PostgreSQL 17 source needs 3.6.1 or later ("Using a PostgreSQL database as an AWS DMS
+ * source"), and without a pin DMS creates the instance on its default engine, which has lagged behind (3.5.x).
+ * DMS stops creating instances of an engine some months before its end of life (the release notes' table): raise
+ * this then, and with a new PostgreSQL major version.
+ */
+export const DMS_ENGINE_VERSION = '3.6.1';
+
+/**
+ * The account-wide roles DMS itself assumes, by these fixed names: `dms-vpc-role` to place the replication
+ * instance's network interfaces (without it the subnet group cannot be created) and `dms-cloudwatch-logs-role` to
+ * write the task logs the tasks enable. The stack does not create them: a second stack, or an account that used
+ * DMS before, would collide on the names. docs/deploy.md creates them once, and waits for IAM to propagate.
+ */
+export const DMS_SERVICE_ROLES = {
+  'dms-vpc-role': 'arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole',
+  'dms-cloudwatch-logs-role': 'arn:aws:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole',
+} as const;
+
+/**
  * The AWS DMS alternative to Debezium (context `cdc=dms`): one replication instance in the isolated subnets, a
  * Postgres source endpoint with the heartbeat on, and one CDC-only task per table into its Kinesis stream,
  * partitioned by order id like Debezium. Limits, stated rather than hidden: DMS has no outbox router, so records
- * arrive in DMS's own JSON shape (the router Lambda reads Debezium's); DMS creates its own `test_decoding` slots
- * (not the pgoutput publications), which the same `max_slot_wal_keep_size` caps; and the account needs the
- * `dms-vpc-role` that DMS expects before the subnet group can be created (docs/deploy.md).
+ * arrive in DMS's own JSON shape, which the router reads too (lambdas/router/dms-record.ts) but the order-view
+ * projection does not (it reads Debezium's change events only); DMS creates its own `test_decoding` slots (not
+ * the pgoutput publications), which the same `max_slot_wal_keep_size` caps; and the account needs the two
+ * service roles of `DMS_SERVICE_ROLES` before the stack is deployed (docs/deploy.md).
  */
 export class DmsCapture extends Construct {
   constructor(scope: Construct, id: string, props: DmsCaptureProps) {
@@ -76,6 +96,7 @@ export class DmsCapture extends Construct {
 
     const instance = new CfnReplicationInstance(this, 'Instance', {
       replicationInstanceClass: DMS_INSTANCE_CLASS,
+      engineVersion: DMS_ENGINE_VERSION,
       allocatedStorage: 20,
       publiclyAccessible: false,
       multiAz: false,

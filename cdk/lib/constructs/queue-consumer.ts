@@ -13,22 +13,13 @@ import { sequenceAnomalyAlarm } from './sequence-anomaly-alarm.ts';
 /** The three downstream consumers; also `CONSUMER_NAME` and the idempotency key prefix. */
 export type ConsumerName = 'payment' | 'inventory' | 'notification';
 
-/**
- * The downstream service each consumer's side effect goes to, by variable, with the value used unless the stack
- * passes one (`environment`). Placeholders on `.invalid` (RFC 2606) fail loudly if deployed unset; locally the
- * stand-ins in `localstack/stand-ins/side-effects/` are put in by the local runtime.
- */
-const sideEffectServices: Partial<Record<ConsumerName, Record<string, string>>> = {
-  inventory: { INVENTORY_SERVICE_URL: 'https://inventory.example.invalid' },
-  notification: { NOTIFICATION_SERVICE_URL: 'https://notifications.example.invalid' },
-};
-
 export interface QueueConsumerProps {
   name: ConsumerName;
   /** Records processed event ids (Powertools idempotency). */
   idempotencyTable: ITable;
   /** Set for consumers that write Postgres: adds the `DB_*` environment (the consumers' login), grants and VPC placement. */
   database?: HoldlineDatabase;
+  /** What the consumer's side effect needs, e.g. its provider's URL (`PAYMENT_GATEWAY_URL`, cdk/lib/providers.ts). */
   environment?: Record<string, string>;
 }
 
@@ -56,7 +47,6 @@ export class QueueConsumer extends Construct {
         CONSUMER_NAME: props.name,
         IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
         IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(config.idempotencyTtl.toSeconds()),
-        ...sideEffectServices[props.name],
         // The failure policy (lambdas/consumers/failure-policy.ts): a poison message is quarantined to its own
         // DLQ with a reason after MAX_ATTEMPTS receives; a dependency outage is waited out for the outage budget,
         // with backoff (the visibility timeout) growing to OUTAGE_BACKOFF_MAX_SECONDS.

@@ -6,8 +6,8 @@ import { locateHops, renderArchitectureDoc, type TemplateJson } from './hops.ts'
 /** The committed diagram, repo-relative. */
 export const ARCHITECTURE_DOC = 'docs/architecture.md';
 
-/** The variant the committed diagram shows (the defaults of cdk/lib/holdline-app.ts). */
-export const DIAGRAM_CONTEXT = { database: 'rds', cdc: 'debezium' } as const;
+/** The variant the committed diagram shows (the defaults of cdk/lib/holdline-app.ts, with the stub providers). */
+export const DIAGRAM_CONTEXT = { database: 'rds', cdc: 'debezium', providers: 'stub' } as const;
 
 /** docs/architecture.md as the current template generates it. */
 export function generateArchitectureDoc(): string {

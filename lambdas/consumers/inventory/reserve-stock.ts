@@ -1,14 +1,10 @@
+import type { WarehouseProvider } from '../../providers/warehouse-provider.ts';
 import type { OrderEventMessage } from '../../shared/order-event-message.ts';
 
 export type InventoryResult = 'ignored' | 'reserved';
 
-export interface InventoryDeps {
-  /** Asks the warehouse to hold the items; the idempotency key makes a repeat a no-op there. */
-  reserve(
-    request: { orderId: string; eventId: string; items: unknown },
-    idempotencyKey: string,
-  ): Promise<void>;
-}
+/** The warehouse (lambdas/providers): the idempotency key makes a repeat a no-op there. */
+export type InventoryDeps = WarehouseProvider;
 
 /** Reserves stock for a placed order (one reservation per order: the key is the order id). Other events: none. */
 export async function reserveStock(

@@ -1,3 +1,4 @@
+import type { MailProvider } from '../../providers/mail-provider.ts';
 import type { OrderEventMessage } from '../../shared/order-event-message.ts';
 
 /** What the customer hears about, per event type; anything else is not worth a message. */
@@ -8,10 +9,8 @@ export const notifiedEvents: Readonly<Record<string, string>> = {
   OrderCancelled: 'Your order was cancelled',
 };
 
-export interface NotificationDeps {
-  /** Sends one message. No idempotency key: like most mail providers, a repeat is a second message. */
-  send(message: { orderId: string; eventId: string; eventType: string; subject: string }): Promise<void>;
-}
+/** The mail provider (lambdas/providers). No idempotency key: like most, a repeat is a second message. */
+export type NotificationDeps = MailProvider;
 
 export async function notifyCustomer(
   message: OrderEventMessage,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHARGES_PATH, IDEMPOTENCY_KEY_HEADER, PROVIDER_TIMEOUT_MS } from '../../providers/contract.ts';
 import { logExcerpt } from '../../shared/log-excerpt.ts';
 import { ChargeRejectedError, GatewayProtocolError, GatewayUnavailableError } from '../errors.ts';
 
@@ -17,15 +18,15 @@ export type Charge = z.infer<typeof chargeSchema>;
 export async function chargeOrder(
   gatewayUrl: string,
   order: { orderId: string; amountCents: number; currency: string },
-  timeoutMs = 5000,
+  timeoutMs = PROVIDER_TIMEOUT_MS,
 ): Promise<Charge> {
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let text: string;
   try {
-    response = await fetch(`${gatewayUrl}/charges`, {
+    response = await fetch(`${gatewayUrl}${CHARGES_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': order.orderId },
+      headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: order.orderId },
       body: JSON.stringify(order),
       signal,
     });

@@ -1,13 +1,13 @@
 import { getOrder, transitionOrder } from '../../orders/order-store.ts';
+import { httpPaymentProvider } from '../../providers/payment-provider.ts';
 import { crashPoint } from '../../shared/crash-points.ts';
 import { sqlClientFromEnv } from '../../shared/db/from-env.ts';
 import { requireEnv } from '../../shared/env.ts';
 import { lazy } from '../../shared/lazy.ts';
 import { consumerHandler } from '../consumer-handler.ts';
-import { chargeOrder } from './charge-client.ts';
 import { handlePayment } from './handle-payment.ts';
 
-const gatewayUrl = requireEnv('PAYMENT_GATEWAY_URL');
+const gateway = httpPaymentProvider(requireEnv('PAYMENT_GATEWAY_URL'));
 const db = lazy(sqlClientFromEnv);
 
 export const handler = consumerHandler('payment', async (message) => {
@@ -15,7 +15,7 @@ export const handler = consumerHandler('payment', async (message) => {
   return handlePayment(message, {
     getOrder: (id) => getOrder(sql, id),
     charge: async (order) => {
-      const charge = await chargeOrder(gatewayUrl, {
+      const charge = await gateway.charge({
         orderId: order.id,
         amountCents: order.totalCents,
         currency: order.currency,

@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthTemplate } from '../../../cdk/lib/synth.ts';
 import { placeOrder } from '../../../lambdas/orders/order-store.ts';
 import { createPgClient } from '../../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../../lambdas/shared/db/sql-client.ts';
 import { testAws } from '../../test/fixtures/aws.ts';
+import { localAppTemplate } from '../local-template.ts';
 import { provisionFromTemplate } from '../provision/index.ts';
 import { ensureJava } from './ensure-java.ts';
 import { installDebezium } from './install.ts';
@@ -69,7 +69,7 @@ describe("Debezium Server on the Java set-up installs when the machine's is too 
 
   it('runs Debezium Server on it: healthy, streaming, and an order reaches Kinesis', async () => {
     const java = await ensureJava({ javaHome: undefined, jvmRoot });
-    const template = synthTemplate();
+    const template = localAppTemplate();
     const provisioned = await provisionFromTemplate(template, testAws());
     const streamName = provisioned.outputs.OrderEventsStreamName ?? '';
     db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });

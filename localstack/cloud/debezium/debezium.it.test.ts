@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthTemplate } from '../../../cdk/lib/synth.ts';
 import type { CfnTemplate } from '../../../cdk/lib/template.ts';
 import type { PlaceOrder } from '../../../lambdas/orders/order.ts';
 import { placeOrder } from '../../../lambdas/orders/order-store.ts';
 import { createPgClient } from '../../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../../lambdas/shared/db/sql-client.ts';
 import { testAws } from '../../test/fixtures/aws.ts';
+import { localAppTemplate } from '../local-template.ts';
 import { type Provisioned, provisionFromTemplate } from '../provision/index.ts';
 import { installDebezium } from './install.ts';
 import { type DebeziumServer, startDebezium } from './server.ts';
@@ -102,7 +102,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
 
   beforeAll(async () => {
     await installDebezium((line) => console.log(`[debezium] ${line}`));
-    template = synthTemplate();
+    template = localAppTemplate();
     provisioned = await provisionFromTemplate(template, testAws());
     streamName = provisioned.outputs.OrderEventsStreamName ?? '';
     db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CHARGES_PATH } from '../../../lambdas/providers/contract.ts';
 import { closeNow, listen } from '../../lib/http.ts';
 
 /**
- * STAND-IN for a payment provider (not a real gateway): `POST /charges` with an `Idempotency-Key` header creates a
+ * STAND-IN for a payment provider (not a real gateway), speaking the providers' contract (docs/providers.md) that
+ * the payment consumer's adapter speaks: `POST /charges` with an `Idempotency-Key` header creates a
  * charge once and answers every retry with the stored response, like Stripe's idempotency keys. Every request is
  * appended to a JSONL request log — the evidence drills use to prove one charge per order. Faults are injected
  * through `POST /_faults`; nothing is charged anywhere.
@@ -104,7 +106,7 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
         return send(res, 200, faults);
       }
       if (req.method === 'GET' && req.url === '/_log') return send(res, 200, readLog(logFile));
-      const charging = req.url === '/charges' || req.url?.startsWith('/charges?');
+      const charging = req.url === CHARGES_PATH || req.url?.startsWith(`${CHARGES_PATH}?`);
       if (charging && (faults.hang || faults.outage)) {
         // Look-ups (GET) are not charge attempts, so only POSTs are logged.
         const entry = {
@@ -116,12 +118,12 @@ export async function startPaymentGateway(port: number, logFile: string): Promis
         return send(res, 503, { error: 'unavailable' });
       }
       // The authoritative record by idempotency key (the reconciler's look-up); not logged as a charge attempt.
-      if (req.method === 'GET' && req.url?.startsWith('/charges?')) {
+      if (req.method === 'GET' && req.url?.startsWith(`${CHARGES_PATH}?`)) {
         const lookupKey = new URL(req.url, 'http://gateway').searchParams.get('idempotencyKey') ?? '';
         const found = charges.get(lookupKey);
         return found ? send(res, 200, found) : send(res, 404, { error: 'charge_not_found' });
       }
-      if (req.method !== 'POST' || req.url !== '/charges') return send(res, 404, { error: 'not_found' });
+      if (req.method !== 'POST' || req.url !== CHARGES_PATH) return send(res, 404, { error: 'not_found' });
       const key = req.headers['idempotency-key'];
       const at = new Date().toISOString();
       if (typeof key !== 'string' || key === '') {

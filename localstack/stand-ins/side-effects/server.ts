@@ -1,10 +1,12 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { MESSAGES_PATH, RESERVATIONS_PATH } from '../../../lambdas/providers/contract.ts';
 import { closeNow, listen } from '../../lib/http.ts';
 
 /**
  * STAND-IN for the inventory consumer's warehouse service and the notification consumer's mail provider (not real
- * services): `POST /inventory/reservations` and `POST /notifications/messages`. Each request is appended to a JSONL
+ * services), speaking the providers' contract (docs/providers.md) under two base URLs: `POST
+ * /inventory/reservations` and `POST /notifications/messages`. Each request is appended to a JSONL
  * log with the event id it was made for — the evidence drills count side effects per event with. A request with
  * an `Idempotency-Key` it has seen is answered as a replay and causes no new effect (the warehouse behaves like
  * that); without a key (the mail provider) every request is a new effect, so only the consumer's dedupe stands
@@ -34,8 +36,8 @@ export interface SideEffects {
 }
 
 const routes: Record<string, SideEffectService> = {
-  '/inventory/reservations': 'inventory',
-  '/notifications/messages': 'notification',
+  [`/inventory${RESERVATIONS_PATH}`]: 'inventory',
+  [`/notifications${MESSAGES_PATH}`]: 'notification',
 };
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
