@@ -132,9 +132,6 @@ export interface HoldlineConfig {
    * a token naming a `kid` the cache lacks fetches the JWKS at once (at most every 30 s).
    */
   tokenKeyCacheMaxAge: Duration;
-  /** The issuer's JWKS URL when context `tokenJwksUrl` names none: a `.invalid` host that never answers, so an
-   *  API deployed without an issuer refuses every token (as the payment gateway's default fails every charge). */
-  tokenJwksUrlDefault: string;
   /** An order still `pending` this long after it was placed is the reconciler's. Default 2 min: the payment
    *  path's p99 is seconds, so only a lost result gets here; the customer waits at most this plus the schedule. */
   reconcileDeadline: Duration;
@@ -195,7 +192,6 @@ export const config: HoldlineConfig = {
   authorizerCacheTtl: Duration.minutes(1),
   tokenMaxAge: Duration.hours(12),
   tokenKeyCacheMaxAge: Duration.minutes(10),
-  tokenJwksUrlDefault: 'https://issuer.example.invalid/.well-known/jwks.json',
   reconcileDeadline: Duration.minutes(2),
   reconcileInterval: Duration.minutes(1),
   reconcileBatchSize: 100,

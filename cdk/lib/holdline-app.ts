@@ -3,6 +3,7 @@ import { config } from './config.ts';
 import type { DatabaseKind } from './constructs/database.ts';
 import { type CdcKind, HoldlineStack, type RelayKind } from './holdline-stack.ts';
 import { providerChoiceFromContext } from './providers.ts';
+import { tokenJwksUrlFromContext } from './token-issuer.ts';
 
 /** The stack's name; also what `synthTemplate` returns. */
 export const STACK_NAME = 'Holdline';
@@ -22,19 +23,14 @@ function choice<T extends string>(app: App, key: string, allowed: readonly T[], 
  * `bastion` (`true` adds the admin bastion for migrations), `capture` (`running` | `paused`: Debezium services at
  * 0 tasks for the first deploy), `multiAz` (`true` | `false`: RDS Multi-AZ, default `config.databaseMultiAz`), `egress` (`none` | `nat`: a NAT gateway so in-VPC functions reach the internet), `apiDomainName` +
  * `apiCertificateArn` (a custom API domain; the execute-api endpoint is then disabled), `tokenJwksUrl` (the token
- * issuer's JWKS, default `config.tokenJwksUrlDefault`, which refuses every token).
+ * issuer's JWKS: required, cdk/lib/token-issuer.ts).
  */
 export function addHoldlineStack(app: App): HoldlineStack {
   const providers = providerChoiceFromContext((key) => app.node.tryGetContext(key));
   const webDist: unknown = app.node.tryGetContext('webDist');
   const apiDomainName: unknown = app.node.tryGetContext('apiDomainName');
   const apiCertificateArn: unknown = app.node.tryGetContext('apiCertificateArn');
-  const tokenJwksUrl: unknown = app.node.tryGetContext('tokenJwksUrl');
-  if (
-    tokenJwksUrl !== undefined &&
-    (typeof tokenJwksUrl !== 'string' || !tokenJwksUrl.startsWith('https://'))
-  )
-    throw new Error(`context tokenJwksUrl=${String(tokenJwksUrl)}: expected an https:// URL`);
+  const tokenJwksUrl = tokenJwksUrlFromContext((key) => app.node.tryGetContext(key));
   if ((apiDomainName === undefined) !== (apiCertificateArn === undefined))
     throw new Error('context apiDomainName and apiCertificateArn go together');
   return new HoldlineStack(app, STACK_NAME, {
@@ -52,6 +48,6 @@ export function addHoldlineStack(app: App): HoldlineStack {
       typeof apiDomainName === 'string' && typeof apiCertificateArn === 'string'
         ? { domainName: apiDomainName, certificateArn: apiCertificateArn }
         : undefined,
-    tokenJwksUrl: typeof tokenJwksUrl === 'string' ? tokenJwksUrl : undefined,
+    tokenJwksUrl,
   });
 }

@@ -58,8 +58,8 @@ export interface HoldlineStackProps extends StackProps {
   /** A custom domain for the API; then its execute-api endpoint is disabled (context `apiDomainName` +
    *  `apiCertificateArn`). Default none. */
   apiDomain?: ApiCustomDomain;
-  /** The token issuer's JWKS URL (context `tokenJwksUrl`). Default `config.tokenJwksUrlDefault`: every token refused. */
-  tokenJwksUrl?: string;
+  /** The token issuer's JWKS URL (context `tokenJwksUrl`, cdk/lib/token-issuer.ts). */
+  tokenJwksUrl: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEBEZIUM_DIST_SHA256, DEBEZIUM_VERSION } from '../lib/constructs/debezium-task.ts';
 import { fromRepoRoot } from '../lib/paths.ts';
+import { READ_ONLY_SYNTH_ISSUER } from '../lib/token-issuer.ts';
 
 interface SynthRun {
   code: number | null;
@@ -42,7 +43,7 @@ describe('cdk synth (the CLI, with cdk-nag)', () => {
   // One run of the default variant with the stub providers, as a sandbox's first deploy (about 25 s on two cores):
   // the other variants are synthesized with the same nag plugin in-process by nag.test.ts, which is what the CLI
   // runs too.
-  const run = cliSynth({ providers: 'stub' });
+  const run = cliSynth({ providers: 'stub', ...READ_ONLY_SYNTH_ISSUER });
   afterAll(() => {
     for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
   });

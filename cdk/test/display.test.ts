@@ -2,6 +2,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
 import { config } from '../lib/config.ts';
+import { synthTemplate } from '../lib/synth.ts';
+import { READ_ONLY_SYNTH_ISSUER } from '../lib/token-issuer.ts';
 import { functionByEntry, holdlineTemplate, referencedId, resourcesOf } from './template.ts';
 
 describe('identity, the order list and the reconciler', () => {
@@ -47,7 +49,7 @@ describe('identity, the order list and the reconciler', () => {
   it("verifies tokens against the issuer's JWKS and holds no signing key of its own", () => {
     const [, fn] = functionByEntry(template, 'lambdas/authorizer/handler.ts');
     expect(fn.Properties.Environment.Variables).toMatchObject({
-      [AUTHORIZER_ENV.jwksUrl]: config.tokenJwksUrlDefault,
+      [AUTHORIZER_ENV.jwksUrl]: READ_ONLY_SYNTH_ISSUER.tokenJwksUrl,
       [AUTHORIZER_ENV.jwksCacheSeconds]: String(config.tokenKeyCacheMaxAge.toSeconds()),
     });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/TokenSigningKey|TOKEN_SIGNING_SECRET/);
@@ -59,6 +61,10 @@ describe('identity, the order list and the reconciler', () => {
     expect(configured.Properties.Environment.Variables[AUTHORIZER_ENV.jwksUrl]).toBe(issuerUrl);
     // Keys fetched over plain HTTP could be swapped on the way: such a setting fails synth.
     expect(() => holdlineTemplate({ tokenJwksUrl: 'http://login.example.com/jwks.json' })).toThrow(/https/);
+    // No issuer named: synth fails and says which setting, rather than deploying an API that refuses every token.
+    expect(() => synthTemplate({ context: { providers: 'stub' } })).toThrow(
+      /No token issuer\. Pass -c tokenJwksUrl=/,
+    );
   });
 
   it('indexes the order view by customer, newest first, for GET /orders', () => {

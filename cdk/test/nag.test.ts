@@ -11,6 +11,7 @@ import { HttpApiGuards } from '../lib/constructs/http-api-guards.ts';
 import { addHoldlineStack } from '../lib/holdline-app.ts';
 import { addNagChecks } from '../lib/nag.ts';
 import { type CfnTemplate, resourcesOf } from '../lib/template.ts';
+import { READ_ONLY_SYNTH_ISSUER } from '../lib/token-issuer.ts';
 import { holdlineTemplateJson, TEST_PROVIDERS } from './template.ts';
 
 const VARIANTS = [
@@ -27,7 +28,9 @@ const STUB_VARIANTS = VARIANTS.map((v) => ({ ...v, providers: 'stub' }));
  *  URLs as the template tests use them, unless the context chooses the stub. */
 function nagApp(context: Record<string, unknown>) {
   const providers = 'providers' in context ? {} : TEST_PROVIDERS;
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...providers, ...context } });
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], ...READ_ONLY_SYNTH_ISSUER, ...providers, ...context },
+  });
   const stack = addHoldlineStack(app);
   const checks = addNagChecks(app);
   return { app, stack, checks };

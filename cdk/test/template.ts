@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { synthTemplate } from '../lib/synth.ts';
 import { type CfnResource, type CfnTemplate, functionIdsByEntry } from '../lib/template.ts';
+import { READ_ONLY_SYNTH_ISSUER } from '../lib/token-issuer.ts';
 
 /** A synthesized resource, its properties walked without narrowing (the tests know the CDK output). */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
@@ -16,8 +17,12 @@ export const TEST_PROVIDERS = {
   notificationServiceUrl: 'https://notifications.test',
 } as const;
 
-const withProviders = (context: Record<string, unknown>): Record<string, unknown> =>
-  'providers' in context ? context : { ...TEST_PROVIDERS, ...context };
+/** Provider URLs unless the context chooses the stub, and an issuer unless it names one. */
+const withProviders = (context: Record<string, unknown>): Record<string, unknown> => ({
+  ...READ_ONLY_SYNTH_ISSUER,
+  ...('providers' in context ? {} : TEST_PROVIDERS),
+  ...context,
+});
 
 /** Templates synthesized so far in this worker, by context. Unit test files share a worker (`isolate: false`). */
 const synthesized = new Map<string, CfnTemplate>();

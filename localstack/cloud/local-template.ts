@@ -1,6 +1,7 @@
 import type { ProviderSetting } from '../../cdk/lib/providers.ts';
 import { synthTemplate } from '../../cdk/lib/synth.ts';
 import type { CfnTemplate } from '../../cdk/lib/template.ts';
+import { TOKEN_JWKS_CONTEXT } from '../../cdk/lib/token-issuer.ts';
 
 /**
  * The provider settings the local cloud synthesizes with, passed explicitly as a deploy passes its own. The
@@ -13,6 +14,11 @@ export const LOCAL_PROVIDER_CONTEXT: Readonly<Record<ProviderSetting, string>> =
   notificationServiceUrl: 'http://notifications.stand-in.localhost',
 };
 
+/** The issuer likewise: the runtime overlays the issuer stand-in's real JWKS URL (local-cloud.ts). */
+export const LOCAL_ISSUER_CONTEXT = {
+  [TOKEN_JWKS_CONTEXT]: 'https://issuer.stand-in.localhost/.well-known/jwks.json',
+} as const;
+
 let synthesized: CfnTemplate | undefined;
 
 /**
@@ -21,6 +27,6 @@ let synthesized: CfnTemplate | undefined;
  * the caller may change it.
  */
 export function localAppTemplate(): CfnTemplate {
-  synthesized ??= synthTemplate({ context: { ...LOCAL_PROVIDER_CONTEXT } });
+  synthesized ??= synthTemplate({ context: { ...LOCAL_PROVIDER_CONTEXT, ...LOCAL_ISSUER_CONTEXT } });
   return structuredClone(synthesized);
 }

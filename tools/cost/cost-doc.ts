@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fromRepoRoot } from '../../cdk/lib/paths.ts';
 import type { CfnTemplate } from '../../cdk/lib/template.ts';
+import { READ_ONLY_SYNTH_ISSUER } from '../../cdk/lib/token-issuer.ts';
 import { countCustomMetrics } from './custom-metrics.ts';
 import { idleItems, type LineItem, rateItems, total, usage } from './estimate.ts';
 import { type Inventory, inventoryOf } from './inventory.ts';
@@ -14,7 +15,7 @@ export const END = '<!-- cost: end -->';
 
 /** What every priced variant deploys with beyond its own context: the stub providers, as the guide's first deploy. */
 export function pricedContext(context: Record<string, string>): Record<string, string> {
-  return { providers: 'stub', ...context };
+  return { providers: 'stub', ...READ_ONLY_SYNTH_ISSUER, ...context };
 }
 
 /** The variants the guide prices idle, as CDK context (each synthesized with `pricedContext`). */

@@ -20,8 +20,8 @@ export interface ApiCustomDomain {
 
 export interface OrderApiOptions {
   customDomain?: ApiCustomDomain | undefined;
-  /** The token issuer's JWKS URL. Default `config.tokenJwksUrlDefault` (no issuer: every token is refused). */
-  tokenJwksUrl?: string | undefined;
+  /** The token issuer's JWKS URL (cdk/lib/token-issuer.ts). */
+  tokenJwksUrl: string;
 }
 
 /**
@@ -40,7 +40,7 @@ export class OrderApi extends Construct {
   /** The API's base URL: `https://<custom domain>`, or the execute-api endpoint. */
   readonly url: string;
 
-  constructor(scope: Construct, id: string, database: HoldlineDatabase, options: OrderApiOptions = {}) {
+  constructor(scope: Construct, id: string, database: HoldlineDatabase, options: OrderApiOptions) {
     super(scope, id);
     const { customDomain } = options;
     this.handler = new HoldlineFunction(this, 'Api', {
@@ -97,7 +97,7 @@ export class OrderApi extends Construct {
       serviceName: 'authorizer',
       timeout: config.authorizerTimeout,
       environment: {
-        [AUTHORIZER_ENV.jwksUrl]: options.tokenJwksUrl ?? config.tokenJwksUrlDefault,
+        [AUTHORIZER_ENV.jwksUrl]: options.tokenJwksUrl,
         [AUTHORIZER_ENV.jwksCacheSeconds]: String(config.tokenKeyCacheMaxAge.toSeconds()),
         [AUTHORIZER_ENV.maxAgeSeconds]: String(config.tokenMaxAge.toSeconds()),
         // API Gateway keeps a verdict this long: a token with less life left is refused, so none outlives its token.

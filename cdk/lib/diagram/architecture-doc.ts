@@ -1,13 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fromRepoRoot } from '../paths.ts';
 import { synthTemplate } from '../synth.ts';
+import { READ_ONLY_SYNTH_ISSUER } from '../token-issuer.ts';
 import { locateHops, renderArchitectureDoc, type TemplateJson } from './hops.ts';
 
 /** The committed diagram, repo-relative. */
 export const ARCHITECTURE_DOC = 'docs/architecture.md';
 
 /** The variant the committed diagram shows (the defaults of cdk/lib/holdline-app.ts, with the stub providers). */
-export const DIAGRAM_CONTEXT = { database: 'rds', cdc: 'debezium', providers: 'stub' } as const;
+export const DIAGRAM_CONTEXT = {
+  database: 'rds',
+  cdc: 'debezium',
+  providers: 'stub',
+  ...READ_ONLY_SYNTH_ISSUER,
+} as const;
 
 /** docs/architecture.md as the current template generates it. */
 export function generateArchitectureDoc(): string {
