@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { renderChart } from '../shared/vega-svg.ts';
+import { chartData, gaugeChartSpec } from './gauge-chart.ts';
+import type { Gauge } from './gauges.ts';
+
+const range = { from: new Date('2026-12-01T11:00:00Z'), to: new Date('2026-12-01T12:00:00Z') };
+const slotGauge: Pick<Gauge, 'unit' | 'history' | 'thresholds'> = {
+  unit: 'Bytes',
+  history: [
+    {
+      label: 'holdline_slot',
+      metricName: 'SlotRetainedWalBytes',
+      dimensions: { SlotName: 'holdline_slot' },
+      points: [
+        { at: '2026-12-01T11:58:00Z', value: 2 * 1024 ** 2 },
+        { at: '2026-12-01T11:59:00Z', value: 3 * 1024 ** 2 },
+      ],
+    },
+  ],
+  thresholds: [
+    { value: 512 * 1024 ** 2, kind: 'alarm', comparison: '>', firing: true, alarms: ['slot-retained'] },
+    { value: 1024 ** 3, kind: 'cap', comparison: '', firing: false, alarms: [] },
+  ],
+};
+
+describe('chartData', () => {
+  it('puts points and thresholds in the same chart unit (bytes as MiB), labelled with their comparison', () => {
+    const { points, rules } = chartData(slotGauge);
+    expect(points.map((p) => p.v)).toEqual([2, 3]);
+    expect(points[0]).toMatchObject({ t: Date.parse('2026-12-01T11:58:00Z'), series: 'holdline_slot' });
+    expect(rules).toEqual([
+      { v: 512, label: 'alarm > 512', color: '#b91c1c' },
+      { v: 1024, label: 'cap 1024', color: '#6b7280' },
+    ]);
+  });
+});
+
+describe('gaugeChartSpec', () => {
+  const count = (svg: string, cls: string) =>
+    (
+      svg
+        .match(new RegExp(`class="mark-[a-z]+ role-mark ${cls}"[^>]*>(.*?)</g>`))?.[1]
+        ?.match(/<line|<path/g) ?? []
+    ).length;
+
+  it('draws a rule per threshold and the series over the whole range, as an SVG without style or script', async () => {
+    const svg = await renderChart(gaugeChartSpec(slotGauge, range));
+    expect(count(svg, 'thresholds_marks')).toBe(2);
+    expect(svg).toContain('alarm &gt; 512');
+    expect(svg).toContain('11:00');
+    expect(svg).not.toMatch(/style=|<script/);
+  });
+
+  it('still draws the thresholds, and says there is no data, when nothing was published', async () => {
+    const svg = await renderChart(gaugeChartSpec({ ...slotGauge, history: [] }, range));
+    expect(count(svg, 'thresholds_marks')).toBe(2);
+    expect(svg).toContain('no data in this range');
+  });
+});
