@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderChart } from '../shared/vega-svg.ts';
-import { chartData, gaugeChartSpec } from './gauge-chart.ts';
+import { chartData, foldQuietSeries, gaugeChartSpec } from './gauge-chart.ts';
 import type { Gauge } from './gauges.ts';
 
 const range = { from: new Date('2026-12-01T11:00:00Z'), to: new Date('2026-12-01T12:00:00Z') };
@@ -32,6 +32,28 @@ describe('chartData', () => {
       { v: 512, label: 'alarm > 512', color: '#b91c1c' },
       { v: 1024, label: 'cap 1024', color: '#6b7280' },
     ]);
+  });
+});
+
+describe('foldQuietSeries', () => {
+  const series = (label: string, values: number[]) => ({
+    label,
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimensions: { QueueName: label },
+    points: values.map((value, i) => ({ at: `2026-12-01T11:5${i}:00Z`, value })),
+  });
+
+  it('folds the series that stayed at 0 into one line, keeping those that moved', () => {
+    const folded = foldQuietSeries([series('a', [0, 0]), series('b', [0, 3]), series('c', [0])]);
+    expect(folded.map((s) => s.label)).toEqual(['b', '2 at 0']);
+    expect(folded[1]!.points).toEqual([
+      { at: '2026-12-01T11:50:00Z', value: 0 },
+      { at: '2026-12-01T11:51:00Z', value: 0 },
+    ]);
+  });
+
+  it('leaves a single quiet series as it is, under its own name', () => {
+    expect(foldQuietSeries([series('a', [0]), series('b', [1])]).map((s) => s.label)).toEqual(['a', 'b']);
   });
 });
 

@@ -28,11 +28,30 @@ const firingColor = '#b91c1c';
 const thresholdColor = '#d97706';
 const capColor = '#6b7280';
 
+/**
+ * Series that stayed at 0 over the whole range, folded into one line when there are several (nine quiet DLQs are one
+ * legend entry, `9 at 0`), so the series that moved stand out.
+ */
+export function foldQuietSeries(history: Gauge['history']): Gauge['history'] {
+  const quiet = history.filter((s) => s.points.length > 0 && s.points.every((p) => p.value === 0));
+  if (quiet.length < 2) return history;
+  const times = [...new Set(quiet.flatMap((s) => s.points.map((p) => p.at)))].sort();
+  return [
+    ...history.filter((s) => !quiet.includes(s)),
+    {
+      label: `${quiet.length} at 0`,
+      metricName: quiet[0]!.metricName,
+      dimensions: {},
+      points: times.map((at) => ({ at, value: 0 })),
+    },
+  ];
+}
+
 /** The chart's rows: every datapoint of every series, and one row per threshold rule, in chart units. */
 export function chartData(gauge: Pick<Gauge, 'unit' | 'history' | 'thresholds'>) {
   const { divisor } = chartUnit(gauge.unit);
   return {
-    points: gauge.history.flatMap((s) =>
+    points: foldQuietSeries(gauge.history).flatMap((s) =>
       s.points.map((p) => ({ t: new Date(p.at).getTime(), v: p.value / divisor, series: s.label })),
     ),
     rules: gauge.thresholds.map((r) => ({
