@@ -73,6 +73,17 @@ describe('gaugeChartSpec', () => {
     expect(svg).not.toMatch(/style=|<script/);
   });
 
+  it('gives a gauge flat at 0, with its alarm at 0, an axis from 0 to 1', async () => {
+    const quiet: Pick<Gauge, 'unit' | 'history' | 'thresholds'> = {
+      unit: 'Count',
+      history: [{ ...slotGauge.history[0]!, points: [{ at: '2026-12-01T11:59:00Z', value: 0 }] }],
+      thresholds: [{ value: 0, kind: 'alarm', comparison: '>', firing: false, alarms: ['dlq'] }],
+    };
+    const svg = await renderChart(gaugeChartSpec(quiet, range));
+    expect(svg).toMatch(/>1(\.0)?<\/text>/);
+    expect(svg).not.toContain('0.000000');
+  });
+
   it('still draws the thresholds, and says there is no data, when nothing was published', async () => {
     const svg = await renderChart(gaugeChartSpec({ ...slotGauge, history: [] }, range));
     expect(count(svg, 'thresholds_marks')).toBe(2);

@@ -95,7 +95,8 @@ export function gaugeChartSpec(
         mark: { type: 'line', point: { size: 12 }, strokeWidth: 1.5, interpolate: 'linear' },
         encoding: {
           x,
-          y: { ...y, scale: { zero: true } },
+          // At least 0…1: a gauge flat at 0 with its alarm at 0 (DLQ depth) still gets an axis to read.
+          y: { ...y, scale: { zero: true, domain: { unionWith: [0, 1] } } },
           color: {
             field: 'series',
             type: 'nominal',
