@@ -84,6 +84,19 @@ describe('gaugeChartSpec', () => {
     expect(svg).not.toContain('0.000000');
   });
 
+  it('keeps its set size whether the data sits far below the thresholds or there is none', async () => {
+    const tiny = {
+      ...slotGauge,
+      history: [{ ...slotGauge.history[0]!, points: [{ at: '2026-12-01T11:59:00Z', value: 900 }] }],
+    };
+    for (const gauge of [tiny, { ...slotGauge, history: [] }]) {
+      const svg = await renderChart(gaugeChartSpec(gauge, range));
+      const height = Number(/<svg[^>]* height="([\d.]+)"/.exec(svg)?.[1]);
+      expect(height).toBeGreaterThan(150);
+      expect(height).toBeLessThan(300);
+    }
+  });
+
   it('still draws the thresholds, and says there is no data, when nothing was published', async () => {
     const svg = await renderChart(gaugeChartSpec({ ...slotGauge, history: [] }, range));
     expect(count(svg, 'thresholds_marks')).toBe(2);

@@ -83,7 +83,15 @@ export function gaugeChartSpec(
     scale: { type: 'utc' as const, domain: [range.from.getTime(), range.to.getTime()] },
     axis: { title: 'UTC', format: '%H:%M', tickCount: 6 },
   };
-  const y = { field: 'v', type: 'quantitative' as const, title: unit.title };
+  // From 0 to the highest point or rule, and at least to 1: a gauge flat at 0 with its alarm at 0 (DLQ depth)
+  // still gets an axis to read. Set once for every layer, so the layers never disagree on the domain.
+  const top = Math.max(1, ...points.map((p) => p.v), ...rules.map((r) => r.v));
+  const y = {
+    field: 'v',
+    type: 'quantitative' as const,
+    title: unit.title,
+    scale: { domain: [0, top], nice: true },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 400,
@@ -95,8 +103,7 @@ export function gaugeChartSpec(
         mark: { type: 'line', point: { size: 12 }, strokeWidth: 1.5, interpolate: 'linear' },
         encoding: {
           x,
-          // At least 0…1: a gauge flat at 0 with its alarm at 0 (DLQ depth) still gets an axis to read.
-          y: { ...y, scale: { zero: true, domain: { unionWith: [0, 1] } } },
+          y,
           color: {
             field: 'series',
             type: 'nominal',
