@@ -11,7 +11,7 @@ import type { RunContext } from '../kit/context.ts';
 import { waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import { type ReadableReport, type Report, reportsDir } from '../kit/report.ts';
 import { type Observation, observations, observerScript } from './observer.ts';
-import { onCallPanel } from './on-call-panel.ts';
+import { onCallPanel, warmOnCallApi } from './on-call-panel.ts';
 import { poisonPaymentQueue } from './poison.ts';
 import { publishProbe } from './probe.ts';
 import { readable } from './report.ts';
@@ -60,6 +60,7 @@ async function drill(
     const seen = await observe(page, db, customerId, submits, shots);
 
     // The on-call panel, with its own sign-in and role: it shows exactly what the gauges API returned.
+    const onCallWarm = await warmOnCallApi(cloud);
     const empty = await onCallPanel(browser, cloud, 'ui-honesty-oncall-empty');
     shots.oncallEmpty = empty.screenshot;
     const probe = await publishProbe(cloud, db, customerId);
@@ -94,6 +95,7 @@ async function drill(
         onCall: panel.shown,
         onCallProbe: probe,
         onCallPoison: poison,
+        onCallWarm,
         screenshots: shots,
       },
     };

@@ -22,7 +22,7 @@ export interface Seen {
   settled: boolean;
   /** The on-call panel matched the gauges API before and after the probe figures were published. */
   onCallConsistent: boolean;
-  /** Gauges of the last on-call panel whose chart was drawn with at least one threshold rule (of 4). */
+  /** Gauges of the last on-call panel whose chart was drawn, at a readable size, with at least one threshold rule. */
   onCallChartsWithThresholds: number;
 }
 
