@@ -11,7 +11,8 @@ import type { RunContext } from '../kit/context.ts';
 import { waitFor, withDrillCloud } from '../kit/drill-cloud.ts';
 import { type ReadableReport, type Report, reportsDir } from '../kit/report.ts';
 import { type Observation, observations, observerScript } from './observer.ts';
-import { onCallPanel } from './on-call-panel.ts';
+import { onCallPanel, warmOnCallApi } from './on-call-panel.ts';
+import { poisonPaymentQueue } from './poison.ts';
 import { publishProbe } from './probe.ts';
 import { readable } from './report.ts';
 import { type Submit, submitAndRefetch, viewHold } from './submit.ts';
@@ -26,6 +27,8 @@ import { type DbOrder, judge } from './verdict.ts';
 
 const GATEWAY_LATENCY_MS = 1500;
 const DECLINED_CENTS = 666;
+/** Malformed messages put on the payment queue before the last on-call screenshot. */
+const POISON_MESSAGES = 3;
 
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   return withDrillCloud(
@@ -57,9 +60,12 @@ async function drill(
     const seen = await observe(page, db, customerId, submits, shots);
 
     // The on-call panel, with its own sign-in and role: it shows exactly what the gauges API returned.
+    const onCallWarm = await warmOnCallApi(cloud);
     const empty = await onCallPanel(browser, cloud, 'ui-honesty-oncall-empty');
     shots.oncallEmpty = empty.screenshot;
     const probe = await publishProbe(cloud, db, customerId);
+    // A step that moves the charts: poison on the payment queue fills its DLQ and shows as consumer lag.
+    const poison = await poisonPaymentQueue(cloud, POISON_MESSAGES);
     const panel = await onCallPanel(browser, cloud, 'ui-honesty-oncall');
     shots.oncall = panel.screenshot;
 
@@ -70,6 +76,7 @@ async function drill(
         dbOrders: seen.rows,
         settled: seen.settled,
         onCallConsistent: empty.consistent && panel.consistent,
+        onCallChartsWithThresholds: panel.chartsWithThresholds,
       },
       ctx.quick ? 'report' : 'gate',
     );
@@ -87,6 +94,8 @@ async function drill(
         onCallBeforeProbe: empty.shown,
         onCall: panel.shown,
         onCallProbe: probe,
+        onCallPoison: poison,
+        onCallWarm,
         screenshots: shots,
       },
     };

@@ -29,6 +29,7 @@ function healthy(): Seen {
     ],
     settled: true,
     onCallConsistent: true,
+    onCallChartsWithThresholds: 4,
   };
 }
 
@@ -80,5 +81,11 @@ describe('ui-honesty verdict', () => {
     });
     seen.observations[1] = { id: 'a', status: 'confirmed', t: t0 + 1500 };
     expect(judge(seen, 'report').passed).toBe(false);
+  });
+
+  it('fails when the on-call panel drew fewer than four charts with threshold rules', () => {
+    const seen = healthy();
+    seen.onCallChartsWithThresholds = 3;
+    expect(judge(seen)).toMatchObject({ passed: false, metrics: { onCallChartsWithThresholds: 3 } });
   });
 });

@@ -22,13 +22,19 @@ export interface Seen {
   settled: boolean;
   /** The on-call panel matched the gauges API before and after the probe figures were published. */
   onCallConsistent: boolean;
+  /** Gauges of the last on-call panel whose chart was drawn, at a readable size, with at least one threshold rule. */
+  onCallChartsWithThresholds: number;
 }
+
+/** The panel's gauges: each must show its chart with its thresholds. */
+export const ON_CALL_GAUGES = 4;
 
 /**
  * Compares what the page showed with what Postgres said, when. Passes when every submit showed its order, every
  * row settled, no `confirmed` was shown before Postgres committed it, every refetch fell inside the window and
  * kept the row, no submit made two orders, pending showed within PENDING_BUDGET_MS at p99, the declined order
- * showed "Payment failed", and the on-call panel matched the API.
+ * showed "Payment failed", and the on-call panel matched the API and drew all four charts with their threshold
+ * rules.
  *
  * `latency: 'report'` (quick mode, inside `npm test`) reports the p99 against its budget without failing on it:
  * speed is judged by full runs on a quiet machine, never by a timed test sharing two cores with the suite.
@@ -62,7 +68,8 @@ export function judge(seen: Seen, latency: 'gate' | 'report' = 'gate') {
     duplicateOrders === 0 &&
     (pendingWithinBudget || latency === 'report') &&
     failedShown &&
-    seen.onCallConsistent;
+    seen.onCallConsistent &&
+    seen.onCallChartsWithThresholds === ON_CALL_GAUGES;
   const metrics = {
     orders: submits.length,
     prematureConfirmations: premature.length,
@@ -77,6 +84,7 @@ export function judge(seen: Seen, latency: 'gate' | 'report' = 'gate') {
     refetchesInsideWindow: windowHits,
     paymentFailureShown: failedShown,
     onCallPanelMatchesApi: seen.onCallConsistent,
+    onCallChartsWithThresholds: seen.onCallChartsWithThresholds,
   };
   return { passed, metrics, premature };
 }

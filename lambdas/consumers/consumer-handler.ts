@@ -7,7 +7,7 @@ import { type ApplyStep, idempotent } from './idempotent.ts';
 import { observeSequence, sequenceGuardFromEnv } from './sequence-guard.ts';
 
 /**
- * `DependencyDown` (1 while the breaker is open, else 0: its alarm pages for the outage itself, within a minute),
+ * `OldestMessageAgeAtReceive` (consumer lag, message-age.ts), `DependencyDown` (1 while the breaker is open, else 0: its alarm pages for the outage itself, within a minute),
  * `DependencyFailures` and `RecordsHandedBack` (how much of the traffic the outage is holding).
  */
 function addOutageMetrics(metrics: Metrics, outcome: BatchOutcome): void {
@@ -16,6 +16,8 @@ function addOutageMetrics(metrics: Metrics, outcome: BatchOutcome): void {
     metrics.addMetric(metricNames.dependencyFailures, MetricUnit.Count, outcome.dependencyFailures);
   if (outcome.handedBack > 0)
     metrics.addMetric(metricNames.recordsHandedBack, MetricUnit.Count, outcome.handedBack);
+  if (outcome.oldestAgeSeconds !== null)
+    metrics.addMetric(metricNames.oldestMessageAgeAtReceive, MetricUnit.Seconds, outcome.oldestAgeSeconds);
 }
 
 /**

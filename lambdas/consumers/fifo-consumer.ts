@@ -18,6 +18,7 @@ import {
 } from './errors.ts';
 import { backoffSeconds, decideFailure, type RetryBudget } from './failure-policy.ts';
 import { messageGroupOf, processGroupsConcurrently } from './group-concurrent.ts';
+import { oldestAgeAtReceiveSeconds } from './message-age.ts';
 import { ParkedMessages, releaseParked } from './parked-messages.ts';
 import { quarantineMessage } from './quarantine.ts';
 
@@ -120,6 +121,8 @@ export interface BatchOutcome {
   breakerOpen: boolean;
   /** Messages parked during the outage that were made visible at once because this batch closed the breaker. */
   released: number;
+  /** Age of the batch's oldest message when it was received, in seconds (message-age.ts); null if unknown. */
+  oldestAgeSeconds: number | null;
 }
 
 export interface FifoConsumerOptions {
@@ -173,6 +176,7 @@ export function fifoConsumer(
       quarantined: 0,
       breakerOpen: false,
       released: 0,
+      oldestAgeSeconds: oldestAgeAtReceiveSeconds(event.Records, now()),
     };
     // A message received again carries a new receipt handle: the parked one is stale.
     for (const record of event.Records) parked.forget(record.messageId);

@@ -21,9 +21,9 @@ describe('GET /oncall/gauges', () => {
   it('answers the on-call role with the gauges', async () => {
     const response = await onCallRoute(
       httpEvent('GET /oncall/gauges', { identity: { customerId: 'oncall-1', role: 'oncall' } }),
-      async () => [],
+      async () => ({ range: { from: 'a', to: 'b', periodSeconds: 60 }, gauges: [] }),
     );
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ gauges: [] });
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ gauges: [], range: { periodSeconds: 60 } });
   });
 });

@@ -6,28 +6,30 @@ import { requireOnCall } from '../api/identity.ts';
 import { jsonResponse, problemResponse } from '../api/problem-response.ts';
 import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
-import type { Gauge } from './gauges.ts';
-import { readGauges } from './read-gauges.ts';
+import { type GaugeWindow, gaugeWindowFromEnv } from './gauge-window.ts';
+import { type Panel, readPanel } from './panel.ts';
 import { ONCALL_NAME_PREFIX_ENV, type StackScope } from './stack-scope.ts';
 
 let cloudWatch: CloudWatchClient | undefined;
 let scope: StackScope | undefined;
+let chartWindow: GaugeWindow | undefined;
 
 /**
- * `GET /oncall/gauges` (role `oncall`): the four gauges with their alarm states. Its own function, outside the
+ * `GET /oncall/gauges` (role `oncall`): the four gauges with their alarm states, thresholds and charts of the
+ * last hour. Its own function, outside the
  * VPC: it only talks to CloudWatch, which the isolated subnets of the order API cannot reach, and the order API
  * keeps no CloudWatch permissions.
  */
 export async function onCallRoute(
   event: APIGatewayProxyEventV2,
-  gauges: () => Promise<Gauge[]>,
+  panel: () => Promise<Panel>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if (event.routeKey !== 'GET /oncall/gauges')
     throw new HttpProblem(404, 'route_not_found', `no route for ${event.routeKey}`);
   requireOnCall(event);
   return jsonResponse(
     200,
-    { generatedAt: new Date().toISOString(), gauges: await gauges() },
+    { generatedAt: new Date().toISOString(), ...(await panel()) },
     { 'cache-control': 'no-store' },
   );
 }
@@ -38,6 +40,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     onCallRoute(event, () => {
       cloudWatch ??= new CloudWatchClient(boundedAwsClient);
       scope ??= { namePrefix: requireEnv(ONCALL_NAME_PREFIX_ENV) };
-      return readGauges(cloudWatch, scope);
+      chartWindow ??= gaugeWindowFromEnv();
+      return readPanel(cloudWatch, scope, chartWindow);
     }),
   );

@@ -99,6 +99,19 @@ describe('readGauges', () => {
       reason: 'it test',
     });
     expect(slot.state).toBe('ALARM');
+    // The chart's series over the hour and the alarm's threshold as a rule, red while it fires.
+    expect(slot.history.find((h) => h.dimensions.SlotName === `it_${run}`)?.points.at(-1)?.value).toBe(
+      1.5e12,
+    );
+    expect(slot.thresholds).toContainEqual(
+      expect.objectContaining({
+        value: 1e12,
+        kind: 'alarm',
+        comparison: '>',
+        firing: true,
+        alarms: [alarmName],
+      }),
+    );
     expect(slot.alarms.map((a) => a.name)).not.toContain(foreignAlarm);
     expect(slot.runbook).toBe('docs/runbooks/slot-lag.md');
     const dlq = gauges.find((g) => g.id === 'dlq-depth')!;

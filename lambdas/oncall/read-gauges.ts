@@ -6,25 +6,19 @@ import {
   type MetricAlarm,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
+import { type GaugeWindow, gaugeWindow } from './gauge-window.ts';
 import {
   type AlarmState,
   type AlarmSummary,
   type Gauge,
+  type GaugeDefinition,
   type GaugeMetric,
   gaugeDefinitions,
-  type SeriesValue,
+  type SeriesHistory,
+  seriesLabel,
   summarizeGauge,
 } from './gauges.ts';
 import { inStack, type StackScope } from './stack-scope.ts';
-
-export interface GaugeWindow {
-  /** How far back the latest datapoint may be. Default 15 minutes. */
-  lookbackSeconds: number;
-  /** Datapoint period. Default 60 s (standard-resolution metrics). */
-  periodSeconds: number;
-}
-
-const defaultWindow: GaugeWindow = { lookbackSeconds: 15 * 60, periodSeconds: 60 };
 
 type Series = { metric: GaugeMetric; dimensions: Record<string, string> };
 
@@ -54,14 +48,16 @@ async function listSeries(
   return found;
 }
 
-/** The latest datapoint of each series in the window (GetMetricData, up to 500 queries a call). */
-async function latestValues(
+/** Every datapoint of each series in the chart's window, oldest first (GetMetricData, up to 500 queries a call). */
+async function histories(
   cw: Pick<CloudWatchClient, 'send'>,
+  definition: GaugeDefinition,
   series: readonly Series[],
+  scope: StackScope,
   window: GaugeWindow,
   now: Date,
-): Promise<Array<SeriesValue | undefined>> {
-  const values: Array<SeriesValue | undefined> = [];
+): Promise<SeriesHistory[]> {
+  const found: SeriesHistory[] = [];
   for (let start = 0; start < series.length; start += 500) {
     const chunk = series.slice(start, start + 500);
     const queries: MetricDataQuery[] = chunk.map((s, i) => ({
@@ -77,35 +73,40 @@ async function latestValues(
       },
       ReturnData: true,
     }));
-    const out = await cw.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: queries,
-        StartTime: new Date(now.getTime() - window.lookbackSeconds * 1000),
-        EndTime: new Date(now.getTime() + window.periodSeconds * 1000),
-        ScanBy: 'TimestampDescending',
-      }),
-    );
-    const byId = new Map((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
-    chunk.forEach((s, i) => {
-      const result = byId.get(`m${i}`);
-      const points = (result?.Timestamps ?? []).map((t, k) => ({
-        t: new Date(t).getTime(),
-        v: result?.Values?.[k],
-      }));
-      const latest = points.filter((p) => p.v !== undefined).sort((a, b) => b.t - a.t)[0];
-      values.push(
-        latest
-          ? {
-              metricName: s.metric.metricName,
-              dimensions: s.dimensions,
-              value: latest.v as number,
-              at: new Date(latest.t).toISOString(),
-            }
-          : undefined,
+    const points = new Map<string, Array<{ t: number; v: number }>>();
+    let NextToken: string | undefined;
+    do {
+      const out = await cw.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries,
+          StartTime: new Date(now.getTime() - window.chartSeconds * 1000),
+          EndTime: new Date(now.getTime() + window.periodSeconds * 1000),
+          ScanBy: 'TimestampAscending',
+          NextToken,
+        }),
       );
+      for (const result of out.MetricDataResults ?? []) {
+        const list = points.get(result.Id ?? '') ?? [];
+        (result.Timestamps ?? []).forEach((t, k) => {
+          const v = result.Values?.[k];
+          if (v !== undefined) list.push({ t: new Date(t).getTime(), v });
+        });
+        points.set(result.Id ?? '', list);
+      }
+      NextToken = out.NextToken;
+    } while (NextToken);
+    chunk.forEach((s, i) => {
+      found.push({
+        label: seriesLabel(definition, s.metric.metricName, s.dimensions, scope.namePrefix),
+        metricName: s.metric.metricName,
+        dimensions: s.dimensions,
+        points: (points.get(`m${i}`) ?? [])
+          .sort((a, b) => a.t - b.t)
+          .map((p) => ({ at: new Date(p.t).toISOString(), value: p.v })),
+      });
     });
   }
-  return values;
+  return found;
 }
 
 export function alarmSummary(alarm: MetricAlarm): AlarmSummary {
@@ -121,6 +122,8 @@ export function alarmSummary(alarm: MetricAlarm): AlarmSummary {
     reason: alarm.StateReason ?? '',
     updatedAt: alarm.StateUpdatedTimestamp ? new Date(alarm.StateUpdatedTimestamp).toISOString() : null,
     metricNames,
+    threshold: alarm.Threshold ?? null,
+    comparison: alarm.ComparisonOperator ?? null,
   };
 }
 
@@ -139,24 +142,24 @@ async function stackAlarms(cw: Pick<CloudWatchClient, 'send'>, scope: StackScope
   return alarms;
 }
 
-/** The four gauges from CloudWatch (ListMetrics → GetMetricData) and their alarms (DescribeAlarms), this stack's only. */
+/**
+ * The four gauges from CloudWatch (ListMetrics → GetMetricData over the chart's window) and their alarms
+ * (DescribeAlarms), this stack's only.
+ */
 export async function readGauges(
   cw: Pick<CloudWatchClient, 'send'>,
   scope: StackScope,
-  window: GaugeWindow = defaultWindow,
+  window: GaugeWindow = gaugeWindow(),
   now = new Date(),
 ): Promise<Gauge[]> {
   const alarms = await stackAlarms(cw, scope);
+  const since = new Date(now.getTime() - window.latestSeconds * 1000);
   const gauges: Gauge[] = [];
   for (const definition of gaugeDefinitions) {
     const main = (await Promise.all(definition.metrics.map((m) => listSeries(cw, m, scope)))).flat();
     const cap = definition.cap ? await listSeries(cw, definition.cap, scope) : [];
-    const values = await latestValues(cw, [...main, ...cap], window, now);
-    const present = (from: number, to: number) =>
-      values.slice(from, to).filter((v): v is SeriesValue => v !== undefined);
-    gauges.push(
-      summarizeGauge(definition, present(0, main.length), present(main.length, values.length), alarms),
-    );
+    const all = await histories(cw, definition, [...main, ...cap], scope, window, now);
+    gauges.push(summarizeGauge(definition, all.slice(0, main.length), all.slice(main.length), alarms, since));
   }
   return gauges;
 }

@@ -32,4 +32,9 @@ export const metricNames = {
   flurryDetected: 'FlurryDetected',
   /** Stream records a reader (router, order view) copied to its failure queue: they can never succeed. */
   recordsQuarantined: 'RecordsQuarantined',
+  /**
+   * Seconds since the oldest message of a batch was sent, when its consumer received it; dimension `Consumer`.
+   * The on-call panel's consumer lag where SQS publishes no `ApproximateAgeOfOldestMessage` (see message-age.ts).
+   */
+  oldestMessageAgeAtReceive: 'OldestMessageAgeAtReceive',
 } as const;

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputId } from '../../cdk/lib/outputs.ts';
 import { AUTHORIZER_ENV } from '../../lambdas/authorizer/settings.ts';
+import { ONCALL_TIME_SCALE_ENV } from '../../lambdas/oncall/gauge-window.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { freePort } from '../lib/process.ts';
 import { fallback } from '../processes/emulators/selection.ts';
@@ -16,6 +17,7 @@ import { ensureWebBuild } from '../stand-ins/web/build.ts';
 import { startWeb } from '../stand-ins/web/server.ts';
 import type { AlarmEvaluator } from './alarms/evaluator.ts';
 import {
+  DEFAULT_ALARM_TIME_SCALE,
   type LocalSlotGuardOptions,
   slotMonitorOverrides,
   startLocalSlotGuard,
@@ -251,6 +253,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           NOTIFICATION_SERVICE_URL: sideEffects.notificationUrl,
           // The issuer the authorizer trusts; in AWS, the stack's tokenJwksUrl setting.
           [AUTHORIZER_ENV.jwksUrl]: tokenIssuer.jwksUrl,
+          // The on-call panel charts as many alarm periods as in AWS, on the evaluator's faster clock.
+          [ONCALL_TIME_SCALE_ENV]: String(
+            options.slotGuard === false ? 1 : (options.slotGuard?.alarmTimeScale ?? DEFAULT_ALARM_TIME_SCALE),
+          ),
           ...options.localEnv,
         },
         scheduleOverrides: {

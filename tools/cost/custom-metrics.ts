@@ -30,6 +30,8 @@ export const metricPublishers: MetricPublisher[] = [
       // Published on every invocation (0 while the breaker is closed); the other two only when they count something.
       [metricNames.dependencyDown]: 'traffic',
       EndToEndLatency: 'traffic',
+      // Every invocation with a record (consumer lag on the on-call panel).
+      [metricNames.oldestMessageAgeAtReceive]: 'traffic',
       [metricNames.dependencyFailures]: 'incident',
       [metricNames.recordsHandedBack]: 'incident',
       [SEQUENCE_ANOMALIES_METRIC]: 'incident',

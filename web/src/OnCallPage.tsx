@@ -1,25 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, type Gauge, onCallGauges } from './api.ts';
+import { formatValue as format, rangeText, thresholdText } from './gauge-format.ts';
 import type { Session } from './session.ts';
 
 const pollMs = 5000;
 /** The runbooks' entry page: triage from these gauges, fix order, database access, checklist after a fix. */
 const entryRunbook = '/docs/runbooks/README.md';
-
-function format(value: number, unit: Gauge['unit']): string {
-  switch (unit) {
-    case 'Bytes':
-      return value >= 1024 ** 2
-        ? `${(value / 1024 ** 2).toFixed(1)} MiB`
-        : `${(value / 1024).toFixed(1)} KiB`;
-    case 'Milliseconds':
-      return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
-    case 'Seconds':
-      return `${Math.round(value)} s`;
-    default:
-      return String(Math.round(value));
-  }
-}
 
 const stateLabel: Record<Gauge['state'], string> = {
   OK: 'OK',
@@ -28,7 +14,10 @@ const stateLabel: Record<Gauge['state'], string> = {
   NO_ALARM: 'No alarm defined yet',
 };
 
-/** The four gauges, live, with alarm states from DescribeAlarms and a runbook link each. */
+/**
+ * The four gauges, live: each a chart of the last hour with its alarm thresholds, the current value and the alarm
+ * state as a badge; the alarms' own words one click away; a runbook link each.
+ */
 export function OnCallPage(props: { session: Session; onSignOut: () => void }) {
   const gauges = useQuery({
     queryKey: ['oncall-gauges'],
@@ -70,7 +59,7 @@ export function OnCallPage(props: { session: Session; onSignOut: () => void }) {
           <>
             <p className="hint" aria-live="polite">
               Updated {new Date(gauges.data.generatedAt).toLocaleTimeString()} · refreshes every{' '}
-              {pollMs / 1000} s
+              {pollMs / 1000} s · charts: {rangeText(gauges.data.range)}
             </p>
             <div className="gauges">
               {gauges.data.gauges.map((g) => (
@@ -95,56 +84,66 @@ function GaugeCard({ gauge }: { gauge: Gauge }) {
       data-state={gauge.state}
     >
       <h2 id={headingId}>{gauge.title}</h2>
-      <p className="value" data-testid="gauge-value">
-        {gauge.value === null ? 'no data yet' : format(gauge.value, gauge.unit)}
-        {gauge.cap !== null && (
-          <span className="cap">
-            {' '}
-            of {format(gauge.cap, gauge.unit)} cap
-            {gauge.capShare !== null && ` (${(gauge.capShare * 100).toFixed(1)} %)`}
-          </span>
-        )}
-      </p>
-      {gauge.capShare !== null && (
-        <meter
-          min={0}
-          max={1}
-          low={0.5}
-          high={0.8}
-          optimum={0}
-          value={gauge.capShare}
-          aria-label="share of cap"
-        />
-      )}
-      <p>
+      <p className="reading">
         <span className={`badge alarm-${gauge.state}`} data-testid="gauge-state">
           {stateLabel[gauge.state]}
+        </span>{' '}
+        <span className="value" data-testid="gauge-value">
+          {gauge.value === null ? 'no data yet' : format(gauge.value, gauge.unit)}
+          {gauge.cap !== null && (
+            <span className="cap">
+              {' '}
+              of {format(gauge.cap, gauge.unit)} cap
+              {gauge.capShare !== null && ` (${(gauge.capShare * 100).toFixed(1)} %)`}
+            </span>
+          )}
         </span>
       </p>
-      {gauge.alarms.length > 0 && (
-        <ul className="alarms">
-          {gauge.alarms.map((a) => (
-            <li key={a.name}>
-              <strong>{a.name}</strong>: {a.state}
-              {a.reason && <span className="hint"> — {a.reason}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-      {gauge.series.length > 1 && (
-        <details>
-          <summary>{gauge.series.length} series</summary>
+      <div
+        className="chart"
+        role="img"
+        aria-label={`${gauge.title}: the last hour, with ${gauge.thresholds.length} threshold lines`}
+        data-testid="gauge-chart"
+        data-thresholds={gauge.thresholds.length}
+        // The API renders this SVG with Vega from numbers and its own labels (escaped as text); it holds no script
+        // or style attribute, so it shows under the page's strict Content-Security-Policy.
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: our own API's SVG chart, see above
+        dangerouslySetInnerHTML={{ __html: gauge.chart }}
+      />
+      <details data-testid="gauge-details">
+        <summary>
+          Details: {gauge.alarms.length === 1 ? '1 alarm' : `${gauge.alarms.length} alarms`},{' '}
+          {gauge.series.length} series
+        </summary>
+        {gauge.thresholds.length > 0 && (
+          <ul className="thresholds">
+            {gauge.thresholds.map((t) => (
+              <li key={`${t.kind}${t.comparison}${t.value}`}>{thresholdText(t, gauge.unit)}</li>
+            ))}
+          </ul>
+        )}
+        {gauge.alarms.length > 0 && (
+          <ul className="alarms">
+            {gauge.alarms.map((a) => (
+              <li key={a.name}>
+                <strong>{a.name}</strong>: {a.state}
+                {a.reason && <span className="hint"> — {a.reason}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {gauge.series.length > 0 && (
           <ul>
             {gauge.series.map((s) => (
-              <li key={JSON.stringify(s.dimensions)}>
+              <li key={`${s.metricName}${JSON.stringify(s.dimensions)}`}>
                 {Object.values(s.dimensions).join(' / ') || s.metricName}: {format(s.value, gauge.unit)}
               </li>
             ))}
           </ul>
-        </details>
-      )}
+        )}
+      </details>
       <p>
-        <a href={`/${gauge.runbook}`} target="_blank" rel="noreferrer">
+        <a href={`/${gauge.runbook}`} target="_blank" rel="noreferrer" data-testid="gauge-runbook">
           Runbook: {gauge.runbook}
         </a>
       </p>

@@ -78,6 +78,17 @@ export interface GaugeAlarm {
   state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   reason: string;
   updatedAt: string | null;
+  threshold: number | null;
+  comparison: string | null;
+}
+
+/** A line on a gauge's chart: an alarm threshold (shared by `alarms`), or the slot cap. */
+export interface GaugeThreshold {
+  value: number;
+  kind: 'alarm' | 'cap';
+  comparison: string;
+  firing: boolean;
+  alarms: string[];
 }
 
 export interface Gauge {
@@ -88,10 +99,19 @@ export interface Gauge {
   cap: number | null;
   capShare: number | null;
   series: Array<{ metricName: string; dimensions: Record<string, string>; value: number; at: string }>;
+  thresholds: GaugeThreshold[];
   alarms: GaugeAlarm[];
   state: GaugeAlarm['state'] | 'NO_ALARM';
   runbook: string;
+  /** The last hour as an SVG chart, rendered by the API (Vega), with a rule per threshold. */
+  chart: string;
 }
 
-export const onCallGauges = (token: string) =>
-  request<{ generatedAt: string; gauges: Gauge[] }>(token, '/oncall/gauges');
+export interface GaugePanel {
+  generatedAt: string;
+  /** What the charts cover: the last hour in AWS, in `periodSeconds` steps. */
+  range: { from: string; to: string; periodSeconds: number };
+  gauges: Gauge[];
+}
+
+export const onCallGauges = (token: string) => request<GaugePanel>(token, '/oncall/gauges');

@@ -8,7 +8,8 @@ import type { Provisioned } from '../provision/index.ts';
  * `ApproximateNumberOfMessagesVisible` and `ApproximateNumberOfMessagesNotVisible` from GetQueueAttributes,
  * dimension `QueueName`, every `intervalMs`. Not published: `ApproximateAgeOfOldestMessage` — reading a
  * message's SentTimestamp needs a ReceiveMessage, which would raise its receive count and so change when the
- * queue's redrive moves it to the DLQ; a drill that needs the age publishes it from its own observations.
+ * queue's redrive moves it to the DLQ. The consumers report the age they receive messages at instead
+ * (`OldestMessageAgeAtReceive`, EMF), which the on-call panel's consumer lag reads here and in AWS.
  */
 export function startSqsMetricsPublisher(
   access: AwsAccess,

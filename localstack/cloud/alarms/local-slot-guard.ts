@@ -8,6 +8,9 @@ import { type AlarmEvaluator, type AlarmTransition, startAlarmEvaluator } from '
 
 export const SLOT_MONITOR_ENTRY = 'lambdas/slot-monitor/handler.ts';
 
+/** Alarm periods are divided by this unless told otherwise: 60 s periods become 5 s. */
+export const DEFAULT_ALARM_TIME_SCALE = 12;
+
 export interface LocalSlotGuardOptions {
   /** Slot monitor schedule locally. Default 5 s (AWS: rate(1 minute)). */
   monitorIntervalMs?: number;
@@ -38,7 +41,7 @@ export async function startLocalSlotGuard(
   logDir: string,
   options: LocalSlotGuardOptions = {},
 ): Promise<{ evaluator: AlarmEvaluator; stop(): Promise<void> }> {
-  const scale = options.alarmTimeScale ?? 12;
+  const scale = options.alarmTimeScale ?? DEFAULT_ALARM_TIME_SCALE;
   const periodMs = Math.round(60_000 / scale);
   const sqsMetrics = startSqsMetricsPublisher(access, provisioned, periodMs);
   const emf = startEmfForwarder(access, logDir, periodMs);
