@@ -95,16 +95,20 @@ export function scanBatch(
     second.txIds.add(record.txId);
     perTableSecond.set(key, second);
   }
+  // Only this batch's transactions are judged: their marks are the ones `known` was looked up for. A transaction
+  // of an earlier batch is not in `marks` here, so judging it again would call every marked bulk change a flurry
+  // in each batch after its last row (the bulk-flurry drill caught this).
+  const inBatch = new Set(transactionIds(records));
   const flurries: Flurry[] = [];
   for (const [txId, tx] of perTx)
-    if (tx.changes > thresholds.perTransaction && !marks.has(txId)) {
+    if (inBatch.has(txId) && tx.changes > thresholds.perTransaction && !marks.has(txId)) {
       flurries.push({ txId, trigger: 'transaction', table: tx.table, changes: tx.changes });
       add({ txId, reason: 'flurry', migration: 'unmarked' });
     }
   for (const second of perTableSecond.values())
     if (second.changes > thresholds.perTableSecond)
       for (const txId of second.txIds)
-        if (!marks.has(txId)) {
+        if (inBatch.has(txId) && !marks.has(txId)) {
           flurries.push({ txId, trigger: 'table', table: second.table, changes: second.changes });
           add({ txId, reason: 'flurry', migration: 'unmarked' });
         }
