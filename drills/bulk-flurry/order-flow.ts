@@ -78,10 +78,11 @@ export async function settleOrders(db: SqlClient, timeoutMs: number): Promise<nu
  */
 export async function warmOrderPath(db: SqlClient, timeoutMs: number): Promise<number> {
   for (let i = 0; i < 5; i++)
+    // A warm-up order that fails is only one fewer warm-up order.
     await placeOrder(db, {
       customerId: ORDER_CUSTOMER,
       currency: 'USD',
       items: [{ sku: 'FLURRY-WARM', quantity: 1, unitPriceCents: 1000 }],
-    });
+    }).catch(() => {});
   return settleOrders(db, timeoutMs);
 }

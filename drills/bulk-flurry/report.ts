@@ -1,7 +1,7 @@
 import type { ChartSpec } from '../kit/chart.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { type FlurryPlan, GOAL_RATIO, type Mode } from './plan.ts';
-import type { OrderTiming } from './verdict.ts';
+import type { Checks, OrderTiming } from './verdict.ts';
 
 /** A flurry band on the chart: from the migration's start until the router had routed it. */
 export interface Band {
@@ -58,7 +58,7 @@ export function readableReport(
   report: Report,
   plan: FlurryPlan,
   quick: boolean,
-  checks: Record<string, boolean>,
+  checks: Checks,
   chart: ChartSpec,
 ): ReadableReport {
   const m = report.metrics as {
@@ -90,9 +90,13 @@ export function readableReport(
     sections: [
       {
         heading: 'Checks',
-        body: Object.entries(checks)
-          .map(([name, ok]) => `- ${ok ? '✅' : '❌'} ${name}`)
-          .join('\n'),
+        body: [
+          ...Object.entries(checks.mechanics).map(([name, ok]) => `- ${ok ? '✅' : '❌'} ${name}`),
+          ...Object.entries(checks.goals).map(
+            ([name, ok]) =>
+              `- ${ok ? '✅' : '❌'} ${name}${quick ? ' (a goal: reported, not gated in quick mode)' : ''}`,
+          ),
+        ].join('\n'),
       },
     ],
   };

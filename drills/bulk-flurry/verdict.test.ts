@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checks, latencyIn, latencyVerdict, type ModeResult } from './verdict.ts';
+import { checks, latencyIn, latencyVerdict, type ModeResult, passed } from './verdict.ts';
 
 const order = (createdAtMs: number, latencyMs?: number) => ({
   createdAtMs,
@@ -48,31 +48,40 @@ describe('bulk-flurry verdict', () => {
   });
 
   it('passes a run where every check holds', () => {
-    const all = checks([result('marked'), result('unmarked')], 500, 0, 0);
-    expect(Object.values(all).every(Boolean)).toBe(true);
+    expect(passed(checks([result('marked'), result('unmarked')], 500, 0, 0), false)).toBe(true);
   });
 
   it('fails a marked run whose summary missed rows, or that paged a slot alarm', () => {
-    expect(checks([result('marked', { summaryRows: 499 })], 500, 0, 0)).toMatchObject({
+    expect(checks([result('marked', { summaryRows: 499 })], 500, 0, 0).mechanics).toMatchObject({
       'marked: one summary event counting every row': false,
     });
-    expect(checks([result('marked', { slotPages: 1 })], 500, 0, 0)).toMatchObject({
+    expect(checks([result('marked', { slotPages: 1 })], 500, 0, 0).mechanics).toMatchObject({
       'marked: no slot alarm paged while it drained': false,
     });
   });
 
-  it('fails a marked run the router took for an unmarked flurry', () => {
-    expect(
-      checks([result('marked', { flurryDetectedSeconds: 3, flurryPaged: true })], 500, 0, 0),
-    ).toMatchObject({
+  it('fails a marked run the router took for an unmarked flurry, quick or full', () => {
+    const all = checks([result('marked', { flurryDetectedSeconds: 3, flurryPaged: true })], 500, 0, 0);
+    expect(all.mechanics).toMatchObject({
       'marked: not taken for an unmarked flurry, no flurry page': false,
+    });
+    expect(passed(all, true)).toBe(false);
+  });
+
+  it('fails an unmarked run whose flurry went undetected', () => {
+    expect(checks([result('unmarked', { flurryDetectedSeconds: null })], 500, 0, 0).mechanics).toMatchObject({
+      'unmarked: the flurry was detected and paged': false,
     });
   });
 
-  it('fails an unmarked run whose flurry went undetected, and a load with an order left pending', () => {
-    expect(checks([result('unmarked', { flurryDetectedSeconds: null })], 500, 1, 0)).toMatchObject({
-      'unmarked: the flurry was detected and paged': false,
+  it('gates the latency goal and the pending orders in the full run only', () => {
+    const slow = { beforeP99Ms: 100, duringP99Ms: 300, ratio: 3, goalMet: false };
+    const all = checks([result('marked', { latency: slow }), result('unmarked')], 500, 1, 0);
+    expect(all.goals).toMatchObject({
+      'marked: order p99 during ≤ 2× before': false,
       'every order of the load placed and applied': false,
     });
+    expect(passed(all, false)).toBe(false);
+    expect(passed(all, true)).toBe(true);
   });
 });

@@ -73,32 +73,51 @@ export interface ModeResult {
   flurryPaged: boolean;
 }
 
+export interface Checks {
+  /** What the change rules do with the migration: must hold in every run. */
+  mechanics: Record<string, boolean>;
+  /** The order path's goals: gated in the full run only (see `passed`). */
+  goals: Record<string, boolean>;
+}
+
 /**
- * Named checks, each of which must hold. Marked: one summary per `skip` rule counting every row (once the router
- * has routed the whole migration) and no slot page while it drains. Unmarked: the flurry detected. Both: the
- * latency goal, and every order of the load applied.
+ * Named checks. Mechanics: the router routed each migration within its band; marked: one summary counting every
+ * row, no slot page while it drains, not taken for a flurry; unmarked: the flurry detected and paged, no summary.
+ * Goals: the order p99 during ≤ 2× before in each mode, and every order of the load applied.
  */
 export function checks(
   results: readonly ModeResult[],
   rows: number,
   ordersNotApplied: number,
   ordersFailed: number,
-): Record<string, boolean> {
-  const out: Record<string, boolean> = {
+): Checks {
+  const mechanics: Record<string, boolean> = {};
+  const goals: Record<string, boolean> = {
     'every order of the load placed and applied': ordersNotApplied === 0 && ordersFailed === 0,
   };
   for (const r of results) {
-    out[`${r.mode}: order p99 during ≤ ${GOAL_RATIO}× before`] = r.latency.goalMet;
-    out[`${r.mode}: the router routed the whole migration within the band`] = r.routerCaughtUp;
+    goals[`${r.mode}: order p99 during ≤ ${GOAL_RATIO}× before`] = r.latency.goalMet;
+    mechanics[`${r.mode}: the router routed the whole migration within the band`] = r.routerCaughtUp;
     if (r.mode === 'marked') {
-      out['marked: one summary event counting every row'] = r.summaries === 1 && r.summaryRows === rows;
-      out['marked: no slot alarm paged while it drained'] = r.slotPages === 0;
-      out['marked: not taken for an unmarked flurry, no flurry page'] =
+      mechanics['marked: one summary event counting every row'] = r.summaries === 1 && r.summaryRows === rows;
+      mechanics['marked: no slot alarm paged while it drained'] = r.slotPages === 0;
+      mechanics['marked: not taken for an unmarked flurry, no flurry page'] =
         r.flurryDetectedSeconds === null && !r.flurryPaged;
     } else {
-      out['unmarked: the flurry was detected and paged'] = r.flurryDetectedSeconds !== null && r.flurryPaged;
-      out['unmarked: no summary (a flurry is throttled, never skipped)'] = r.summaries === 0;
+      mechanics['unmarked: the flurry was detected and paged'] =
+        r.flurryDetectedSeconds !== null && r.flurryPaged;
+      mechanics['unmarked: no summary (a flurry is throttled, never skipped)'] = r.summaries === 0;
     }
   }
-  return out;
+  return { mechanics, goals };
+}
+
+/**
+ * Every mechanics check, and in the full run every goal. A quick run reports its goals without gating them, as
+ * `npm test` treats the benches' speed goals: on the shared 2-core machine the local order pipeline fell behind
+ * even 5 orders/s before any migration started (README.md), so a quick run's p99 measures the machine's backlog.
+ */
+export function passed(all: Checks, quick: boolean): boolean {
+  const ok = (r: Record<string, boolean>) => Object.values(r).every(Boolean);
+  return ok(all.mechanics) && (quick || ok(all.goals));
 }
