@@ -15,13 +15,15 @@ export function latencyChart(
   orders: readonly OrderTiming[],
   bands: readonly Band[],
   startedAt: number,
+  gaveUpAt: number,
 ): ChartSpec {
   const seconds = (ms: number) => Math.round((ms - startedAt) / 100) / 10;
-  const points = orders.flatMap((o) =>
-    o.appliedAtMs === undefined
-      ? []
-      : [{ t: seconds(o.createdAtMs), latencyMs: Math.round(o.appliedAtMs - o.createdAtMs) }],
-  );
+  // An order still pending when the drill stopped waiting is drawn at the time it had waited by then.
+  const points = orders.map((o) => ({
+    t: seconds(o.createdAtMs),
+    latencyMs: Math.round((o.appliedAtMs ?? gaveUpAt) - o.createdAtMs),
+    order: o.appliedAtMs === undefined ? 'still pending (waited so far)' : 'applied',
+  }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 640,
@@ -44,10 +46,11 @@ export function latencyChart(
       },
       {
         data: { values: points },
-        mark: { type: 'point', size: 12, filled: true, color: '#333' },
+        mark: { type: 'point', size: 12, filled: true },
         encoding: {
           x: { field: 't', type: 'quantitative' },
           y: { field: 'latencyMs', type: 'quantitative', title: 'order commit → applied (ms)' },
+          shape: { field: 'order', type: 'nominal', legend: { orient: 'bottom', title: 'order' } },
         },
       },
     ],

@@ -234,7 +234,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
           from: r.during.from,
           to: r.during.to,
         }));
-        const chart = latencyChart(orders, bands, flow.startedAt);
+        const chart = latencyChart(orders, bands, flow.startedAt, gaveUpAt);
         return { report, readable: readableReport(report, plan, ctx.quick, allChecks, chart) };
       } finally {
         await slots.stop().catch(() => {});
