@@ -33,6 +33,7 @@ export const drills = {
   'schema-change': async () => (await import('./schema-change/run.ts')).run,
   'cross-table': async () => (await import('./cross-table/run.ts')).run,
   'hot-key': async () => (await import('./hot-key/run.ts')).run,
+  'bulk-flurry': async () => (await import('./bulk-flurry/run.ts')).run,
 } satisfies Record<string, () => Promise<Runnable>>;
 
 /** Every drill and bench, by name. */
@@ -253,6 +254,16 @@ export const evidence: Record<RunnableName, Evidence> = {
       { metric: 'order.throttledRecords', label: 'by order: throttled', better: 'lower' },
       { metric: 'salted.whaleP99Ms', label: 'salted whale p99', unit: 'ms', better: 'lower' },
       { metric: 'salted.lost', label: 'lost', better: 'lower', tolerance: 0 },
+    ],
+  },
+  'bulk-flurry': {
+    proves: 'a bulk migration, marked or not, neither floods the rule consumers nor delays the orders',
+    headline: [
+      { metric: 'bulkRows', label: 'rows' },
+      { metric: 'orderAppliedP99Ms.marked.ratio', label: 'marked p99 during/before', better: 'lower' },
+      { metric: 'orderAppliedP99Ms.unmarked.ratio', label: 'unmarked p99 during/before', better: 'lower' },
+      { metric: 'flurryDetectedSeconds', label: 'flurry detected after', unit: 's', better: 'lower' },
+      { metric: 'slotRetainedMaxBytes', label: 'slot retained max', unit: 'B', better: 'lower' },
     ],
   },
 };

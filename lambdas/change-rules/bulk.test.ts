@@ -84,6 +84,36 @@ describe('scanBatch', () => {
     expect(scan.flurries.map((f) => f.trigger)).toEqual(Array(9).fill('table'));
   });
 
+  it('does not call a marked transaction a flurry in a later batch that holds none of its rows', () => {
+    const counts = new FlurryCounts();
+    expect(scanBatch([marker(7), ...rows(7, 20)], new Map(), thresholds, counts).flurries).toEqual([]);
+    // The router looks marks up only for the batch's own transactions: 7 is not among them.
+    expect(scanBatch([row(9, 0)], new Map(), thresholds, counts).flurries).toEqual([]);
+  });
+
+  it('reports a flurry once, not again in each later batch without its rows', () => {
+    const counts = new FlurryCounts();
+    expect(scanBatch(rows(8, 6), new Map(), thresholds, counts).flurries).toHaveLength(1);
+    expect(scanBatch([row(9, 0)], new Map(), thresholds, counts).flurries).toEqual([]);
+  });
+
+  it('does not call a change a flurry for sharing its second with a marked transaction', () => {
+    const second = { committedAtMs: 5_000_500 };
+    const marked = [marker(7), ...rows(7, 20).map((r) => ({ ...r, ...second }))];
+    const scan = scanBatch([...marked, row(9, 0, second)], new Map(), thresholds);
+    expect(scan.flurries).toEqual([]);
+  });
+
+  it('does not call a change a flurry for sharing its second with an unmarked flurry', () => {
+    const second = { committedAtMs: 5_000_500 };
+    const scan = scanBatch(
+      [...rows(8, 20).map((r) => ({ ...r, ...second })), row(9, 0, second)],
+      new Map(),
+      thresholds,
+    );
+    expect(scan.flurries.map((f) => f.txId)).toEqual([8]);
+  });
+
   it('does not count a known bulk transaction again as a flurry', () => {
     const known = new Map<number, BulkMark>([[7, { txId: 7, reason: 'marked', migration: 'x' }]]);
     const scan = scanBatch(rows(7, 20), known, thresholds);

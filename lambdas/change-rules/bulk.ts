@@ -1,5 +1,5 @@
 import { BULK_MESSAGE_PREFIX, readBulkMarker } from './bulk-marker.ts';
-import type { CapturedRecord } from './change.ts';
+import type { CapturedRecord, TableChange } from './change.ts';
 
 /** A transaction the change rules treat as bulk: marked by its migration, or detected as a flurry. */
 export interface BulkMark {
@@ -74,15 +74,32 @@ export function scanBatch(
   };
   const { perTx, perTableSecond } = counts;
   let newestMs = 0;
+  const changes: TableChange[] = [];
   for (const record of records) {
     if (record.kind === 'message' && record.prefix === BULK_MESSAGE_PREFIX && record.txId !== undefined)
       add({ txId: record.txId, reason: 'marked', migration: readBulkMarker(record.content).migration });
     if (record.kind !== 'change' || record.op === 'read') continue;
+    changes.push(record);
     newestMs = Math.max(newestMs, record.committedAtMs);
     const tx = perTx.get(record.txId) ?? { table: record.table, changes: 0, lastMs: 0 };
     tx.changes++;
     tx.lastMs = record.committedAtMs;
     perTx.set(record.txId, tx);
+  }
+  // Only this batch's transactions are judged: their marks are the ones `known` was looked up for. A transaction
+  // of an earlier batch is not in `marks` here, so judging it again would call every marked bulk change a flurry
+  // in each batch after its last row (the bulk-flurry drill caught this).
+  const inBatch = new Set(transactionIds(records));
+  const flurries: Flurry[] = [];
+  for (const [txId, tx] of perTx)
+    if (inBatch.has(txId) && tx.changes > thresholds.perTransaction && !marks.has(txId)) {
+      flurries.push({ txId, trigger: 'transaction', table: tx.table, changes: tx.changes });
+      add({ txId, reason: 'flurry', migration: 'unmarked' });
+    }
+  // Per table and second, the changes of bulk transactions (marked, or found above) do not count: a sign-up
+  // committed in the same second as a marked migration is not a flurry (the bulk-flurry drill caught this too).
+  for (const record of changes) {
+    if (marks.has(record.txId)) continue;
     const secondOf = Math.floor(record.committedAtMs / 1000);
     const key = `${record.table}@${secondOf}`;
     const second = perTableSecond.get(key) ?? {
@@ -95,16 +112,10 @@ export function scanBatch(
     second.txIds.add(record.txId);
     perTableSecond.set(key, second);
   }
-  const flurries: Flurry[] = [];
-  for (const [txId, tx] of perTx)
-    if (tx.changes > thresholds.perTransaction && !marks.has(txId)) {
-      flurries.push({ txId, trigger: 'transaction', table: tx.table, changes: tx.changes });
-      add({ txId, reason: 'flurry', migration: 'unmarked' });
-    }
   for (const second of perTableSecond.values())
     if (second.changes > thresholds.perTableSecond)
       for (const txId of second.txIds)
-        if (!marks.has(txId)) {
+        if (inBatch.has(txId) && !marks.has(txId)) {
           flurries.push({ txId, trigger: 'table', table: second.table, changes: second.changes });
           add({ txId, reason: 'flurry', migration: 'unmarked' });
         }

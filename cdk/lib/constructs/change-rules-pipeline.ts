@@ -30,6 +30,9 @@ export interface ChangeRulesPipelineProps {
   notificationServiceUrl: string;
 }
 
+/** The page when the router detects an unmarked flurry (drills look for it by this name). */
+export const FLURRY_ALARM_NAME = 'Holdline-page-change-rules-flurry';
+
 /** A change consumer's queues and function. */
 export interface ChangeConsumer {
   queues: FifoQueueWithDlq;
@@ -132,7 +135,7 @@ export class ChangeRulesPipeline extends Construct {
     this.router.addEventSource(kinesisSource(props.tableChanges, this.failures.queue));
     // An unmarked flurry is already throttled; the page is so someone marks the next one (docs/change-rules.md).
     this.flurryAlarm = new Alarm(this, 'FlurryDetected', {
-      alarmName: 'Holdline-page-change-rules-flurry',
+      alarmName: FLURRY_ALARM_NAME,
       alarmDescription:
         'change rules: an unmarked bulk change (flurry) was detected and throttled — runbook: docs/change-rules.md',
       metric: new Metric({
