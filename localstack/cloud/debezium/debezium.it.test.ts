@@ -7,6 +7,11 @@ import type { PlaceOrder } from '../../../lambdas/orders/order.ts';
 import { placeOrder } from '../../../lambdas/orders/order-store.ts';
 import { createPgClient } from '../../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../../lambdas/shared/db/sql-client.ts';
+import { stateDir } from '../../lib/paths.ts';
+import { freePort } from '../../lib/process.ts';
+import { type DatabaseUrls, prepareDatabase } from '../../processes/postgres/database.ts';
+import { type PostgresServer, startPostgres } from '../../processes/postgres/server.ts';
+import { defaultPostgresSettings } from '../../processes/postgres/settings.ts';
 import { testAws } from '../../test/fixtures/aws.ts';
 import { localAppTemplate } from '../local-template.ts';
 import { type Provisioned, provisionFromTemplate } from '../provision/index.ts';
@@ -14,12 +19,6 @@ import { installDebezium } from './install.ts';
 import { type DebeziumServer, startDebezium } from './server.ts';
 import { slotState } from './slot.ts';
 import { readStreamUntil, type StreamRecord } from './stream-reader.ts';
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run through vitest (localstack/test/global-setup.ts)`);
-  return value;
-}
 
 /** The outbox envelope `cdk/lib/debezium-config.ts` configures (`table.fields.additional.placement`). */
 interface Envelope {
@@ -60,6 +59,9 @@ describe('Debezium Server outbox connector on the local cloud', () => {
   let provisioned: Provisioned;
   let db: SqlClient;
   let dataDir: string;
+  let pgDir: string;
+  let postgres: PostgresServer;
+  let urls: DatabaseUrls;
   let streamName: string;
   let server: DebeziumServer | undefined;
   const orderIds: string[] = [];
@@ -69,7 +71,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
       template,
       provisioned,
       connector: 'outbox',
-      databaseUrl: requireEnv('HOLDLINE_CDC_DATABASE_URL'),
+      databaseUrl: urls.cdc,
       access: testAws(),
       dataDir,
       timeoutMs: 60_000,
@@ -105,14 +107,23 @@ describe('Debezium Server outbox connector on the local cloud', () => {
     template = localAppTemplate();
     provisioned = await provisionFromTemplate(template, testAws());
     streamName = provisioned.outputs.OrderEventsStreamName ?? '';
-    db = createPgClient({ connectionString: requireEnv('DATABASE_URL') });
+    // A Postgres of its own: on the shared one, the outbox slot and stored offsets other test files left behind
+    // make this connector replay their WAL first, and a CI run saw none of this file's events within 30 s.
+    pgDir = mkdtempSync(join(stateDir, 'test-debezium-'));
+    postgres = await startPostgres(join(pgDir, 'data'), await freePort(), defaultPostgresSettings, {
+      name: 'test-debezium-postgres',
+    });
+    urls = await prepareDatabase(postgres.adminUrl);
+    db = createPgClient({ connectionString: urls.app });
     dataDir = mkdtempSync(join(tmpdir(), 'holdline-debezium-'));
   });
 
   afterAll(async () => {
     await server?.stop();
     await db?.close();
+    await postgres?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (pgDir) rmSync(pgDir, { recursive: true, force: true });
   });
 
   it('publishes exactly one record per outbox event, keyed by order id, carrying the envelope', async () => {
@@ -207,7 +218,7 @@ describe('Debezium Server outbox connector on the local cloud', () => {
     server = undefined;
 
     expect(() => process.kill(pid ?? -1, 0)).toThrow();
-    const slot = await slotState(requireEnv('HOLDLINE_CDC_DATABASE_URL'), slotName);
+    const slot = await slotState(urls.cdc, slotName);
     expect(slot).toMatchObject({ active: false });
     expect(slot?.walStatus).not.toBe('lost');
   });
