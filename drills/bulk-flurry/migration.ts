@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { BULK_MESSAGE_PREFIX } from '../../lambdas/change-rules/bulk-marker.ts';
+import { withPgClient } from '../../localstack/lib/pg-session.ts';
 import { MIGRATION, type Mode } from './plan.ts';
 
 /** One run of the migration: its transaction, its WAL span and when it ran (ms since epoch). */
@@ -14,16 +14,6 @@ export interface MigrationRun {
   commitLsn: number;
 }
 
-async function withClient<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-}
-
 const walPosition = "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8";
 
 /**
@@ -31,7 +21,7 @@ const walPosition = "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8";
  * (its slot does not exist yet, and it takes no snapshot), so the seeding itself triggers no rule.
  */
 export async function seedCustomers(adminUrl: string, rows: number): Promise<void> {
-  await withClient(adminUrl, (db) =>
+  await withPgClient(adminUrl, (db) =>
     db.query(
       `INSERT INTO customers (id, email, name)
        SELECT gen_random_uuid(), 'seed-' || g || '@example.com', 'Seed ' || g FROM generate_series(1, $1) AS g`,
@@ -46,7 +36,7 @@ export async function seedCustomers(adminUrl: string, rows: number): Promise<voi
  * name of its own, so the second run really changes every row again.
  */
 export async function runMigration(adminUrl: string, mode: Mode): Promise<MigrationRun> {
-  return withClient(adminUrl, async (db) => {
+  return withPgClient(adminUrl, async (db) => {
     const startedAt = Date.now();
     await db.query('BEGIN');
     try {
@@ -83,7 +73,7 @@ export async function runMigration(adminUrl: string, mode: Mode): Promise<Migrat
 
 /** A plain customer sign-up, committed after a migration: its welcome mail is routed only once the migration is. */
 export async function insertSentinel(appUrl: string, id: string): Promise<number> {
-  await withClient(appUrl, (db) =>
+  await withPgClient(appUrl, (db) =>
     db.query('INSERT INTO customers (id, email, name) VALUES ($1, $2, $3)', [
       id,
       `sentinel-${id}@example.com`,

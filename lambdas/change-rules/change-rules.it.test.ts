@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { functionLogLines, waitFor } from '../../drills/kit/drill-cloud.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { stateDir } from '../../localstack/lib/paths.ts';
+import { withPgClient } from '../../localstack/lib/pg-session.ts';
 import { testAws, testClientConfig } from '../../localstack/test/fixtures/aws.ts';
 import type { AuditEntry } from './consumers/audit-log/audit-entry.ts';
 import { changeRuleSchema } from './rule.ts';
@@ -39,7 +39,7 @@ afterAll(async () => {
   await cloud?.stop();
   // The test Postgres is shared by the run: leave no slot pinning its WAL, and no offsets for a later start.
   if (cloud)
-    await sql(cloud.database.admin, async (db) => {
+    await withPgClient(cloud.database.admin, async (db) => {
       await db.query(
         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'holdline_rules' AND NOT active",
       );
@@ -49,16 +49,6 @@ afterAll(async () => {
   doc.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function sql<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-}
 
 const welcomeMails = (customerId: string) =>
   cloud.sideEffects.log().filter((e) => e.eventType === 'WelcomeMail' && e.orderId === customerId);
@@ -77,7 +67,7 @@ async function auditOf(customerId: string): Promise<AuditEntry[]> {
 describe('change rules on the local cloud', () => {
   it('a plain SQL INSERT into customers sends exactly one welcome mail', async () => {
     const id = randomUUID();
-    await sql(cloud.database.app, (db) =>
+    await withPgClient(cloud.database.app, (db) =>
       db.query('INSERT INTO customers (id, email, name) VALUES ($1, $2, $3)', [id, 'ada@example.com', 'Ada']),
     );
     const mails = await waitFor(() => (welcomeMails(id).length > 0 ? welcomeMails(id) : undefined), 60_000);
@@ -89,7 +79,7 @@ describe('change rules on the local cloud', () => {
 
   it('audits inserts and real updates with before/after images and LSNs, not a touch of updated_at', async () => {
     const id = randomUUID();
-    await sql(cloud.database.app, async (db) => {
+    await withPgClient(cloud.database.app, async (db) => {
       await db.query('INSERT INTO customers (id, email, name) VALUES ($1, $2, $3)', [
         id,
         'bea@example.com',
@@ -152,7 +142,7 @@ describe('change rules on the local cloud', () => {
   /** Inserts `count` customers in one transaction, with the bulk marker first when `marked`; returns their ids. */
   async function insertMany(count: number, marked: boolean): Promise<string[]> {
     const ids = Array.from({ length: count }, () => randomUUID());
-    await sql(cloud.database.app, async (db) => {
+    await withPgClient(cloud.database.app, async (db) => {
       await db.query('BEGIN');
       if (marked)
         await db.query("SELECT pg_logical_emit_message(true, 'holdline.bulk', $1)", [
