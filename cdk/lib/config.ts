@@ -156,6 +156,12 @@ export interface HoldlineConfig {
   /** Change rules: concurrent batches a consumer's low-priority (bulk) queue is read with. Default 2 (the least SQS
    *  allows): with batches of 10 that caps a bulk change's drain at 20 changes per consumer call time. */
   bulkLaneMaxConcurrency: number;
+  /** Change rules: the most orders one CSV export holds (a customer's newest). Default 20,000: a page of the order
+   *  view is 1 MB, so this is a few dozen queries, well inside the consumer's timeout. */
+  reportMaxOrders: number;
+  /** Change rules: how long an exported report stays in the reports bucket. Default 30 days: a report is a
+   *  snapshot someone asked for, and a new request makes a fresh one. */
+  reportRetention: Duration;
 }
 
 export const config: HoldlineConfig = {
@@ -201,6 +207,8 @@ export const config: HoldlineConfig = {
   flurryChangesPerTransaction: 50,
   flurryChangesPerTableSecond: 80,
   bulkLaneMaxConcurrency: 2,
+  reportMaxOrders: 20_000,
+  reportRetention: Duration.days(30),
 };
 
 /** Queue visibility timeout for a consumer with the configured timeout (180 s by default). */

@@ -144,6 +144,7 @@ export class HoldlineStack extends Stack {
       plan: changeRules.plan,
       idempotencyTable: idempotency,
       notificationServiceUrl: providerUrl('notificationServiceUrl'),
+      orderView: orderView.table,
     });
     api.bindOrderView(orderView.table);
     new OrderReconciler(this, 'Reconciler', {
@@ -206,6 +207,7 @@ export class HoldlineStack extends Stack {
       ReportExportDlqUrl: rules.consumers['report-export'].queues.dlq.queueUrl,
       ChangeRouterFailureQueueUrl: rules.failures.queue.queueUrl,
       AuditLogTableName: rules.auditLog.tableName,
+      ReportsBucketName: rules.reports.bucketName,
       IdempotencyTableName: idempotency.tableName,
       OrderViewTableName: orderView.table.tableName,
       HttpApiUrl: api.url,

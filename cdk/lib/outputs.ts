@@ -22,6 +22,7 @@ export const OUTPUT_IDS = [
   'ReportExportDlqUrl',
   'ChangeRouterFailureQueueUrl',
   'AuditLogTableName',
+  'ReportsBucketName',
   'IdempotencyTableName',
   'OrderViewTableName',
   'HttpApiUrl',

@@ -24,6 +24,8 @@ export interface CfnResource<P = Record<string, unknown>> {
   DependsOn?: string | string[];
   Condition?: string;
   Metadata?: Record<string, unknown>;
+  /** What a stack deletion does with it; CloudFormation's default is Delete. */
+  DeletionPolicy?: 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
 }
 
 export interface CfnOutput {

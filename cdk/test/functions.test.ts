@@ -102,7 +102,12 @@ const ENVIRONMENT: Record<string, string[]> = {
     'NOTIFICATION_SERVICE_URL',
   ],
   'lambdas/change-rules/consumers/audit-log/handler.ts': [...CHANGE_CONSUMER_ENV, 'AUDIT_LOG_TABLE'],
-  'lambdas/change-rules/consumers/report-export/handler.ts': CHANGE_CONSUMER_ENV,
+  'lambdas/change-rules/consumers/report-export/handler.ts': [
+    ...CHANGE_CONSUMER_ENV,
+    'REPORTS_BUCKET',
+    'ORDER_VIEW_TABLE',
+    'REPORT_MAX_ORDERS',
+  ],
   'lambdas/oncall/handler.ts': ['ONCALL_NAME_PREFIX'],
   'lambdas/reconcile/handler.ts': [
     'PAYMENT_GATEWAY_URL',

@@ -34,6 +34,7 @@ describe('stack outputs and the HTTP API', () => {
         'ReportExportDlqUrl',
         'ChangeRouterFailureQueueUrl',
         'AuditLogTableName',
+        'ReportsBucketName',
         'HttpApiUrl',
         'WebUrl',
       ].sort(),

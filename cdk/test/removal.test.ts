@@ -25,8 +25,13 @@ describe('what `cdk destroy` keeps (docs/deploy.md, tear down)', () => {
 
   it('deletes what bills by the hour or only relays: streams, queues, log groups, the UI bucket', () => {
     const p = policies({});
-    for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket'])
+    for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup'])
       expect([...(p.get(type) ?? [])], type).toEqual(['Delete']);
+    // The UI bucket goes; the reports bucket (customers' CSV exports, data) stays, as the tables do.
+    const buckets = Object.entries(resourcesOf(holdlineTemplate(), 'AWS::S3::Bucket')).map(
+      ([id, r]) => `${id.replace(/[0-9A-F]{8}$/, '')}: ${r.DeletionPolicy ?? 'Delete'}`,
+    );
+    expect(buckets.sort()).toEqual(['ChangeRulesReports: Retain', 'WebHostingBucket: Delete']);
     expect(Object.keys(resourcesOf(holdlineTemplate(), 'AWS::Kinesis::Stream'))).toHaveLength(3);
   });
 });

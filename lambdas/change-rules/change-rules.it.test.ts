@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionIdByEntry } from '../../cdk/lib/template.ts';
 import { functionLogLines, waitFor } from '../../drills/kit/drill-cloud.ts';
@@ -22,6 +23,7 @@ let cloud: LocalCloud;
 let dir: string;
 const sqs = new SQSClient(testClientConfig());
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient(testClientConfig()));
+const s3 = new S3Client(testClientConfig());
 
 beforeAll(async () => {
   dir = mkdtempSync(join(stateDir, 'test-change-rules-'));
@@ -47,6 +49,7 @@ afterAll(async () => {
     });
   sqs.destroy();
   doc.destroy();
+  s3.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -138,6 +141,64 @@ describe('change rules on the local cloud', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(welcomeMails(id)).toHaveLength(1);
   }, 60_000);
+
+  it("a plain SQL INSERT into report_requests writes the customer's orders as CSV to the reports bucket", async () => {
+    const customerId = `report-${randomUUID()}`;
+    // This cloud captures no orders (cdc: false), so the order view is seeded as the order-view Lambda writes it.
+    for (const [orderId, createdAt] of [
+      ['o-1', '2026-12-07T01:00:00.000Z'],
+      ['o-2', '2026-12-07T01:00:05.000Z'],
+    ] as const)
+      await doc.send(
+        new PutCommand({
+          TableName: cloud.output('OrderViewTableName'),
+          Item: {
+            pk: `ORDER#${orderId}`,
+            sk: 'CURRENT',
+            orderId,
+            customer_id: customerId,
+            status: 'confirmed',
+            currency: 'EUR',
+            total_cents: 990,
+            items: JSON.stringify([{ sku: 'A-1', quantity: 1, unitPriceCents: 990 }]),
+            version: 2,
+            created_at: createdAt,
+            updated_at: createdAt,
+            deleted: false,
+          },
+        }),
+      );
+    const requestId = randomUUID();
+    await withPgClient(cloud.database.app, (db) =>
+      db.query('INSERT INTO report_requests (id, customer_id, requested_by) VALUES ($1, $2, $3)', [
+        requestId,
+        customerId,
+        'ops@example.com',
+      ]),
+    );
+    const key = `reports/${encodeURIComponent(customerId)}/${requestId}.csv`;
+    const csv = await waitFor(async () => {
+      try {
+        const object = await s3.send(
+          new GetObjectCommand({ Bucket: cloud.output('ReportsBucketName'), Key: key }),
+        );
+        return { body: await object.Body?.transformToString(), metadata: object.Metadata };
+      } catch {
+        return undefined;
+      }
+    }, 60_000);
+    expect(csv?.body?.split('\r\n')).toEqual([
+      'order_id,status,currency,total_cents,line_items,created_at,updated_at',
+      'o-1,confirmed,EUR,990,1,2026-12-07T01:00:00.000Z,2026-12-07T01:00:00.000Z',
+      'o-2,confirmed,EUR,990,1,2026-12-07T01:00:05.000Z,2026-12-07T01:00:05.000Z',
+      '',
+    ]);
+    expect(csv?.metadata).toMatchObject({
+      'requested-by': 'ops@example.com',
+      orders: '2',
+      truncated: 'false',
+    });
+  }, 90_000);
 
   /** Inserts `count` customers in one transaction, with the bulk marker first when `marked`; returns their ids. */
   async function insertMany(count: number, marked: boolean): Promise<string[]> {

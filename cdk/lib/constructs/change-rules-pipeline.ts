@@ -1,8 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BY_CUSTOMER_INDEX } from '../../../lambdas/api/order-list.ts';
 import type { ChangeRule } from '../../../lambdas/change-rules/rule.ts';
 import {
   CHANGE_CONSUMERS,
@@ -28,6 +31,8 @@ export interface ChangeRulesPipelineProps {
   idempotencyTable: ITable;
   /** The mail provider's base URL, the notification consumer's (cdk/lib/providers.ts). */
   notificationServiceUrl: string;
+  /** The order view (read model): the report export reads a customer's orders from its `byCustomer` index. */
+  orderView: ITable;
 }
 
 /** The page when the router detects an unmarked flurry (drills look for it by this name). */
@@ -57,6 +62,8 @@ export class ChangeRulesPipeline extends Construct {
   readonly bulkTransactions: Table;
   /** Pages when the router detects an unmarked flurry (a bulk change someone forgot to mark). */
   readonly flurryAlarm: Alarm;
+  /** The CSV exports of `report_requests` (`reports/<customer>/<request>.csv`), private and expiring. */
+  readonly reports: Bucket;
 
   constructor(scope: Construct, id: string, props: ChangeRulesPipelineProps) {
     super(scope, id);
@@ -71,6 +78,21 @@ export class ChangeRulesPipeline extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: 'expiresAt',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    this.reports = new Bucket(this, 'Reports', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: config.reportRetention }],
+      // Reports hold customers' orders: a stack deletion must not take them with it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.reports).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only the report-export function writes here, through its role; CloudTrail data events are the audit ' +
+        'trail if one is needed, and a log bucket would outgrow the reports themselves.',
     });
     const consumer = (name: ChangeConsumerName, environment: Record<string, string>): ChangeConsumer => {
       const queues = new FifoQueueWithDlq(this, `${pascal(name)}Queue`, {
@@ -100,9 +122,33 @@ export class ChangeRulesPipeline extends Construct {
       // "sent mail").
       'welcome-mail': consumer('welcome-mail', { NOTIFICATION_SERVICE_URL: props.notificationServiceUrl }),
       'audit-log': consumer('audit-log', { AUDIT_LOG_TABLE: this.auditLog.tableName }),
-      'report-export': consumer('report-export', {}),
+      'report-export': consumer('report-export', {
+        REPORTS_BUCKET: this.reports.bucketName,
+        ORDER_VIEW_TABLE: props.orderView.tableName,
+        REPORT_MAX_ORDERS: String(config.reportMaxOrders),
+      }),
     };
     this.auditLog.grantWriteData(this.consumers['audit-log'].handler);
+    // Exactly what the export does: query one index, put objects under reports/ (no read, no delete).
+    const reportExport = this.consumers['report-export'].handler;
+    reportExport.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.orderView.tableArn}/index/${BY_CUSTOMER_INDEX}`],
+      }),
+    );
+    reportExport.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.reports.arnForObjects('reports/*')],
+      }),
+    );
+    Validations.of(reportExport).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.reports.node.defaultChild as CfnElement)}.Arn>/reports/*]`,
+      reason:
+        'One object per report request, named at run time: the export may put objects under reports/ only, ' +
+        'and may not read or delete any.',
+    });
 
     this.failures = new FailureQueue(this, 'ChangeRouterFailures');
     this.router = new HoldlineFunction(this, 'ChangeRouter', {

@@ -72,7 +72,16 @@ class Finder {
     type: string,
     match: (r: CfnResourceJson) => boolean,
   ): [string, CfnResourceJson] {
-    const found = resourcesOf(this.t).filter(([, r]) => r.Type === type && match(r));
+    return this.findWithId(hop, what, type, (_, r) => match(r));
+  }
+
+  findWithId(
+    hop: HopName,
+    what: string,
+    type: string,
+    match: (id: string, r: CfnResourceJson) => boolean,
+  ): [string, CfnResourceJson] {
+    const found = resourcesOf(this.t).filter(([id, r]) => r.Type === type && match(id, r));
     if (found.length === 0) throw new HopResourceMissingError(hop, what);
     return found[0]!;
   }
@@ -265,8 +274,15 @@ export function locateHops(template: TemplateJson): LocatedHop[] {
     'AWS::CloudFront::Distribution',
     () => true,
   );
-  const bucket = f.find('display', 'UI bucket behind origin access control', 'AWS::S3::Bucket', (b) =>
-    Boolean(b.Properties?.PublicAccessBlockConfiguration?.RestrictPublicBuckets),
+  // The bucket the distribution reads (the reports bucket is private too, so privacy alone does not pick it).
+  const origins = JSON.stringify(distribution[1].Properties?.DistributionConfig?.Origins ?? []);
+  const bucket = f.findWithId(
+    'display',
+    'UI bucket behind origin access control',
+    'AWS::S3::Bucket',
+    (id, b) =>
+      Boolean(b.Properties?.PublicAccessBlockConfiguration?.RestrictPublicBuckets) &&
+      origins.includes(`"${id}"`),
   );
   const viewFailures = f.output('quarantine', 'OrderViewFailureQueueUrl', 'AWS::SQS::Queue');
   const viewMapping = f.mapping('display', orderChanges[0], view[0]);

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -13,6 +14,7 @@ export interface AwsClients {
   kinesis: KinesisClient;
   dynamodb: DynamoDBClient;
   cloudwatch: CloudWatchClient;
+  s3: S3Client;
   destroy(): void;
 }
 
@@ -24,6 +26,7 @@ export function createClients(access: AwsAccess): AwsClients {
     kinesis: kinesisClient(access),
     dynamodb: new DynamoDBClient(config),
     cloudwatch: new CloudWatchClient(config),
+    s3: new S3Client(config),
   };
   return {
     ...clients,

@@ -59,4 +59,11 @@ describe('localName', () => {
     expect(a).not.toBe(b);
     expect(localName('Shop', 'Y'.repeat(80), 'AWS::Lambda::Function').length).toBe(64);
   });
+
+  it('names an S3 bucket in lower case, without underscores, within 63 characters', () => {
+    expect(localName('Shop_Local', 'ChangeRulesReports1A2B', 'AWS::S3::Bucket')).toBe(
+      'shop-local-changerulesreports1a2b',
+    );
+    expect(localName('Shop', 'Z'.repeat(80), 'AWS::S3::Bucket')).toMatch(/^[a-z0-9-]{63}$/);
+  });
 });

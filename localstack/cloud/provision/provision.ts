@@ -10,6 +10,7 @@ import { assertKnownKeys } from './options.ts';
 import { dependencyOrder } from './order.ts';
 import { requestedAttributes } from './references.ts';
 import { evaluateCondition, pseudoParameters, type ResolveContext, resolveValue } from './resolve.ts';
+import { provisionBucket } from './s3.ts';
 import { isFifoTopic, provisionSubscription, provisionTopic } from './sns.ts';
 import { isFifoQueue, provisionQueue } from './sqs.ts';
 import type { Provisioned, ProvisionedResource, ProvisionInput, ProvisionOutput } from './types.ts';
@@ -46,6 +47,7 @@ const provisioners: Record<string, Provisioner> = {
     run: (c, i) => provisionTopic(c.sns, i),
   },
   'AWS::SNS::Subscription': { run: (c, i) => provisionSubscription(c.sns, i) },
+  'AWS::S3::Bucket': { nameProperty: 'BucketName', run: (c, i) => provisionBucket(c.s3, i) },
 };
 
 const runtimeNameProperty: Record<string, string> = {
@@ -58,7 +60,7 @@ const runtimeNameProperty: Record<string, string> = {
 const ignoredTypes = new Set(['AWS::CDK::Metadata']);
 
 /**
- * Creates, in the cloud `access` points at, every queue, stream, table, topic and subscription of a
+ * Creates, in the cloud `access` points at, every queue, stream, table, topic, subscription and bucket of a
  * synthesized template, in dependency order (a DLQ before the queue that redrives to it). Idempotent: resources
  * that exist are reused and their attributes updated. Lambda functions, event-source mappings and schedules get
  * local names for the local runtime; every other type gets synthetic refs and is listed in `skipped`.

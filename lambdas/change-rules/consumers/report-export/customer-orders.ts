@@ -1,0 +1,43 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BY_CUSTOMER_INDEX, orderFromViewItem } from '../../../api/order-list.ts';
+import type { Order } from '../../../orders/order.ts';
+
+export interface CustomerOrders {
+  orders: Order[];
+  /** More orders exist than `limit`: the report holds the newest `limit`. */
+  truncated: boolean;
+}
+
+/**
+ * Every order of one customer from the order view's `byCustomer` index, newest first, page by page, up to
+ * `limit` (a bound on one invocation's work). The view is the read model, so the export never loads the
+ * database; it is eventually consistent, as `GET /orders` is.
+ */
+export async function customerOrders(
+  doc: Pick<DynamoDBDocumentClient, 'send'>,
+  tableName: string,
+  customerId: string,
+  limit: number,
+): Promise<CustomerOrders> {
+  const orders: Order[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: BY_CUSTOMER_INDEX,
+        KeyConditionExpression: 'customer_id = :c',
+        ExpressionAttributeValues: { ':c': customerId },
+        ScanIndexForward: false,
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (item.deleted === true) continue;
+      if (orders.length === limit) return { orders, truncated: true };
+      orders.push(orderFromViewItem(item));
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return { orders, truncated: false };
+}
