@@ -24,21 +24,32 @@ export function orderFromViewItem(item: Record<string, unknown>): Order {
   };
 }
 
+/** One page of a customer's order-view items from the `byCustomer` index, newest first. */
+export function queryByCustomer(
+  doc: Pick<DynamoDBDocumentClient, 'send'>,
+  tableName: string,
+  customerId: string,
+  page: { limit?: number; startKey?: Record<string, unknown> | undefined } = {},
+) {
+  return doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: BY_CUSTOMER_INDEX,
+      KeyConditionExpression: 'customer_id = :c',
+      ExpressionAttributeValues: { ':c': customerId },
+      ScanIndexForward: false,
+      ...(page.limit === undefined ? {} : { Limit: page.limit }),
+      ...(page.startKey === undefined ? {} : { ExclusiveStartKey: page.startKey }),
+    }),
+  );
+}
+
 export function dynamoOrderList(
   doc: Pick<DynamoDBDocumentClient, 'send'>,
   tableName: string,
 ): OrderListReader {
   return async (customerId, limit) => {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: BY_CUSTOMER_INDEX,
-        KeyConditionExpression: 'customer_id = :c',
-        ExpressionAttributeValues: { ':c': customerId },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
+    const out = await queryByCustomer(doc, tableName, customerId, { limit });
     return (out.Items ?? []).filter((item) => item.deleted !== true).map(orderFromViewItem);
   };
 }

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { BY_CUSTOMER_INDEX, orderFromViewItem } from '../../../api/order-list.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { orderFromViewItem, queryByCustomer } from '../../../api/order-list.ts';
 import type { Order } from '../../../orders/order.ts';
 
 export interface CustomerOrders {
@@ -20,24 +20,15 @@ export async function customerOrders(
   limit: number,
 ): Promise<CustomerOrders> {
   const orders: Order[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: BY_CUSTOMER_INDEX,
-        KeyConditionExpression: 'customer_id = :c',
-        ExpressionAttributeValues: { ':c': customerId },
-        ScanIndexForward: false,
-        ExclusiveStartKey,
-      }),
-    );
+    const page = await queryByCustomer(doc, tableName, customerId, { startKey });
     for (const item of page.Items ?? []) {
       if (item.deleted === true) continue;
       if (orders.length === limit) return { orders, truncated: true };
       orders.push(orderFromViewItem(item));
     }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
   return { orders, truncated: false };
 }
