@@ -21,9 +21,12 @@ export { anchors, goalP99Ms, goalRate } from './goal.ts';
  * runtime's receive hook and the order rows stamp each order (observe.ts) · verdict: the goals (goal.ts).
  */
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
-  const params = drillParams(ctx, { seconds: "each full-run phase's length, default 60" });
+  const params = drillParams(ctx, {
+    seconds: "each full-run phase's length, default 60",
+    rates: 'the offered rates of a full run, orders per second, comma-separated, default 50,200,500',
+  });
   const seconds = ctx.quick ? 3 : (params.number('seconds') ?? 60);
-  const plan = (ctx.quick ? [10] : [50, 200, 500]).map((rate) => ({ rate, seconds }));
+  const plan = (ctx.quick ? [10] : (params.numbers('rates') ?? [50, 200, 500])).map((rate) => ({ rate, seconds }));
   const base = join(stateDir, 'drills', 'cdc-latency');
   mkdirSync(base, { recursive: true });
   const cloudState = mkdtempSync(join(base, 'run-'));

@@ -24,4 +24,11 @@ describe('drill parameters', () => {
       /positive number/,
     );
   });
+
+  it('reads a comma-separated list of numbers, and refuses one that is not all positive numbers', () => {
+    const params = (raw: string) => drillParams(withParams({ rates: raw }), { rates: 'orders/s' });
+    expect(params('50, 200').numbers('rates')).toEqual([50, 200]);
+    expect(() => params('50,,200').numbers('rates')).toThrow(/positive numbers separated by commas/);
+    expect(() => params('50,fast').numbers('rates')).toThrow(DrillParamError);
+  });
 });

@@ -43,5 +43,14 @@ export function drillParams<Name extends string>(ctx: RunContext, declared: Reco
         throw new DrillParamError(`--param ${name} must be a positive number, got "${raw}"`);
       return value;
     },
+    /** A comma-separated list of positive numbers (`rates=50,200`); undefined when not given. */
+    numbers(name: Name): number[] | undefined {
+      const raw = given[name];
+      if (raw === undefined) return undefined;
+      const values = raw.split(',').map((part) => Number(part.trim()));
+      if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0))
+        throw new DrillParamError(`--param ${name} must be positive numbers separated by commas, got "${raw}"`);
+      return values;
+    },
   };
 }
