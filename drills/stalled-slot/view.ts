@@ -19,12 +19,16 @@ async function currentView(doc: DynamoDBDocumentClient, table: string) {
   return view;
 }
 
-/** Waits until every order of the source is in the view with the same version and status; returns the diffs. */
+/**
+ * Waits until every order of the source (but those in `skip`) is in the view with the same version and status;
+ * returns the diffs.
+ */
 export async function waitForView(
   db: pg.Client,
   doc: DynamoDBDocumentClient,
   table: string,
   timeoutMs: number,
+  skip: ReadonlySet<string> = new Set(),
 ): Promise<{ diffs: ViewDiff[] }> {
   const deadline = Date.now() + timeoutMs;
   let diffs: ViewDiff[] = [];
@@ -37,6 +41,7 @@ export async function waitForView(
     const view = await currentView(doc, table);
     diffs = source
       .filter((o) => {
+        if (skip.has(o.id)) return false;
         const v = view.get(o.id);
         return !v || v.status !== o.status || Number(v.version) !== Number(o.version);
       })
