@@ -134,7 +134,7 @@ describe('debeziumProperties', () => {
       'debezium.source.slot.name': 'holdline_orders',
       'debezium.source.publication.name': 'holdline_orders',
       'debezium.source.table.include.list': 'public.orders',
-      'debezium.transforms': 'key,route',
+      'debezium.transforms': 'dropsignals,key,route',
       'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
       'debezium.transforms.key.field': 'id',
       'debezium.transforms.route.replacement': 'order-changes',
