@@ -143,7 +143,9 @@ describe('debeziumProperties', () => {
   });
 
   it('reads incremental-snapshot signals from the signal table it is given, and none without one', () => {
-    expect(debeziumProperties(orders)['debezium.source.signal.data.collection']).toBe('public.debezium_signal');
+    expect(debeziumProperties(orders)['debezium.source.signal.data.collection']).toBe(
+      'public.debezium_signal',
+    );
     expect(debeziumProperties(outbox)).not.toHaveProperty('debezium.source.signal.data.collection');
   });
 

@@ -88,7 +88,9 @@ describe('Debezium Server on Fargate', () => {
     const signalTopic = new RegExp(`^${properties['debezium.predicates.signaltable.pattern']}$`);
     expect(signalTopic.test('holdline_orders.public.debezium_signal')).toBe(true);
     expect(signalTopic.test('holdline_orders.public.orders')).toBe(false);
-    expect(connector('holdline_outbox').properties).not.toHaveProperty('debezium.source.signal.data.collection');
+    expect(connector('holdline_outbox').properties).not.toHaveProperty(
+      'debezium.source.signal.data.collection',
+    );
   });
 
   it('keeps offsets in Postgres and heartbeats through the database', () => {

@@ -1,4 +1,3 @@
-
 /** A change as read back from the mode's stream, with the time Kinesis accepted it. */
 export interface Delivered {
   id: string;

@@ -5,7 +5,6 @@ import { mariaDbBinaries } from '../../localstack/processes/mariadb/binaries.ts'
 import type { MariaDbLogin } from '../../localstack/processes/mariadb/client.ts';
 import type { ProbeWrite } from '../kit/write-freeze.ts';
 
-
 /** The probe's captured row: its `version` is the probe's sequence number, so the reader can match each change. */
 export const PROBE_ORDER_ID = 'ffffffff-ffff-7fff-bfff-ffffffffffff';
 

@@ -65,3 +65,21 @@ export function startOrdersConnector(
     dataDir,
   });
 }
+
+/** Seconds since the consumer stopped, and the alarm transitions from then on (none are kept before). */
+export function stallClock() {
+  let stalledAt = 0;
+  const seconds = () => (Date.now() - stalledAt) / 1000;
+  const transitions: Array<AlarmTransition & { t: number }> = [];
+  return {
+    transitions,
+    seconds,
+    start: () => {
+      stalledAt = Date.now();
+    },
+    onTransition: (t: AlarmTransition) => {
+      if (stalledAt > 0) transitions.push({ ...t, t: seconds() });
+    },
+  };
+}
+export type StallClock = ReturnType<typeof stallClock>;

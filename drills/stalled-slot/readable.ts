@@ -89,7 +89,11 @@ type ModeRow = {
 };
 
 function modesSection(report: Report, plan: Plan): string {
-  const m = report.metrics as { recoveryModes: ModeRow[]; recommendedMode: string | null; recommendedReason: string };
+  const m = report.metrics as {
+    recoveryModes: ModeRow[];
+    recommendedMode: string | null;
+    recommendedReason: string;
+  };
   return [
     `Blocking ran first, on the stall's gap; before incremental the connector was stopped again, its new slot ` +
       `dropped, and ${plan.gapOrders} orders placed and ${Math.floor(plan.gapOrders / 2)} cancelled meanwhile. ` +

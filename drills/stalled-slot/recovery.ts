@@ -91,7 +91,8 @@ export async function recoverByResnapshot(
       ctx.quick ? 90_000 : 300_000,
       new Set([io.probeOrderId]),
     );
-    if (caughtUp.diffs.length > 0) ctx.log(`${mode}: ${caughtUp.diffs.length} orders still differ at the deadline`);
+    if (caughtUp.diffs.length > 0)
+      ctx.log(`${mode}: ${caughtUp.diffs.length} orders still differ at the deadline`);
     to = Date.now();
   } finally {
     writes = await probe.stop();

@@ -20,11 +20,15 @@ const task = (prefix: string, extra: Array<{ Name: string; Value: unknown }> = [
 const template = (): CfnTemplate => ({
   Resources: { Outbox: task('holdline_outbox'), Orders: task('holdline_orders') },
 });
-const snapshotMode = (t: CfnTemplate, id: string) =>
-  (
-    (t.Resources?.[id]?.Properties as { ContainerDefinitions: Array<{ Environment: Array<{ Name: string; Value: unknown }> }> })
-      .ContainerDefinitions[0]!.Environment.find((e) => e.Name === 'DEBEZIUM_SOURCE_SNAPSHOT_MODE')?.Value
-  );
+type Env = Array<{ Name: string; Value: unknown }>;
+/** The orders or outbox container's snapshot.mode in `t`. */
+function snapshotMode(t: CfnTemplate, id: string): unknown {
+  const props = t.Resources?.[id]?.Properties as
+    | { ContainerDefinitions: Array<{ Environment: Env }> }
+    | undefined;
+  const env = props?.ContainerDefinitions[0]?.Environment ?? [];
+  return env.find((e) => e.Name === 'DEBEZIUM_SOURCE_SNAPSHOT_MODE')?.Value;
+}
 
 describe('withOrdersSnapshotMode', () => {
   it("changes the orders connector's snapshot.mode in a copy, and nothing else", () => {
@@ -36,9 +40,9 @@ describe('withOrdersSnapshotMode', () => {
   });
 
   it('refuses a template without the orders connector or without its snapshot.mode', () => {
-    expect(() => withOrdersSnapshotMode({ Resources: { Outbox: task('holdline_outbox') } }, 'no_data')).toThrow(
-      /no orders connector/,
-    );
+    expect(() =>
+      withOrdersSnapshotMode({ Resources: { Outbox: task('holdline_outbox') } }, 'no_data'),
+    ).toThrow(/no orders connector/);
     const bare = template();
     const orders = bare.Resources!.Orders!.Properties as {
       ContainerDefinitions: Array<{ Environment: Array<{ Name: string }> }>;

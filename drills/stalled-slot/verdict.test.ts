@@ -77,7 +77,11 @@ describe('stalled-slot verdict', () => {
   });
 
   it('reports each mode, the recommendation, and the diffs of both modes together', () => {
-    const m = metrics({ ...main, recoveries: [recovery('blocking', 40, 1), recovery('incremental', 45, 2)] }, control, QUICK);
+    const m = metrics(
+      { ...main, recoveries: [recovery('blocking', 40, 1), recovery('incremental', 45, 2)] },
+      control,
+      QUICK,
+    );
     expect(m.recoveryModes.map((r) => [r.mode, r.writeFreezeMs, r.viewDiff])).toEqual([
       ['blocking', 40, 1],
       ['incremental', 45, 2],
@@ -106,7 +110,8 @@ describe('recommendMode', () => {
   it('never picks a mode that left the view different or whose probe failed', () => {
     expect(recommendMode([recovery('blocking', 40), recovery('incremental', 10, 3)]).mode).toBe('blocking');
     expect(
-      recommendMode([recovery('blocking', 40), { ...recovery('incremental', 10), probeErrors: ['boom'] }]).mode,
+      recommendMode([recovery('blocking', 40), { ...recovery('incremental', 10), probeErrors: ['boom'] }])
+        .mode,
     ).toBe('blocking');
     expect(recommendMode([recovery('blocking', 40, 1), recovery('incremental', 10, 1)])).toEqual({
       mode: null,

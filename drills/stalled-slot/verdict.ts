@@ -64,7 +64,9 @@ export function recommendMode(recoveries: readonly RecoveryFigures[]): {
       mode: 'incremental',
       reason:
         `incremental left the view equal to the source and froze writes for ${incremental.writeFreezeMs} ms` +
-        (blocking ? ` (blocking: ${blocking.writeFreezeMs} ms)` : ' (blocking did not leave the view consistent)') +
+        (blocking
+          ? ` (blocking: ${blocking.writeFreezeMs} ms)`
+          : ' (blocking did not leave the view consistent)') +
         `, and it streams new changes while it reads instead of after the whole table`,
     };
   const best = [...consistent].sort((a, b) => a.writeFreezeMs - b.writeFreezeMs)[0];
