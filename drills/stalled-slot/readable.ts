@@ -67,7 +67,7 @@ function summary(report: Report, plan: Plan, t1: number | undefined, t2: number 
     `Recovery, twice (drop the slot, clear the connector's offsets, restart Debezium), while a probe committed every ` +
       `10 ms: **blocking** (snapshot.mode=when_needed snapshots with no offset) and **incremental** ` +
       `(snapshot.mode=no_data, then an \`execute-snapshot\` signal row); see "Re-snapshot modes" below. The order ` +
-      `view then differed from the source in ${m.viewDiffAfterRecovery} orders over both. ` +
+      `view then differed from the source in ${m.viewDiffAfterRecovery ?? '–'} orders after the recommended mode. ` +
       `Recommended: **${m.recommendedMode ?? 'none'}** — ${m.recommendedReason}.`,
     `Control run without the cap: ${m.uncappedDiskFull ? 'Postgres PANICked when pg_wal filled' : 'no PANIC observed'}` +
       `${m.uncappedRestartFailed ? ' and could not restart until space was freed' : ''} (log below).`,
@@ -86,6 +86,8 @@ type ModeRow = {
   probeWriteP99Ms: number;
   probeWrites: number;
   viewDiff: number;
+  viewQuarantined: number;
+  quarantineReasons: string[];
 };
 
 function modesSection(report: Report, plan: Plan): string {
@@ -101,11 +103,11 @@ function modesSection(report: Report, plan: Plan): string {
       `source (the connector's start included); writeFreezeMs is the longest gap between probe acknowledgments ` +
       `over that time.`,
     [
-      '| mode | resnapshotSeconds | of which until streaming (s) | orders | WAL | writeFreezeMs | probe p99 (ms) | probe writes | view diff |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| mode | resnapshotSeconds | of which until streaming (s) | orders | WAL | writeFreezeMs | probe p99 (ms) | probe writes | view diff | quarantined by the view |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...m.recoveryModes.map(
         (r) =>
-          `| ${r.mode} | ${r.resnapshotSeconds} | ${r.connectorStreamingSeconds} | ${r.resnapshotRows} | ${mb(r.resnapshotWalBytes)} | ${r.writeFreezeMs} | ${r.probeWriteP99Ms} | ${r.probeWrites} | ${r.viewDiff} |`,
+          `| ${r.mode} | ${r.resnapshotSeconds} | ${r.connectorStreamingSeconds} | ${r.resnapshotRows} | ${mb(r.resnapshotWalBytes)} | ${r.writeFreezeMs} | ${r.probeWriteP99Ms} | ${r.probeWrites} | ${r.viewDiff} | ${r.viewQuarantined}${r.viewQuarantined > 0 ? ` (${r.quarantineReasons.join('; ')})` : ''} |`,
       ),
     ].join('\n'),
     `Recommended: **${m.recommendedMode ?? 'none'}** — ${m.recommendedReason}.`,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { ORDERS_SIGNAL_TABLE } from '../../cdk/lib/constructs/debezium-capture.ts';
@@ -10,7 +11,7 @@ import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-fr
 import { OFFSET_TABLE, type ResnapshotMode, SLOT } from './plan.ts';
 import { startOrdersConnector } from './prepare.ts';
 import { startOrdersProbe } from './probe.ts';
-import { type ViewDiff, waitForView } from './view.ts';
+import { type ViewDiff, viewQuarantine, waitForView } from './view.ts';
 
 export interface RecoveryIo {
   db: pg.Client;
@@ -40,6 +41,9 @@ export interface Recovery {
   /** Orders whose status or version differ between view and source once the probe stopped (probe included). */
   viewDiff: number;
   viewDiffSample: ViewDiff[];
+  /** Records of this recovery the order view quarantined (could not apply), and why. */
+  viewQuarantined: number;
+  quarantineReasons: string[];
   /** Probe latency over time for the chart, and the window's edges (epoch ms). */
   writes: ProbeWrite[];
   window: { from: number; to: number; streamingAt: number };
@@ -65,6 +69,8 @@ export async function recoverByResnapshot(
 ): Promise<Recovery> {
   const { sampler, cloud } = io;
   const lsnBefore = (await sampler.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn as string;
+  const cloudLogs = join(io.base, 'logs');
+  const quarantinedBefore = viewQuarantine(cloudLogs).count;
   const probe = await startOrdersProbe(cloud.database.admin, io.probeOrderId, mode);
   const from = Date.now();
   let to = from;
@@ -88,7 +94,7 @@ export async function recoverByResnapshot(
       io.db,
       io.doc,
       io.viewTable,
-      ctx.quick ? 90_000 : 300_000,
+      ctx.quick ? 120_000 : 300_000,
       new Set([io.probeOrderId]),
     );
     if (caughtUp.diffs.length > 0)
@@ -98,7 +104,8 @@ export async function recoverByResnapshot(
     writes = await probe.stop();
   }
   // The probe order's last versions are still on their way: the whole view, probe included, must settle.
-  const view = await waitForView(io.db, io.doc, io.viewTable, 30_000);
+  const view = await waitForView(io.db, io.doc, io.viewTable, 60_000);
+  const quarantine = viewQuarantine(cloudLogs);
   const resnapshotWalBytes = Number(
     (
       await sampler.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 AS d', [
@@ -119,13 +126,16 @@ export async function recoverByResnapshot(
     probeErrors: probe.errors.slice(0, 10),
     viewDiff: view.diffs.length,
     viewDiffSample: view.diffs.slice(0, 10),
+    viewQuarantined: quarantine.count - quarantinedBefore,
+    quarantineReasons: quarantine.reasons,
     writes,
     window: { from, to, streamingAt },
   };
   ctx.log(
     `${mode} re-snapshot: ${resnapshotRows} orders in ${recovery.resnapshotSeconds} s (streaming after ` +
       `${recovery.connectorStreamingSeconds} s); write freeze ${recovery.writeFreezeMs} ms, p99 ` +
-      `${recovery.probeWriteP99Ms} ms; view diffs ${recovery.viewDiff}`,
+      `${recovery.probeWriteP99Ms} ms; view diffs ${recovery.viewDiff}; quarantined ${recovery.viewQuarantined}` +
+      (recovery.viewQuarantined > 0 ? ` (${recovery.quarantineReasons.join('; ')})` : ''),
   );
   return recovery;
 }

