@@ -79,6 +79,7 @@ function summary(report: Report, plan: Plan, t1: number | undefined, t2: number 
 type ModeRow = {
   mode: string;
   resnapshotSeconds: number;
+  caughtUp: boolean;
   connectorStreamingSeconds: number;
   resnapshotRows: number;
   resnapshotWalBytes: number;
@@ -107,7 +108,7 @@ function modesSection(report: Report, plan: Plan): string {
       '|---|---|---|---|---|---|---|---|---|---|',
       ...m.recoveryModes.map(
         (r) =>
-          `| ${r.mode} | ${r.resnapshotSeconds} | ${r.connectorStreamingSeconds} | ${r.resnapshotRows} | ${mb(r.resnapshotWalBytes)} | ${r.writeFreezeMs} | ${r.probeWriteP99Ms} | ${r.probeWrites} | ${r.viewDiff} | ${r.viewQuarantined}${r.viewQuarantined > 0 ? ` (${r.quarantineReasons.join('; ')})` : ''} |`,
+          `| ${r.mode} | ${r.resnapshotSeconds}${r.caughtUp ? '' : ' (never caught up; gave up)'} | ${r.connectorStreamingSeconds} | ${r.resnapshotRows} | ${mb(r.resnapshotWalBytes)} | ${r.writeFreezeMs} | ${r.probeWriteP99Ms} | ${r.probeWrites} | ${r.viewDiff} | ${r.viewQuarantined}${r.viewQuarantined > 0 ? ` (${r.quarantineReasons.join('; ')})` : ''} |`,
       ),
     ].join('\n'),
     `Recommended: **${m.recommendedMode ?? 'none'}** — ${m.recommendedReason}.`,

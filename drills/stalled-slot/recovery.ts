@@ -11,7 +11,7 @@ import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-fr
 import { OFFSET_TABLE, type ResnapshotMode, SLOT } from './plan.ts';
 import { startOrdersConnector } from './prepare.ts';
 import { startOrdersProbe } from './probe.ts';
-import { type ViewDiff, viewQuarantine, waitForView } from './view.ts';
+import { stuckOnQuarantine, type ViewDiff, viewQuarantine, waitForView } from './view.ts';
 
 export interface RecoveryIo {
   db: pg.Client;
@@ -27,8 +27,12 @@ export interface RecoveryIo {
 /** What one recovery measured. */
 export interface Recovery {
   mode: ResnapshotMode;
-  /** From dropping the slot until every order but the probe's is in the view as in the source. */
+  /**
+   * From dropping the slot until every order but the probe's is in the view as in the source (`caughtUp`), or until
+   * the drill gave up on a view that quarantined records and stopped converging.
+   */
   resnapshotSeconds: number;
+  caughtUp: boolean;
   /** Of which: until the new connector was streaming (its JVM start; for `blocking`, the snapshot too). */
   connectorStreamingSeconds: number;
   resnapshotRows: number;
@@ -76,6 +80,7 @@ export async function recoverByResnapshot(
   let to = from;
   let streamingAt = from;
   let writes: ProbeWrite[] = [];
+  let caughtUp = false;
   try {
     // The previous connector's walsender may hold the slot for a moment after it stopped.
     await waitForSlotRelease(cloud.database.admin, SLOT);
@@ -90,21 +95,29 @@ export async function recoverByResnapshot(
     started(server);
     streamingAt = Date.now();
     if (mode === 'incremental') await sendIncrementalSnapshotSignal(cloud.database.cdc, `drill-${from}`);
-    const caughtUp = await waitForView(
+    const wait = await waitForView(
       io.db,
       io.doc,
       io.viewTable,
       ctx.quick ? 120_000 : 300_000,
       new Set([io.probeOrderId]),
+      stuckOnQuarantine(cloudLogs, quarantinedBefore),
     );
-    if (caughtUp.diffs.length > 0)
-      ctx.log(`${mode}: ${caughtUp.diffs.length} orders still differ at the deadline`);
+    caughtUp = wait.diffs.length === 0;
+    if (!caughtUp) ctx.log(`${mode}: ${wait.diffs.length} orders still differ when the wait ended`);
     to = Date.now();
   } finally {
     writes = await probe.stop();
   }
   // The probe order's last versions are still on their way: the whole view, probe included, must settle.
-  const view = await waitForView(io.db, io.doc, io.viewTable, 60_000);
+  const view = await waitForView(
+    io.db,
+    io.doc,
+    io.viewTable,
+    60_000,
+    new Set(),
+    stuckOnQuarantine(cloudLogs, quarantinedBefore),
+  );
   const quarantine = viewQuarantine(cloudLogs);
   const resnapshotWalBytes = Number(
     (
@@ -117,6 +130,7 @@ export async function recoverByResnapshot(
   const recovery: Recovery = {
     mode,
     resnapshotSeconds: round((to - from) / 1000),
+    caughtUp,
     connectorStreamingSeconds: round((streamingAt - from) / 1000),
     resnapshotRows,
     resnapshotWalBytes,

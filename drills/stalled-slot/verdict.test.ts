@@ -13,6 +13,7 @@ import {
 const recovery = (mode: RecoveryFigures['mode'], writeFreezeMs: number, viewDiff = 0): RecoveryFigures => ({
   mode,
   resnapshotSeconds: 12,
+  caughtUp: viewDiff === 0,
   connectorStreamingSeconds: 8,
   resnapshotRows: 605,
   resnapshotWalBytes: 4,

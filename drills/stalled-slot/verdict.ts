@@ -5,6 +5,8 @@ import { MiB, type Plan, type ResnapshotMode } from './plan.ts';
 export interface RecoveryFigures {
   mode: ResnapshotMode;
   resnapshotSeconds: number;
+  /** Whether the view caught up at all (else resnapshotSeconds ends where the drill gave up). */
+  caughtUp: boolean;
   connectorStreamingSeconds: number;
   resnapshotRows: number;
   resnapshotWalBytes: number;
@@ -138,6 +140,7 @@ export function metrics(main: MainFigures, control: ControlFigures, plan: Plan) 
     recoveryModes: main.recoveries.map((r) => ({
       mode: r.mode,
       resnapshotSeconds: r.resnapshotSeconds,
+      caughtUp: r.caughtUp,
       connectorStreamingSeconds: r.connectorStreamingSeconds,
       resnapshotRows: r.resnapshotRows,
       resnapshotWalBytes: r.resnapshotWalBytes,

@@ -22,8 +22,8 @@ async function currentView(doc: DynamoDBDocumentClient, table: string) {
 }
 
 /**
- * Waits until every order of the source (but those in `skip`) is in the view with the same version and status;
- * returns the diffs.
+ * Waits until every order of the source (but those in `skip`) is in the view with the same version and status, or
+ * `giveUp(diffs so far)` says no more will come; returns the diffs.
  */
 export async function waitForView(
   db: pg.Client,
@@ -31,6 +31,7 @@ export async function waitForView(
   table: string,
   timeoutMs: number,
   skip: ReadonlySet<string> = new Set(),
+  giveUp: (diffs: number) => boolean = () => false,
 ): Promise<{ diffs: ViewDiff[] }> {
   const deadline = Date.now() + timeoutMs;
   let diffs: ViewDiff[] = [];
@@ -52,7 +53,7 @@ export async function waitForView(
         source: { status: o.status, version: o.version },
         view: view.get(o.id) ?? null,
       }));
-    if (diffs.length === 0) return { diffs };
+    if (diffs.length === 0 || giveUp(diffs.length)) return { diffs };
     await sleep(1000);
   }
   return { diffs };
@@ -76,4 +77,20 @@ export function viewQuarantine(logDir: string): { count: number; reasons: string
     if (reason) reasons.add(reason);
   }
   return { count, reasons: [...reasons].slice(0, 5) };
+}
+
+/**
+ * Gives up on the view once it quarantined records since `before` and its diffs have not fallen for `quietMs`: the
+ * records it could not apply will never arrive, and waiting out the deadline would only lengthen the run.
+ */
+export function stuckOnQuarantine(logDir: string, before: number, quietMs = 10_000) {
+  let best = Number.POSITIVE_INFINITY;
+  let improvedAt = Date.now();
+  return (diffs: number): boolean => {
+    if (diffs < best) {
+      best = diffs;
+      improvedAt = Date.now();
+    }
+    return Date.now() - improvedAt >= quietMs && viewQuarantine(logDir).count > before;
+  };
 }
