@@ -201,6 +201,7 @@ export const evidence: Record<RunnableName, Evidence> = {
       { metric: 'invalidatedBeforeFull', label: 'invalidated before full' },
       { metric: 'minFreeDiskBytes', label: 'min free disk', unit: 'B', better: 'higher' },
       { metric: 'viewDiffAfterRecovery', label: 'view diffs after recovery', better: 'lower', tolerance: 0 },
+      { metric: 'recommendedMode', label: 'recovery mode' },
     ],
   },
   'long-txn': {

@@ -100,6 +100,32 @@ describe('migrations', () => {
     ]);
   });
 
+  it('publishes the signal table to the orders connector alone, which reads snapshot signals from the WAL', async () => {
+    const rows = await adminQuery<{ pubname: string }>(
+      "SELECT pubname FROM pg_publication_tables WHERE tablename = 'debezium_signal' ORDER BY 1",
+    );
+    expect(rows).toEqual([{ pubname: 'holdline_orders' }]);
+  });
+
+  it('lets the CDC role send a snapshot signal, and the app role not', async () => {
+    const signal = `INSERT INTO debezium_signal (id, type, data)
+      VALUES ('migrations-test', 'execute-snapshot', '{"data-collections":["public.orders"],"type":"incremental"}')`;
+    const cdc = new pg.Client({ connectionString: process.env.HOLDLINE_CDC_DATABASE_URL });
+    const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await cdc.connect();
+    await app.connect();
+    try {
+      // Rolled back: a committed signal would start a snapshot on any connector running against this database.
+      await cdc.query('BEGIN');
+      await expect(cdc.query(signal)).resolves.toMatchObject({ rowCount: 1 });
+      await cdc.query('ROLLBACK');
+      await expect(app.query(signal)).rejects.toThrow(/permission denied/);
+    } finally {
+      await cdc.end();
+      await app.end();
+    }
+  });
+
   it('runs with logical WAL and a cap on what a slot may retain', async () => {
     const settings = await adminQuery<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_slot_wal_keep_size') ORDER BY 1",

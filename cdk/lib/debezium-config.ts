@@ -43,6 +43,12 @@ export interface DebeziumConnectorInput {
   /** `poll.interval.ms`: the wait on an idle WAL and between sink batches. */
   pollIntervalMs: number;
   routing: DebeziumRouting;
+  /**
+   * `<schema>.<table>` of the signal table (migration 0070; in the connector's publication, since Debezium reads
+   * signals from the WAL): an `execute-snapshot` row starts an incremental snapshot, and Debezium writes its
+   * window watermarks there. Default none: the connector takes no signals.
+   */
+  signalTable?: string;
 }
 
 /**
@@ -123,8 +129,15 @@ export function debeziumProperties(input: DebeziumConnectorInput): Record<string
     'debezium.source.offset.storage.jdbc.table.name': input.offsetTable,
     'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
     'debezium.source.poll.interval.ms': String(input.pollIntervalMs),
+    ...(input.signalTable ? { 'debezium.source.signal.data.collection': input.signalTable } : {}),
 
-    ...routingProperties(input.routing, tableTopic, heartbeatTopic, sink.streamName),
+    ...routingProperties(
+      input.routing,
+      tableTopic,
+      heartbeatTopic,
+      sink.streamName,
+      input.signalTable ? `${input.name}.${input.signalTable}` : undefined,
+    ),
   };
 }
 
@@ -221,7 +234,13 @@ export function mariaDbDebeziumProperties(input: MariaDbConnectorInput): Record<
     'debezium.source.offset.flush.interval.ms': String(input.offsetFlushIntervalMs),
     'debezium.source.poll.interval.ms': String(input.pollIntervalMs),
 
-    ...routingProperties(input.routing, tableTopic, `__debezium-heartbeat.${input.name}`, sink.streamName),
+    ...routingProperties(
+      input.routing,
+      tableTopic,
+      `__debezium-heartbeat.${input.name}`,
+      sink.streamName,
+      `${input.name}.${input.signalTable}`,
+    ),
   };
 }
 
@@ -229,13 +248,16 @@ export function mariaDbDebeziumProperties(input: MariaDbConnectorInput): Record<
  * Transforms that name the Kinesis stream of every record. Heartbeat records go to the same stream as the
  * data: an offset is only committed for a record the sink accepted, so a dropped heartbeat would never move
  * the slot, and a heartbeat topic of its own would need a stream that does not exist. Consumers skip records
- * without an event id (outbox) or without `op` (table changes).
+ * without an event id (outbox) or without `op` (table changes). Rows of the signal table (`signalTopic`: the
+ * signals and Debezium's snapshot watermarks) are change events too; they are dropped before the stream, where the
+ * order view would read them as malformed orders.
  */
 function routingProperties(
   routing: DebeziumRouting,
   tableTopic: string,
   heartbeatTopic: string,
   streamName: string,
+  signalTopic?: string | undefined,
 ): Record<string, string> {
   if (routing.kind === 'outbox') {
     return {
@@ -281,8 +303,16 @@ function routingProperties(
     routing.kind === 'rules'
       ? `${literal(tableTopic.split('.')[0]!)}[.](${routing.tables.map((t) => literal(t)).join('|')})`
       : literal(tableTopic);
+  const dropSignals: Record<string, string> = signalTopic
+    ? {
+        'debezium.transforms.dropsignals.type': 'org.apache.kafka.connect.transforms.Filter',
+        'debezium.transforms.dropsignals.predicate': 'signaltable',
+        'debezium.predicates.signaltable.type': TOPIC_NAME_MATCHES,
+        'debezium.predicates.signaltable.pattern': literal(signalTopic),
+      }
+    : {};
   return {
-    'debezium.transforms': 'key,route',
+    'debezium.transforms': signalTopic ? 'dropsignals,key,route' : 'key,route',
     // Partition key = the bare primary key (the order id), the same form as the outbox stream's key
     // (aggregate_id), instead of a JSON object of every key column; one row's changes stay in order on one
     // shard. WAL messages (the rules' bulk marker) have no key (the sink's `null.key`): the predicate skips them.
@@ -293,9 +323,10 @@ function routingProperties(
     'debezium.transforms.route.type': REGEX_ROUTER,
     'debezium.transforms.route.regex': '.*',
     'debezium.transforms.route.replacement': streamName,
-    'debezium.predicates': 'capturedtable',
+    'debezium.predicates': signalTopic ? 'capturedtable,signaltable' : 'capturedtable',
     'debezium.predicates.capturedtable.type': TOPIC_NAME_MATCHES,
     'debezium.predicates.capturedtable.pattern': capturedPattern,
+    ...dropSignals,
   };
 }
 

@@ -22,6 +22,7 @@ const orders: DebeziumConnectorInput = {
   offsetTable: 'debezium_offset_storage_orders',
   heartbeat: { intervalMs: 10_000, rowId: 2 },
   routing: { kind: 'table', keyColumn: 'id' },
+  signalTable: 'public.debezium_signal',
 };
 
 describe('debeziumProperties', () => {
@@ -133,12 +134,33 @@ describe('debeziumProperties', () => {
       'debezium.source.slot.name': 'holdline_orders',
       'debezium.source.publication.name': 'holdline_orders',
       'debezium.source.table.include.list': 'public.orders',
-      'debezium.transforms': 'key,route',
+      'debezium.transforms': 'dropsignals,key,route',
       'debezium.transforms.key.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
       'debezium.transforms.key.field': 'id',
       'debezium.transforms.route.replacement': 'order-changes',
     });
     expect(Object.values(props)).not.toContain('io.debezium.transforms.outbox.EventRouter');
+  });
+
+  it('reads incremental-snapshot signals from the signal table it is given, and none without one', () => {
+    expect(debeziumProperties(orders)['debezium.source.signal.data.collection']).toBe(
+      'public.debezium_signal',
+    );
+    expect(debeziumProperties(outbox)).not.toHaveProperty('debezium.source.signal.data.collection');
+  });
+
+  it("drops the signal table's rows (signals, snapshot watermarks) before they reach the stream", () => {
+    const props = debeziumProperties(orders);
+    expect(props['debezium.transforms']!.split(',')[0]).toBe('dropsignals');
+    expect(props).toMatchObject({
+      'debezium.transforms.dropsignals.type': 'org.apache.kafka.connect.transforms.Filter',
+      'debezium.transforms.dropsignals.predicate': 'signaltable',
+    });
+    const pattern = new RegExp(`^${props['debezium.predicates.signaltable.pattern']}$`);
+    expect(pattern.test('holdline_orders.public.debezium_signal')).toBe(true);
+    expect(pattern.test('holdline_orders.public.orders')).toBe(false);
+    const { signalTable: _none, ...withoutSignals } = orders;
+    expect(debeziumProperties(withoutSignals)['debezium.transforms']).toBe('key,route');
   });
 
   it('never carries credentials', () => {
@@ -268,6 +290,7 @@ describe('debeziumProperties for the change rules', () => {
   const rules: DebeziumConnectorInput = {
     ...orders,
     name: 'holdline_rules',
+    signalTable: undefined,
     slotName: 'holdline_rules',
     publicationName: 'holdline_rules',
     table: 'public.customers,public.orders',

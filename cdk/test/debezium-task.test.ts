@@ -77,6 +77,22 @@ describe('Debezium Server on Fargate', () => {
     );
   });
 
+  it('lets only the orders connector take snapshot signals, and keeps signal rows out of its stream', () => {
+    const { properties } = connector('holdline_orders');
+    expect(properties).toMatchObject({
+      'debezium.source.signal.data.collection': 'public.debezium_signal',
+      'debezium.transforms': 'dropsignals,key,route',
+      'debezium.transforms.dropsignals.type': 'org.apache.kafka.connect.transforms.Filter',
+      'debezium.transforms.dropsignals.predicate': 'signaltable',
+    });
+    const signalTopic = new RegExp(`^${properties['debezium.predicates.signaltable.pattern']}$`);
+    expect(signalTopic.test('holdline_orders.public.debezium_signal')).toBe(true);
+    expect(signalTopic.test('holdline_orders.public.orders')).toBe(false);
+    expect(connector('holdline_outbox').properties).not.toHaveProperty(
+      'debezium.source.signal.data.collection',
+    );
+  });
+
   it('keeps offsets in Postgres and heartbeats through the database', () => {
     for (const name of ['holdline_outbox', 'holdline_orders']) {
       const { properties } = connector(name);

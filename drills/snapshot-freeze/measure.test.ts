@@ -1,43 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cdcPauseMs,
-  consistent,
-  type Delivered,
-  duplicates,
-  probeWriteP99Ms,
-  writeFreezeMs,
-} from './measure.ts';
+import { cdcPauseMs, consistent, type Delivered, duplicates } from './measure.ts';
 
-const write = (seq: number, sentAt: number, ackAt?: number) => ({
-  seq,
-  sentAt,
-  ...(ackAt === undefined ? {} : { ackAt }),
-});
 const change = (id: string, op: string, version: number, position: number, arrivedAt = 0): Delivered => ({
   id,
   op,
   version,
   position,
   arrivedAt,
-});
-
-describe('writeFreezeMs', () => {
-  it('is the longest gap between acknowledgments, the window edges included', () => {
-    const writes = [write(1, 0, 10), write(2, 20, 30), write(3, 40, 2_040), write(4, 2_050, 2_060)];
-    expect(writeFreezeMs(writes, 0, 2_100)).toBe(2_010);
-  });
-
-  it('counts a write still waiting at the end as frozen until the end', () => {
-    expect(writeFreezeMs([write(1, 0, 10), write(2, 20)], 0, 5_000)).toBe(4_990);
-  });
-});
-
-describe('probeWriteP99Ms', () => {
-  it('is the p99 of send → acknowledgment inside the window', () => {
-    const writes = Array.from({ length: 100 }, (_, i) => write(i + 1, i * 10, i * 10 + (i >= 98 ? 500 : 2)));
-    expect(probeWriteP99Ms(writes, 0, 2_000)).toBeGreaterThan(2);
-    expect(probeWriteP99Ms(writes.slice(0, 98), 0, 2_000)).toBe(2);
-  });
 });
 
 describe('cdcPauseMs', () => {

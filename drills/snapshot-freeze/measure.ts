@@ -1,6 +1,3 @@
-import { percentile, round } from '../kit/stats.ts';
-import type { ProbeWrite } from './probe.ts';
-
 /** A change as read back from the mode's stream, with the time Kinesis accepted it. */
 export interface Delivered {
   id: string;
@@ -25,26 +22,6 @@ export interface ModeMetrics {
   loggedLockMs: number | null;
   /** The probe session's errors: a probe that died measured nothing after it. */
   probeErrors: string[];
-}
-
-/** Longest gap between consecutive acknowledgments inside [from, to] (a write never acknowledged counts to `to`). */
-export function writeFreezeMs(writes: readonly ProbeWrite[], from: number, to: number): number {
-  const acks = writes.map((w) => w.ackAt ?? to).filter((t) => t >= from && t <= to);
-  let longest = 0;
-  let last = from;
-  for (const t of [...acks, to].sort((a, b) => a - b)) {
-    longest = Math.max(longest, t - last);
-    last = t;
-  }
-  return longest;
-}
-
-/** p99 of send → acknowledgment over the writes sent inside [from, to]. */
-export function probeWriteP99Ms(writes: readonly ProbeWrite[], from: number, to: number): number {
-  const latencies = writes
-    .filter((w) => w.sentAt >= from && w.sentAt <= to)
-    .map((w) => (w.ackAt ?? to) - w.sentAt);
-  return latencies.length === 0 ? 0 : round(percentile(latencies, 99));
 }
 
 /** Longest time inside [from, to] in which no probe change reached the stream. */

@@ -3,13 +3,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mariaDbBinaries } from '../../localstack/processes/mariadb/binaries.ts';
 import type { MariaDbLogin } from '../../localstack/processes/mariadb/client.ts';
-
-/** One probe write: sent, and acknowledged by the server (undefined while it waits, e.g. on a global read lock). */
-export interface ProbeWrite {
-  seq: number;
-  sentAt: number;
-  ackAt?: number;
-}
+import type { ProbeWrite } from '../kit/write-freeze.ts';
 
 /** The probe's captured row: its `version` is the probe's sequence number, so the reader can match each change. */
 export const PROBE_ORDER_ID = 'ffffffff-ffff-7fff-bfff-ffffffffffff';

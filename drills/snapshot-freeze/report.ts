@@ -1,6 +1,6 @@
 import type { ReadableReport, Report } from '../kit/report.ts';
+import type { ProbeWrite } from '../kit/write-freeze.ts';
 import type { ModeMetrics } from './measure.ts';
-import type { ProbeWrite } from './probe.ts';
 
 type ModeResult = ModeMetrics & {
   writes: ProbeWrite[];

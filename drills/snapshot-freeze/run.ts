@@ -15,17 +15,10 @@ import { fillMariaDbOrders } from '../../localstack/processes/mariadb/orders.ts'
 import type { RunContext } from '../kit/context.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { type ThrowawayMariaDb, throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
-import {
-  cdcPauseMs,
-  consistent,
-  type Delivered,
-  duplicates,
-  type ModeMetrics,
-  probeWriteP99Ms,
-  writeFreezeMs,
-} from './measure.ts';
+import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-freeze.ts';
+import { cdcPauseMs, consistent, type Delivered, duplicates, type ModeMetrics } from './measure.ts';
 import { MODES, QUICK_MODES, type SnapshotMode } from './modes.ts';
-import { PROBE_ORDER_ID, PROBE_TABLE_SQL, type ProbeWrite, startProbe } from './probe.ts';
+import { PROBE_ORDER_ID, PROBE_TABLE_SQL, startProbe } from './probe.ts';
 import { freezeReport } from './report.ts';
 import { createStream, readChanges } from './stream.ts';
 

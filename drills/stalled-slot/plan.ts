@@ -16,7 +16,21 @@ export interface Plan {
   ballastRowsPerTick: number;
   afterInvalidationMs: number;
   controlDiskMb: number;
+  /**
+   * Orders written while the connector is down before the second recovery (its slot dropped anew), so that
+   * re-snapshot too has rows the view never saw; the first has the stall's.
+   */
+  gapOrders: number;
 }
+
+/**
+ * How the recovery re-reads the orders table, both measured in every run:
+ * - `blocking`: no offsets, `snapshot.mode=when_needed` (the template's) snapshots the table before streaming;
+ * - `incremental`: no offsets, `snapshot.mode=no_data` streams at once, and an `execute-snapshot` signal of type
+ *   `incremental` re-reads the table in primary-key chunks beside the stream.
+ */
+export const RESNAPSHOT_MODES = ['blocking', 'incremental'] as const;
+export type ResnapshotMode = (typeof RESNAPSHOT_MODES)[number];
 
 /**
  * Quick run: a cap of 192 MB fills in about a minute at ~3.5 MB/s, so the time-to-cap forecast (which starts once
@@ -29,6 +43,7 @@ export const QUICK: Plan = {
   ballastRowsPerTick: 350,
   afterInvalidationMs: 5000,
   controlDiskMb: 96,
+  gapOrders: 200,
 };
 /** Full run: the production cap (1 GiB), so the 70 %/85 % retained-WAL alarms take part too. */
 export const FULL: Plan = {
@@ -38,6 +53,7 @@ export const FULL: Plan = {
   ballastRowsPerTick: 1000,
   afterInvalidationMs: 15_000,
   controlDiskMb: 256,
+  gapOrders: 1000,
 };
 
 /** Bytes as whole MiB for logs and the summary; '–' when unknown. */

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { AlarmTransition } from '../../localstack/cloud/alarms/evaluator.ts';
-import type { DebeziumServer } from '../../localstack/cloud/debezium/index.ts';
+import { type DebeziumServer, startDebezium } from '../../localstack/cloud/debezium/index.ts';
 import { type LocalCloud, startLocalCloud } from '../../localstack/cloud/local-cloud.ts';
 import { freePort } from '../../localstack/lib/process.ts';
 import { type PostgresServer, startPostgres } from '../../localstack/processes/postgres/server.ts';
 import type { RunContext } from '../kit/context.ts';
 import { startCloudConnector } from '../kit/drill-cloud.ts';
 import { MAIN_PG, type Plan } from './plan.ts';
+import { withOrdersSnapshotMode } from './snapshot-override.ts';
 
 /** The primary under test: pg_wal on the bounded disk, max_slot_wal_keep_size at the plan's cap. */
 export async function startCappedPostgres(plan: Plan, base: string, waldir: string): Promise<PostgresServer> {
@@ -43,13 +44,26 @@ export async function startCloudOn(
   });
 }
 
-/** The `orders` connector (the one whose slot the drill stalls), its offsets under `dataDirName`. */
+/**
+ * The `orders` connector (the one whose slot the drill stalls), its offsets under `dataDirName`. `snapshotMode`
+ * replaces the template's `snapshot.mode` for this start only, as an ECS container override would.
+ */
 export function startOrdersConnector(
   cloud: LocalCloud,
   base: string,
   dataDirName: string,
+  snapshotMode?: 'no_data',
 ): Promise<DebeziumServer> {
-  return startCloudConnector(cloud, 'orders', join(base, 'cloud', 'debezium', dataDirName));
+  const dataDir = join(base, 'cloud', 'debezium', dataDirName);
+  if (snapshotMode === undefined) return startCloudConnector(cloud, 'orders', dataDir);
+  return startDebezium({
+    template: withOrdersSnapshotMode(cloud.template, snapshotMode),
+    provisioned: cloud.provisioned,
+    connector: 'orders',
+    databaseUrl: cloud.database.cdc,
+    access: cloud.aws,
+    dataDir,
+  });
 }
 
 /** Seconds since the consumer stopped, and the alarm transitions from then on (none are kept before). */

@@ -4,25 +4,38 @@ import type { AlarmTransition } from '../../localstack/cloud/alarms/evaluator.ts
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { round } from '../kit/stats.ts';
 import { MiB, mb, type Plan, SLOT } from './plan.ts';
+import type { Recovery } from './recovery.ts';
 import type { Sample } from './stall.ts';
 
 type Transition = AlarmTransition & { t: number };
 type Chart = NonNullable<ReadableReport['charts']>[number];
 
+/** What the main run saw, as the readable report shows it. */
+export interface MainRunView {
+  samples: Sample[];
+  transitions: Transition[];
+  t1: number | undefined;
+  t2: number | undefined;
+  recoveries: Recovery[];
+}
+
 export function readable(
   report: Report,
   plan: Plan,
-  samples: Sample[],
-  transitions: Transition[],
-  t1: number | undefined,
-  t2: number | undefined,
+  main: MainRunView,
   control: Record<string, unknown>,
 ): ReadableReport {
+  const { samples, transitions, t1, t2 } = main;
   return {
     title: 'Drill: stalled slot on a size-limited disk',
     summary: summary(report, plan, t1, t2),
-    charts: [timelineChart(plan, samples, transitions, t2), alarmsChart(samples)],
+    charts: [
+      timelineChart(plan, samples, transitions, t2),
+      alarmsChart(samples),
+      probeChart(main.recoveries),
+    ],
     sections: [
+      { heading: 'Re-snapshot modes', body: modesSection(report, plan) },
       {
         heading: 'Alarm transitions',
         body: ['| t (s) | alarm | to | reason |', '|---|---|---|---|']
@@ -51,14 +64,101 @@ function summary(report: Report, plan: Plan, t1: number | undefined, t2: number 
       `**T2** — Postgres invalidated the slot at ${t2 === undefined ? '–' : round(t2)} s (reason \`${m.invalidationReason}\`): ` +
       `${m.alarmLeadSeconds} s of warning. The disk never filled (minimum free ${mb(m.minFreeDiskBytes as number)}), ` +
       `and the primary took ${m.writesAfterInvalidation} more writes after T2.`,
-    `Recovery: drop the slot, clear the connector's offsets, restart Debezium (snapshot.mode=when_needed snapshots ` +
-      `with no offset): ${m.resnapshotRows} orders re-read in ${m.resnapshotSeconds} s, ${mb(m.resnapshotWalBytes as number)} of WAL; ` +
-      `the order view then differed from the source in ${m.viewDiffAfterRecovery} orders.`,
+    `Recovery, twice (drop the slot, clear the connector's offsets, restart Debezium), while a probe committed every ` +
+      `10 ms: **blocking** (snapshot.mode=when_needed snapshots with no offset) and **incremental** ` +
+      `(snapshot.mode=no_data, then an \`execute-snapshot\` signal row); see "Re-snapshot modes" below. The order ` +
+      `view then differed from the source in ${m.viewDiffAfterRecovery ?? '–'} orders after the recommended mode. ` +
+      `Recommended: **${m.recommendedMode ?? 'none'}** — ${m.recommendedReason}.`,
     `Control run without the cap: ${m.uncappedDiskFull ? 'Postgres PANICked when pg_wal filled' : 'no PANIC observed'}` +
       `${m.uncappedRestartFailed ? ' and could not restart until space was freed' : ''} (log below).`,
     `Alarm periods run at 2 s locally (the evaluator divides the template's 60 s periods by 30; M of N and missing-data ` +
       `rules unchanged). Thresholds are not scaled: ${thresholdNote(plan)}`,
   ].join('\n\n');
+}
+
+type ModeRow = {
+  mode: string;
+  resnapshotSeconds: number;
+  caughtUp: boolean;
+  connectorStreamingSeconds: number;
+  resnapshotRows: number;
+  resnapshotWalBytes: number;
+  writeFreezeMs: number;
+  probeWriteP99Ms: number;
+  probeWrites: number;
+  viewDiff: number;
+  viewQuarantined: number;
+  quarantineReasons: string[];
+};
+
+function modesSection(report: Report, plan: Plan): string {
+  const m = report.metrics as {
+    recoveryModes: ModeRow[];
+    recommendedMode: string | null;
+    recommendedReason: string;
+  };
+  return [
+    `Blocking ran first, on the stall's gap; before incremental the connector was stopped again, its new slot ` +
+      `dropped, and ${plan.gapOrders} orders placed and ${Math.floor(plan.gapOrders / 2)} cancelled meanwhile. ` +
+      `resnapshotSeconds runs from dropping the slot until every order but the probe's is in the view as in the ` +
+      `source (the connector's start included); writeFreezeMs is the longest gap between probe acknowledgments ` +
+      `over that time.`,
+    [
+      '| mode | resnapshotSeconds | of which until streaming (s) | orders | WAL | writeFreezeMs | probe p99 (ms) | probe writes | view diff | quarantined by the view |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...m.recoveryModes.map(
+        (r) =>
+          `| ${r.mode} | ${r.resnapshotSeconds}${r.caughtUp ? '' : ' (never caught up; gave up)'} | ${r.connectorStreamingSeconds} | ${r.resnapshotRows} | ${mb(r.resnapshotWalBytes)} | ${r.writeFreezeMs} | ${r.probeWriteP99Ms} | ${r.probeWrites} | ${r.viewDiff} | ${r.viewQuarantined}${r.viewQuarantined > 0 ? ` (${r.quarantineReasons.join('; ')})` : ''} |`,
+      ),
+    ].join('\n'),
+    `Recommended: **${m.recommendedMode ?? 'none'}** — ${m.recommendedReason}.`,
+  ].join('\n\n');
+}
+
+/** The probe's write latency over each recovery, with the moment the connector was streaming marked. */
+function probeChart(recoveries: Recovery[]): Chart {
+  const latency = recoveries.flatMap((r) =>
+    r.writes
+      .filter((w, i) => i % 5 === 0 || (w.ackAt ?? r.window.to) - w.sentAt > 50)
+      .map((w) => ({
+        mode: r.mode,
+        t: (w.sentAt - r.window.from) / 1000,
+        ms: (w.ackAt ?? r.window.to) - w.sentAt,
+      })),
+  );
+  const marks = recoveries.flatMap((r) => [
+    { mode: r.mode, t: (r.window.streamingAt - r.window.from) / 1000, mark: 'connector streaming' },
+    { mode: r.mode, t: (r.window.to - r.window.from) / 1000, mark: 'view = source' },
+  ]);
+  return {
+    name: 'probe',
+    caption:
+      'Probe write latency (send → acknowledgment) over each recovery, from dropping the slot; the connector streaming and the view equal to the source marked',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      data: { values: [...latency, ...marks] },
+      facet: { row: { field: 'mode', type: 'nominal', title: null } },
+      spec: {
+        width: 680,
+        height: 110,
+        layer: [
+          {
+            transform: [{ filter: 'isValid(datum.ms)' }],
+            mark: { type: 'line', strokeWidth: 1 },
+            encoding: {
+              x: { field: 't', type: 'quantitative', title: 's since the slot was dropped' },
+              y: { field: 'ms', type: 'quantitative', title: 'write ms' },
+            },
+          },
+          {
+            transform: [{ filter: 'isValid(datum.mark)' }],
+            mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] },
+            encoding: { x: { field: 't', type: 'quantitative' } },
+          },
+        ],
+      },
+    },
+  };
 }
 
 function timelineChart(

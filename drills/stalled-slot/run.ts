@@ -14,11 +14,12 @@ import type { RunContext } from '../kit/context.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { controlRun } from './control-run.ts';
 import { observeStall } from './observe.ts';
-import { insertOrder } from './orders.ts';
-import { FULL, MAIN_PG, type Plan, QUICK } from './plan.ts';
+import { insertOrder, writeGap } from './orders.ts';
+import { FULL, MAIN_PG, type Plan, QUICK, RESNAPSHOT_MODES } from './plan.ts';
 import { stallClock, startCappedPostgres, startCloudOn, startOrdersConnector } from './prepare.ts';
+import { PROBE_TABLE_SQL } from './probe.ts';
 import { readable } from './readable.ts';
-import { recoverByResnapshot } from './recovery.ts';
+import { type Recovery, recoverByResnapshot } from './recovery.ts';
 import { writeUntilInvalidated } from './stall.ts';
 import { metrics, passed } from './verdict.ts';
 import { waitForView } from './view.ts';
@@ -30,7 +31,8 @@ import { waitForView } from './view.ts';
  * and the alarm states the local evaluator computes from the template's alarms. It shows the alarm firing
  * (T1), max_slot_wal_keep_size invalidating the slot (T2) before the disk fills, the primary still taking
  * writes, and the recovery (drop slot, clear offsets, Debezium snapshot) until the order view equals the
- * source. A control run without the cap shows what the disk filling does instead.
+ * source, once per re-snapshot mode (blocking, then incremental by signal) while a probe writes every 10 ms. A
+ * control run without the cap shows what the disk filling does instead.
  */
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const plan = ctx.quick ? QUICK : FULL;
@@ -55,28 +57,30 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       alarmTransitions: main.transitions,
       postgresLog: main.logLines,
       slotAfter: main.slotAfter,
-      viewDiffSample: main.viewDiffSample,
+      recoveries: main.recoveries.map(({ writes: _w, ...r }) => r),
       control,
       samples: main.samples,
     },
   };
   return {
     report,
-    readable: readable(report, plan, main.samples, main.transitions, main.t1, main.t2, control),
+    readable: readable(report, plan, main, control),
   };
 }
 
 /**
- * The main run: the cap on, alarms evaluated, recovery by re-snapshot.
- * prepare (capped primary, cloud, connector, a few orders in the view) → inject (stop the connector, keep
- * writing; stall.ts) → observe (observe.ts) → recover (recovery.ts).
+ * The main run: the cap on, alarms evaluated, recovery by re-snapshot in each mode.
+ * prepare (capped primary, cloud, connector, a few orders and the probe's in the view) → inject (stop the
+ * connector, keep writing; stall.ts) → observe (observe.ts) → recover blocking, then (connector stopped again,
+ * orders written meanwhile) incremental (recovery.ts).
  */
 async function mainRun(ctx: RunContext, plan: Plan, base: string) {
   const disk = boundedDisk(join(base, 'wal'), plan.diskMb);
   ctx.log(disk.kind === 'tmpfs' ? `pg_wal on a ${plan.diskMb} MB tmpfs` : (disk.note ?? 'budget'));
   rmSync(join(logDir, `${MAIN_PG}.log`), { force: true });
   let server: PostgresServer | undefined;
-  let restarted: DebeziumServer | undefined;
+  // The connector a recovery started (set from its callback), stopped before the next mode and at the end.
+  const restarted: { server?: DebeziumServer | undefined } = {};
   let ordersCdc: DebeziumServer | undefined;
   const clock = stallClock();
   try {
@@ -94,9 +98,11 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
       await db.query(
         'CREATE TABLE IF NOT EXISTS drill_ballast (id bigserial PRIMARY KEY, pad text NOT NULL)',
       );
+      await db.query(PROBE_TABLE_SQL);
       const viewTable = cloud.provisioned.outputs.OrderViewTableName as string;
-      // Before the stall: a few orders reach the view, so the pipeline is known to work.
-      for (let i = 0; i < 5; i++) await insertOrder(orders);
+      // Before the stall: a few orders reach the view, so the pipeline is known to work; the first is the probe's.
+      const probeOrderId = await insertOrder(orders);
+      for (let i = 0; i < 4; i++) await insertOrder(orders);
       await waitForView(db, doc, viewTable, 60_000);
 
       ctx.log('stalling the orders connector (Debezium stopped; its slot stays)');
@@ -104,9 +110,21 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
       clock.start();
       const stall = await writeUntilInvalidated(ctx, { db, orders, sampler, cloud, disk }, plan, clock);
       const observed = await observeStall(ctx, sampler, stall, clock.transitions);
-      const recovery = await recoverByResnapshot(ctx, { db, sampler, doc, cloud, base, viewTable }, (s) => {
-        restarted = s;
-      });
+      const recoveries: Recovery[] = [];
+      for (const mode of RESNAPSHOT_MODES) {
+        if (restarted.server) {
+          // The next mode starts from a lost slot again, with changes the view has not seen.
+          await restarted.server.stop();
+          restarted.server = undefined;
+          await writeGap(orders, db, plan.gapOrders, probeOrderId);
+        }
+        const io = { db, sampler, doc, cloud, base, viewTable, probeOrderId };
+        recoveries.push(
+          await recoverByResnapshot(ctx, io, mode, (s) => {
+            restarted.server = s;
+          }),
+        );
+      }
       return {
         disk: disk.kind,
         diskNote: disk.note,
@@ -114,10 +132,10 @@ async function mainRun(ctx: RunContext, plan: Plan, base: string) {
         transitions: clock.transitions,
         ...stall,
         ...observed,
-        ...recovery,
+        recoveries,
       };
     } finally {
-      await restarted?.stop().catch(() => {});
+      await restarted.server?.stop().catch(() => {});
       await ordersCdc?.stop().catch(() => {});
       await db.end().catch(() => {});
       await sampler.end().catch(() => {});

@@ -1,5 +1,29 @@
 import { round } from '../kit/stats.ts';
-import { MiB, type Plan } from './plan.ts';
+import { MiB, type Plan, type ResnapshotMode } from './plan.ts';
+
+/** What one recovery mode measured (recovery.ts), as the verdict reads it. */
+export interface RecoveryFigures {
+  mode: ResnapshotMode;
+  resnapshotSeconds: number;
+  /** Whether the view caught up at all (else resnapshotSeconds ends where the drill gave up). */
+  caughtUp: boolean;
+  connectorStreamingSeconds: number;
+  resnapshotRows: number;
+  resnapshotWalBytes: number;
+  writeFreezeMs: number;
+  probeWriteP99Ms: number;
+  probeWrites: number;
+  probeErrors: string[];
+  viewDiff: number;
+  viewQuarantined: number;
+  quarantineReasons: string[];
+}
+
+/**
+ * Freezes this much longer than the other mode's are the probe's own jitter on a shared 2-core machine, not a lock
+ * (snapshot-freeze measured lock-free modes at 60–100 ms; a busy machine doubles that).
+ */
+export const FREEZE_JITTER_MS = 250;
 
 /** What the capped run measured (the figures the verdict and the metrics read). */
 export interface MainFigures {
@@ -16,10 +40,8 @@ export interface MainFigures {
   peakPgWalBytes: number;
   writesAfterInvalidation: number;
   ordersWritten: number;
-  resnapshotSeconds: number;
-  resnapshotRows: number;
-  resnapshotWalBytes: number;
-  viewDiffAfterRecovery: number;
+  /** One recovery per mode, in the order they ran. */
+  recoveries: RecoveryFigures[];
 }
 
 export interface ControlFigures {
@@ -29,23 +51,77 @@ export interface ControlFigures {
 }
 
 /**
+ * Which recovery the runbook should use. Incremental when it left the view equal to the source and froze the
+ * probe's writes no longer than blocking did (within `FREEZE_JITTER_MS`): it also streams new changes while it
+ * reads, where a blocking snapshot holds them back until the whole table is read. Otherwise the consistent mode
+ * with the shorter freeze; none when no mode left the view equal to the source.
+ */
+export function recommendMode(recoveries: readonly RecoveryFigures[]): {
+  mode: ResnapshotMode | null;
+  reason: string;
+} {
+  const consistent = recoveries.filter((r) => r.viewDiff === 0 && r.probeErrors.length === 0);
+  const incremental = consistent.find((r) => r.mode === 'incremental');
+  const blocking = consistent.find((r) => r.mode === 'blocking');
+  if (incremental && (!blocking || incremental.writeFreezeMs <= blocking.writeFreezeMs + FREEZE_JITTER_MS))
+    return {
+      mode: 'incremental',
+      reason:
+        `incremental left the view equal to the source and froze writes for ${incremental.writeFreezeMs} ms` +
+        (blocking
+          ? ` (blocking: ${blocking.writeFreezeMs} ms)`
+          : ' (blocking did not leave the view consistent)') +
+        `, and it streams new changes while it reads instead of after the whole table`,
+    };
+  const best = [...consistent].sort((a, b) => a.writeFreezeMs - b.writeFreezeMs)[0];
+  if (best)
+    return {
+      mode: best.mode,
+      reason: incremental
+        ? `incremental froze writes for ${incremental.writeFreezeMs} ms, more than ${best.mode} (${best.writeFreezeMs} ms) beyond the probe's jitter`
+        : `only ${best.mode} left the view equal to the source, with a clean probe${whyNot(recoveries, best.mode)}`,
+    };
+  return { mode: null, reason: 'no mode left the view equal to the source with a clean probe' };
+}
+
+/** Why the other modes were not consistent: their diffs, and what the view quarantined. */
+function whyNot(recoveries: readonly RecoveryFigures[], chosen: ResnapshotMode): string {
+  const others = recoveries
+    .filter((r) => r.mode !== chosen)
+    .map(
+      (r) =>
+        `${r.mode}: ${r.viewDiff} orders differ` +
+        (r.viewQuarantined > 0
+          ? `, ${r.viewQuarantined} records quarantined by the view (${r.quarantineReasons.join('; ')})`
+          : '') +
+        (r.probeErrors.length > 0 ? `, probe errors: ${r.probeErrors[0]}` : ''),
+    );
+  return others.length > 0 ? ` (${others.join('; ')})` : '';
+}
+
+/**
  * Passes when the page came before the invalidation, the slot was invalidated before the disk filled, the primary
- * kept taking writes, the view equals the source after the re-snapshot, and — where a real disk could be mounted —
- * the uncapped control run did fill it.
+ * kept taking writes, both re-snapshot modes ran and the one recommended (the runbook's recovery) left the view equal
+ * to the source, and — where a real disk could be mounted — the uncapped control run did fill it. A mode that did
+ * not is reported with its diffs and the view's quarantine, and is not recommended.
  */
 export function passed(main: MainFigures, control: ControlFigures): boolean {
+  const recommended = recommendMode(main.recoveries).mode;
   return (
     main.t1 !== undefined &&
     main.t2 !== undefined &&
     main.t1 < main.t2 &&
     main.invalidatedBeforeFull &&
     main.writesAfterInvalidation > 0 &&
-    main.viewDiffAfterRecovery === 0 &&
+    main.recoveries.length === 2 &&
+    recommended !== null &&
+    main.recoveries.find((r) => r.mode === recommended)?.viewDiff === 0 &&
     (control.disk === 'budget' || control.uncappedDiskFull)
   );
 }
 
 export function metrics(main: MainFigures, control: ControlFigures, plan: Plan) {
+  const recommended = recommendMode(main.recoveries);
   return {
     alarmLeadSeconds: main.t1 !== undefined && main.t2 !== undefined ? round(main.t2 - main.t1) : null,
     firstAlarm: main.firstAlarm?.alarmName ?? null,
@@ -61,10 +137,24 @@ export function metrics(main: MainFigures, control: ControlFigures, plan: Plan) 
     peakPgWalBytes: main.peakPgWalBytes,
     writesAfterInvalidation: main.writesAfterInvalidation,
     ordersWritten: main.ordersWritten,
-    resnapshotSeconds: main.resnapshotSeconds,
-    resnapshotRows: main.resnapshotRows,
-    resnapshotWalBytes: main.resnapshotWalBytes,
-    viewDiffAfterRecovery: main.viewDiffAfterRecovery,
+    recoveryModes: main.recoveries.map((r) => ({
+      mode: r.mode,
+      resnapshotSeconds: r.resnapshotSeconds,
+      caughtUp: r.caughtUp,
+      connectorStreamingSeconds: r.connectorStreamingSeconds,
+      resnapshotRows: r.resnapshotRows,
+      resnapshotWalBytes: r.resnapshotWalBytes,
+      writeFreezeMs: r.writeFreezeMs,
+      probeWriteP99Ms: r.probeWriteP99Ms,
+      probeWrites: r.probeWrites,
+      viewDiff: r.viewDiff,
+      viewQuarantined: r.viewQuarantined,
+      quarantineReasons: r.quarantineReasons,
+    })),
+    recommendedMode: recommended.mode,
+    recommendedReason: recommended.reason,
+    // The recommended mode's (the runbook's recovery); each mode's own is in recoveryModes.
+    viewDiffAfterRecovery: main.recoveries.find((r) => r.mode === recommended.mode)?.viewDiff ?? null,
     uncappedDiskFull: control.uncappedDiskFull,
     uncappedRestartFailed: control.restartFailed,
   };

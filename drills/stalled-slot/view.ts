@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
@@ -19,12 +21,17 @@ async function currentView(doc: DynamoDBDocumentClient, table: string) {
   return view;
 }
 
-/** Waits until every order of the source is in the view with the same version and status; returns the diffs. */
+/**
+ * Waits until every order of the source (but those in `skip`) is in the view with the same version and status, or
+ * `giveUp(diffs so far)` says no more will come; returns the diffs.
+ */
 export async function waitForView(
   db: pg.Client,
   doc: DynamoDBDocumentClient,
   table: string,
   timeoutMs: number,
+  skip: ReadonlySet<string> = new Set(),
+  giveUp: (diffs: number) => boolean = () => false,
 ): Promise<{ diffs: ViewDiff[] }> {
   const deadline = Date.now() + timeoutMs;
   let diffs: ViewDiff[] = [];
@@ -37,6 +44,7 @@ export async function waitForView(
     const view = await currentView(doc, table);
     diffs = source
       .filter((o) => {
+        if (skip.has(o.id)) return false;
         const v = view.get(o.id);
         return !v || v.status !== o.status || Number(v.version) !== Number(o.version);
       })
@@ -45,8 +53,44 @@ export async function waitForView(
         source: { status: o.status, version: o.version },
         view: view.get(o.id) ?? null,
       }));
-    if (diffs.length === 0) return { diffs };
+    if (diffs.length === 0 || giveUp(diffs.length)) return { diffs };
     await sleep(1000);
   }
   return { diffs };
+}
+
+/**
+ * The order-view function's quarantined records so far, from its log in the cloud's `logDir`: how many, and the
+ * distinct reasons (a record the view cannot apply never reaches it, so this says why a view differs).
+ */
+export function viewQuarantine(logDir: string): { count: number; reasons: string[] } {
+  const file = existsSync(logDir)
+    ? readdirSync(logDir).find((f) => f.startsWith('lambda-OrderViewProjection'))
+    : undefined;
+  if (!file) return { count: 0, reasons: [] };
+  const reasons = new Set<string>();
+  let count = 0;
+  for (const line of readFileSync(join(logDir, file), 'utf8').split('\n')) {
+    if (!line.includes('"record quarantined"')) continue;
+    count++;
+    const reason = /"reason":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (reason) reasons.add(reason);
+  }
+  return { count, reasons: [...reasons].slice(0, 5) };
+}
+
+/**
+ * Gives up on the view once it quarantined records since `before` and its diffs have not fallen for `quietMs`: the
+ * records it could not apply will never arrive, and waiting out the deadline would only lengthen the run.
+ */
+export function stuckOnQuarantine(logDir: string, before: number, quietMs = 10_000) {
+  let best = Number.POSITIVE_INFINITY;
+  let improvedAt = Date.now();
+  return (diffs: number): boolean => {
+    if (diffs < best) {
+      best = diffs;
+      improvedAt = Date.now();
+    }
+    return Date.now() - improvedAt >= quietMs && viewQuarantine(logDir).count > before;
+  };
 }

@@ -35,7 +35,15 @@ interface ConnectorSpec {
   /** Row of `debezium_heartbeat` this connector upserts. */
   heartbeatRow: number;
   routing: DebeziumRouting;
+  /** The signal table this connector reads (incremental snapshots); default none. */
+  signalTable?: string;
 }
+
+/**
+ * The orders connector's signal table (migration 0070, in the `holdline_orders` publication): an `execute-snapshot`
+ * row re-reads the orders table incrementally, the recovery after a lost slot (docs/runbooks/slot-lag.md §4).
+ */
+export const ORDERS_SIGNAL_TABLE = 'public.debezium_signal';
 
 /**
  * Log-based CDC with Debezium Server: one ECS cluster, two connectors. Each connector is its own task
@@ -89,6 +97,7 @@ export class DebeziumCapture extends Construct {
       offsetTable: 'debezium_offset_storage_orders',
       heartbeatRow: 2,
       routing: { kind: 'table', keyColumn: 'id' },
+      signalTable: ORDERS_SIGNAL_TABLE,
     });
     this.rules = props.rules === undefined ? undefined : task('Rules', rulesSpec(props.rules));
   }
@@ -113,6 +122,7 @@ export class DebeziumCapture extends Construct {
       offsetFlushIntervalMs: config.debeziumOffsetFlushInterval.toMilliseconds(),
       pollIntervalMs: config.debeziumPollInterval.toMilliseconds(),
       routing: spec.routing,
+      ...(spec.signalTable ? { signalTable: spec.signalTable } : {}),
     };
   }
 }
