@@ -1,8 +1,8 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { dynamoViewStore } from './dynamo-store.ts';
 import { ViewWriteError } from './errors.ts';
-import { insert } from './fixtures/debezium-changes.ts';
+import { confirmed, incrementalReadData, insert } from './fixtures/debezium-changes.ts';
 import { parseViewChange } from './view-change.ts';
 import { viewWrites } from './view-item.ts';
 
@@ -36,5 +36,18 @@ describe('dynamoViewStore', () => {
       lsn: 26501176,
       cause,
     });
+  });
+
+  it('puts a snapshot read over nothing, else updates a lower version; a read that fits neither is superseded', async () => {
+    const read = parseViewChange(incrementalReadData(confirmed));
+    if (read.kind !== 'upsert') throw new Error('fixture is not an upsert');
+    const [readWrite] = viewWrites(read);
+    const exists = named('ConditionalCheckFailedException');
+    const updated = vi.fn().mockRejectedValueOnce(exists).mockResolvedValueOnce({});
+    expect(await dynamoViewStore({ send: updated }, 'View')(readWrite!)).toBe('applied');
+    expect(updated.mock.calls.map(([command]) => command.constructor)).toEqual([PutCommand, UpdateCommand]);
+    const neither = vi.fn().mockRejectedValue(exists);
+    expect(await dynamoViewStore({ send: neither }, 'View')(readWrite!)).toBe('superseded');
+    expect(neither).toHaveBeenCalledTimes(2);
   });
 });

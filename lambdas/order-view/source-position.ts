@@ -21,9 +21,16 @@ const postgresSource = z
   .looseObject({
     // A JSON number above 2^53 would already have lost digits in JSON.parse: refuse it rather than misorder.
     connector: z.literal('postgresql'),
-    lsn: z.number().int().nonnegative().refine(Number.isSafeInteger, 'is beyond 2^53'),
+    lsn: z.number().int().nonnegative().refine(Number.isSafeInteger, 'is beyond 2^53').nullable(),
+    snapshot: z.unknown().optional(),
     ts_ms: z.number().int(),
     ...table,
+  })
+  // Only an incremental snapshot's read has no LSN (Debezium emits its chunks between watermarks, not from the
+  // WAL; the stalled-slot drill measured it). Anything else without one cannot be ordered: refused.
+  .refine((source) => source.lsn !== null || source.snapshot === 'incremental', {
+    message: 'has no LSN and is not an incremental snapshot read',
+    path: ['lsn'],
   })
   .transform((source) => ({ position: source.lsn, commitTsMs: source.ts_ms }));
 
@@ -48,7 +55,10 @@ const binlogSource = z
     return { position, commitTsMs: source.ts_ms };
   });
 
-/** The `source` block of either connector (the orders table in both) → its position and commit time. */
+/**
+ * The `source` block of either connector (the orders table in both) → its position and commit time. The position
+ * is null for a Postgres incremental snapshot read alone.
+ */
 export const sourceSchema = z.discriminatedUnion('connector', [postgresSource, binlogSource]);
 
 /** `fileSeq · 2^32 + pos + row`, or undefined when a part is out of its range (see above). */

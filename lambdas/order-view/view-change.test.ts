@@ -4,6 +4,7 @@ import {
   confirmed,
   created,
   heartbeat,
+  incrementalReadData,
   insert,
   remove,
   row,
@@ -122,6 +123,32 @@ describe('parseViewChange', () => {
     expect(change).toMatchObject({ kind: 'delete', before: { status: 'confirmed', version: 2 } });
     const insert = parseViewChange(JSON.stringify(mariaDbInsert));
     if (change.kind !== 'delete' || insert.kind !== 'upsert') throw new Error('unexpected kinds');
-    expect(change.position.lsn).toBeGreaterThan(insert.position.lsn);
+    expect(change.position.lsn).toBeGreaterThan(insert.position.lsn ?? Number.POSITIVE_INFINITY);
+  });
+
+  it('reads an incremental snapshot read without an LSN as an upsert with no position', () => {
+    expect(parseViewChange(incrementalReadData(confirmed))).toMatchObject({
+      kind: 'upsert',
+      op: 'r',
+      after: { version: 2 },
+      position: { lsn: null, commitTsMs: 1795529790000 },
+    });
+  });
+
+  it('refuses a change without an LSN that is not an incremental snapshot read', () => {
+    const blockingRead = JSON.parse(incrementalReadData(confirmed));
+    blockingRead.source.snapshot = 'true';
+    expect(parseViewChange(JSON.stringify(blockingRead))).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('no LSN'),
+    });
+    const update = JSON.parse(incrementalReadData(confirmed));
+    update.op = 'u';
+    update.before = created;
+    expect(parseViewChange(JSON.stringify(update))).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('cannot be ordered'),
+      orderId: confirmed.id,
+    });
   });
 });

@@ -17,6 +17,16 @@ export interface ChangePosition {
 }
 
 /**
+ * Where an incremental snapshot's read sits: nowhere in the log. Debezium emits the chunk between its watermarks,
+ * after dropping every row the stream changed meanwhile, so the read is the row's state at that point of the
+ * stream, but it carries no LSN (view-item.ts guards it by the row's `version`).
+ */
+export interface ReadPosition {
+  lsn: null;
+  commitTsMs: number;
+}
+
+/**
  * One `OrderChanges` Kinesis record, as the `orders` connectors of `cdk/lib/debezium-config.ts` write it (Postgres
  * or MariaDB): `{before, after, source: {lsn | file+pos+row, ts_ms, table, …}, op, ts_ms}` (JSON, no Connect schema), keyed by the bare order
  * id (`ExtractField$Key`); or a heartbeat `{"ts_ms":…}` keyed `Struct{serverName=…}`.
@@ -30,7 +40,8 @@ export type ViewChange =
       after: OrderRow;
       /** The full before-image of an update (REPLICA IDENTITY FULL); null for `c` and `r`. */
       before: OrderRow | null;
-      position: ChangePosition;
+      /** A ReadPosition only for `r` from an incremental snapshot. */
+      position: ChangePosition | ReadPosition;
     }
   /** `d` delete: the full before-image (REPLICA IDENTITY FULL), no after-image. */
   | { kind: 'delete'; op: 'd'; orderId: string; before: OrderRow; position: ChangePosition }
@@ -83,16 +94,35 @@ export function parseViewChange(data: string): ViewChange {
     };
   }
   const change = result.data;
-  const position = { lsn: change.source.position, commitTsMs: change.source.commitTsMs };
+  const { position: lsn, commitTsMs } = change.source;
+  if (lsn === null && change.op !== 'r') return unordered(json, change.op);
   if (change.op === 'd')
-    return { kind: 'delete', op: 'd', orderId: change.before.id, before: change.before, position };
+    return lsn === null
+      ? unordered(json, change.op)
+      : {
+          kind: 'delete',
+          op: 'd',
+          orderId: change.before.id,
+          before: change.before,
+          position: { lsn, commitTsMs },
+        };
   return {
     kind: 'upsert',
     op: change.op,
     orderId: change.after.id,
     after: change.after,
     before: change.op === 'u' ? change.before : null,
-    position,
+    position: lsn === null ? { lsn: null, commitTsMs } : { lsn, commitTsMs },
+  };
+}
+
+/** A change other than a snapshot read with no LSN: nothing can order it against the row's other changes. */
+function unordered(json: unknown, op: string): ViewChange {
+  const orderId = readableOrderId(json);
+  return {
+    kind: 'invalid',
+    reason: `source.lsn: a ${op} change without an LSN cannot be ordered`,
+    ...(orderId === undefined ? {} : { orderId }),
   };
 }
 

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { confirmed, insert, remove, row, update } from './fixtures/debezium-changes.ts';
+import {
+  changeData,
+  confirmed,
+  incrementalReadData,
+  insert,
+  remove,
+  row,
+  update,
+} from './fixtures/debezium-changes.ts';
 import { mariaDbDelete, mariaDbInsert } from './fixtures/mariadb-changes.ts';
 import { parseViewChange } from './view-change.ts';
-import { applyChange, CURRENT_SK, deletedSk, toPutInput, type ViewStore, viewWrites } from './view-item.ts';
+import {
+  applyChange,
+  CURRENT_SK,
+  deletedSk,
+  toPutInput,
+  toReadUpdateInput,
+  type ViewStore,
+  viewWrites,
+} from './view-item.ts';
 
 type Applicable = Parameters<typeof viewWrites>[0];
 
@@ -18,11 +34,20 @@ function memoryView() {
   const store: ViewStore = async ({ item, guard }) => {
     const key = `${item.pk}|${item.sk}`;
     const existing = items.get(key);
-    const lands =
-      existing === undefined || (guard.kind === 'newer' && (existing.sourceLsn as number) < guard.lsn);
-    if (!lands) return 'superseded';
-    items.set(key, structuredClone(item));
-    return 'applied';
+    if (existing === undefined) {
+      items.set(key, structuredClone(item));
+      return 'applied';
+    }
+    if (guard.kind === 'newer' && (existing.sourceLsn as number) < guard.lsn) {
+      items.set(key, structuredClone(item));
+      return 'applied';
+    }
+    // toReadUpdateInput: over a live item of a lower version, keeping its sourceLsn.
+    if (guard.kind === 'read' && existing.deleted === false && (existing.version as number) < guard.version) {
+      items.set(key, { ...structuredClone(item), sourceLsn: existing.sourceLsn });
+      return 'applied';
+    }
+    return 'superseded';
   };
   const snapshot = () => JSON.stringify([...items].sort(([a], [b]) => a.localeCompare(b)));
   return { items, store, snapshot };
@@ -120,5 +145,63 @@ describe('applyChange', () => {
     for (const x of [mc, md, mc]) expect(await applyChange(view.store, x)).toMatchObject({ applied: 0 });
     expect(view.snapshot()).toBe(once);
     expect(view.items.get(`ORDER#${mariaDbInsert.after.id}|${CURRENT_SK}`)).toMatchObject({ deleted: true });
+  });
+});
+
+describe('an incremental snapshot read (no LSN)', () => {
+  const read = (r: ReturnType<typeof row>) => change(incrementalReadData(r));
+  const current = (view: ReturnType<typeof memoryView>) => view.items.get(`${pk}|${CURRENT_SK}`);
+
+  it("lands over nothing with sourceLsn 0, so the row's next streamed change still lands", async () => {
+    const view = memoryView();
+    expect(await applyChange(view.store, read(row()))).toEqual({ applied: 1, superseded: 0 });
+    expect(current(view)).toMatchObject({ version: 1, sourceLsn: 0, sourceOp: 'r', deleted: false });
+    await applyChange(view.store, u);
+    expect(current(view)).toMatchObject({ version: 2, status: 'confirmed', sourceLsn: 26501944 });
+  });
+
+  it("lands over a lower version and keeps that item's LSN; an equal or higher version is left alone", async () => {
+    const view = memoryView();
+    await applyChange(view.store, c);
+    expect(await applyChange(view.store, read(confirmed))).toEqual({ applied: 1, superseded: 0 });
+    expect(current(view)).toMatchObject({
+      version: 2,
+      status: 'confirmed',
+      sourceLsn: 26501176,
+      sourceOp: 'r',
+    });
+    const after = view.snapshot();
+    // A replayed read, and a read older than the view: no-ops.
+    expect(await applyChange(view.store, read(confirmed))).toEqual({ applied: 0, superseded: 1 });
+    expect(await applyChange(view.store, read(row()))).toEqual({ applied: 0, superseded: 1 });
+    expect(view.snapshot()).toBe(after);
+  });
+
+  it('never resurrects a deleted order', async () => {
+    const view = memoryView();
+    for (const one of [c, u, d]) await applyChange(view.store, one);
+    await applyChange(view.store, read(row({ status: 'confirmed', version: 3 })));
+    expect(current(view)).toMatchObject({ deleted: true });
+  });
+
+  it('is put over nothing first, then updated over a live lower version without touching sourceLsn', () => {
+    const [write] = viewWrites(read(confirmed));
+    if (write?.guard.kind !== 'read') throw new Error('expected a read guard');
+    expect(toPutInput('T', write)).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+    const updateInput = toReadUpdateInput('T', { ...write, guard: write.guard });
+    expect(updateInput).toMatchObject({
+      Key: { pk, sk: CURRENT_SK },
+      ConditionExpression: '#deleted = :live AND #version < :version',
+      ExpressionAttributeValues: expect.objectContaining({ ':live': false, ':version': 2 }),
+    });
+    expect(Object.values(updateInput.ExpressionAttributeNames ?? {})).not.toContain('sourceLsn');
+    expect(Object.values(updateInput.ExpressionAttributeNames ?? {})).toContain('status');
+  });
+
+  it('a streamed change is still ordered by LSN alone', () => {
+    expect(viewWrites(change(changeData('c', { after: row() }, 7)))[0]?.guard).toEqual({
+      kind: 'newer',
+      lsn: 7,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ViewChange } from './view-change.ts';
 
 type Applicable = Extract<ViewChange, { kind: 'upsert' | 'delete' }>;
@@ -7,7 +7,15 @@ type Applicable = Extract<ViewChange, { kind: 'upsert' | 'delete' }>;
  * When a write may land. `newer`: only over nothing or over an item from an earlier WAL position, so a replayed
  * change is a no-op and an older change never overwrites a newer one. `absent`: write-once (history).
  */
-export type Guard = { kind: 'newer'; lsn: number } | { kind: 'absent' };
+export type Guard =
+  | { kind: 'newer'; lsn: number }
+  | { kind: 'absent' }
+  /**
+   * An incremental snapshot read (no LSN): lands over nothing (with `sourceLsn` 0, so every later change of the
+   * row still lands), or over a live item of a lower `version`, keeping that item's `sourceLsn`. Never over a
+   * delete marker, and never over an equal or higher version, so a replayed read is a no-op.
+   */
+  | { kind: 'read'; version: number };
 
 export interface ViewWrite {
   item: Record<string, unknown> & { pk: string; sk: string };
@@ -29,17 +37,29 @@ export const deletedSk = (lsn: number): string => `DELETED#${String(lsn).padStar
  *   not removed: removing it would let a replayed create of the order resurrect it.
  *
  * The guard is the WAL position (`sourceLsn`), not the row's `version` column: a delete, or an update that does not
- * bump `version`, still moves the LSN, and every change of one row has a higher LSN than the one before it.
+ * bump `version`, still moves the LSN, and every change of one row has a higher LSN than the one before it. The one
+ * exception is an incremental snapshot read, which has no LSN: the `read` guard above, by version.
  */
 export function viewWrites(change: Applicable): ViewWrite[] {
   const pk = orderPk(change.orderId);
-  const { lsn, commitTsMs } = change.position;
-  const source = { sourceLsn: lsn, sourceOp: change.op, sourceCommitTsMs: commitTsMs };
+  const sourceOf = (sourceLsn: number) => ({
+    sourceLsn,
+    sourceOp: change.op,
+    sourceCommitTsMs: change.position.commitTsMs,
+  });
   if (change.kind === 'upsert') {
+    const { lsn } = change.position;
     // Our attributes after the row's, so a column can never shadow a key or the guard.
-    const item = { ...change.after, pk, sk: CURRENT_SK, orderId: change.orderId, deleted: false, ...source };
-    return [{ item, guard: { kind: 'newer', lsn } }];
+    const item = { ...change.after, pk, sk: CURRENT_SK, orderId: change.orderId, deleted: false };
+    // An incremental snapshot read has no LSN: its guard is the row's version (and 0 marks "no position").
+    if (lsn === null)
+      return [
+        { item: { ...item, ...sourceOf(0) }, guard: { kind: 'read', version: versionOf(change.after) } },
+      ];
+    return [{ item: { ...item, ...sourceOf(lsn) }, guard: { kind: 'newer', lsn } }];
   }
+  const { lsn } = change.position;
+  const source = sourceOf(lsn);
   const historySk = deletedSk(lsn);
   const version = change.before.version ?? null;
   return [
@@ -54,9 +74,14 @@ export function viewWrites(change: Applicable): ViewWrite[] {
   ];
 }
 
-/** The conditional put of one write. */
+/** The `version` column as a number (view-change.ts's schema has checked it is a positive integer). */
+function versionOf(row: Readonly<Record<string, unknown>>): number {
+  return Number(row.version);
+}
+
+/** The conditional put of one write (for a `read`, its first step: over nothing). */
 export function toPutInput(tableName: string, write: ViewWrite): PutCommandInput {
-  if (write.guard.kind === 'absent')
+  if (write.guard.kind === 'absent' || write.guard.kind === 'read')
     return { TableName: tableName, Item: write.item, ConditionExpression: 'attribute_not_exists(pk)' };
   return {
     TableName: tableName,
@@ -64,6 +89,32 @@ export function toPutInput(tableName: string, write: ViewWrite): PutCommandInput
     ConditionExpression: 'attribute_not_exists(pk) OR #lsn < :lsn',
     ExpressionAttributeNames: { '#lsn': 'sourceLsn' },
     ExpressionAttributeValues: { ':lsn': write.guard.lsn },
+  };
+}
+
+/**
+ * A `read`'s second step, when the item exists: every attribute but the key and `sourceLsn`, over a live item of
+ * a lower version.
+ */
+export function toReadUpdateInput(
+  tableName: string,
+  write: ViewWrite & { guard: { kind: 'read' } },
+): UpdateCommandInput {
+  const { pk, sk, sourceLsn: _kept, ...rest } = write.item;
+  const names: Record<string, string> = { '#deleted': 'deleted', '#version': 'version' };
+  const values: Record<string, unknown> = { ':live': false, ':version': write.guard.version };
+  const sets = Object.entries(rest).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    return `#a${i} = :a${i}`;
+  });
+  return {
+    TableName: tableName,
+    Key: { pk, sk },
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: '#deleted = :live AND #version < :version',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
   };
 }
 
