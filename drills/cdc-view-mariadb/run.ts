@@ -66,7 +66,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       offsetFlushIntervalMs: 1000,
       pollIntervalMs: 50,
       snapshot: { lockingMode: 'minimal' },
-      signalTable: `${mariaDbDatabase}.debezium_signal`,
+      signals: { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
       routing: { kind: 'table', keyColumn: 'id' },
     });
     capture = await startMariaDbCapture({
