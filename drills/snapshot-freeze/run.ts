@@ -13,6 +13,7 @@ import { mariaDbQuery } from '../../localstack/processes/mariadb/client.ts';
 import { mariaDbDatabase } from '../../localstack/processes/mariadb/database.ts';
 import { fillMariaDbOrders } from '../../localstack/processes/mariadb/orders.ts';
 import type { RunContext } from '../kit/context.ts';
+import { drillParams } from '../kit/params.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { type ThrowawayMariaDb, throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
 import {
@@ -24,9 +25,10 @@ import {
   probeWriteP99Ms,
   writeFreezeMs,
 } from './measure.ts';
-import { MODES, QUICK_MODES, type SnapshotMode } from './modes.ts';
+import { type SnapshotMode, selectModes } from './modes.ts';
 import { PROBE_ORDER_ID, PROBE_TABLE_SQL, type ProbeWrite, startProbe } from './probe.ts';
 import { freezeReport } from './report.ts';
+import { SIGNAL_FILE, signalByFile, signalByTable, withoutSignalWrites } from './signal.ts';
 import { createStream, readChanges } from './stream.ts';
 
 /**
@@ -37,6 +39,11 @@ import { createStream, readChanges } from './stream.ts';
  * verdict: report.ts.
  */
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
+  const params = drillParams(ctx, {
+    modes: 'comma-separated modes to run (modes.ts), in that order; default: quick two, full all',
+  });
+  // Checked before anything starts: a misspelt mode fails at once.
+  const modes = selectModes(ctx.quick, params.list('modes'));
   const rows = ctx.quick ? 1_000 : 100_000;
   const started = Date.now();
   const [mariadb, emulators] = await Promise.all([
@@ -54,9 +61,12 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         window: { from: number; to: number; snapshotFrom: number; snapshotTo: number };
       }
     > = [];
-    const modes = ctx.quick ? MODES.filter((m) => QUICK_MODES.includes(m.name)) : MODES;
     for (const [index, mode] of modes.entries()) {
-      const result = await runMode(ctx, mariadb, access, mode, index, rows);
+      const measure = () => runMode(ctx, mariadb, access, mode, index, rows);
+      const result =
+        mode.kind === 'incremental-read-only'
+          ? await withoutSignalWrites(mariadb.logins.admin, measure)
+          : await measure();
       ctx.log(`${mode.name}: ${JSON.stringify({ ...result, writes: undefined, window: undefined })}`);
       results.push(result);
     }
@@ -97,7 +107,10 @@ async function runMode(
     offsetFlushIntervalMs: 1000,
     pollIntervalMs: 50,
     snapshot: { mode: mode.kind === 'initial' ? 'initial' : 'no_data', lockingMode: mode.lockingMode },
-    signalTable: `${mariaDbDatabase}.debezium_signal`,
+    signals:
+      mode.kind === 'incremental-read-only'
+        ? { kind: 'read-only', file: SIGNAL_FILE, pollIntervalMs: 1000 }
+        : { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
     routing: { kind: 'table', keyColumn: 'id' },
   });
   const logFile = join(logDir, `debezium-${name}.log`);
@@ -116,12 +129,10 @@ async function runMode(
   let delivered: Delivered[] = [];
   let to = Date.now();
   try {
+    const signalId = `${name}-${Date.now()}`;
     if (mode.kind === 'incremental')
-      await mariaDbQuery(
-        mariadb.logins.admin,
-        `INSERT INTO debezium_signal (id, type, data) VALUES ('${name}-${Date.now()}', 'execute-snapshot',
-           '{"data-collections":["${mariaDbDatabase}.orders"],"type":"incremental"}')`,
-      );
+      await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
+    if (mode.kind === 'incremental-read-only') signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
     delivered = await readChanges(
       access,
       streamName,
