@@ -27,6 +27,10 @@ export function cloudSettings() {
   };
 }
 
+/** `local:up --source <name>`: the capture sources a local cloud can run besides Postgres (which always runs). */
+export const MARIADB_SOURCE = 'mariadb';
+export const CAPTURE_SOURCES = ['postgres', MARIADB_SOURCE] as const;
+
 /** The local MariaDB's port (`HOLDLINE_MARIADB_PORT`); 0, the default, means a free port per start. */
 export function mariaDbPortSetting(): number {
   return portFrom('HOLDLINE_MARIADB_PORT', 0);
