@@ -10,8 +10,8 @@ import {
   removeLocalCloudRecord,
 } from '../tools/local-cloud-record.ts';
 import { startLocalCloud } from './cloud/local-cloud.ts';
-import { publishCloudRecord } from './cloud-record.ts';
 import { mariaDbConnectHint } from './cloud/mariadb-source.ts';
+import { publishCloudRecord } from './cloud-record.ts';
 import { CAPTURE_SOURCES, cloudSettings, MARIADB_SOURCE, mariaDbPortSetting } from './config.ts';
 import { curlExample } from './curl-example.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
@@ -21,7 +21,10 @@ const readRecord = (): LocalCloudRecord | undefined => readLocalCloudRecord();
 
 /** `--source`: Postgres always runs; `mariadb` adds a MariaDB and its capture (HOLDLINE_MARIADB_PORT, else a free port). */
 const sourceOption = () =>
-  new Option('--source <database>', 'capture this database too (mariadb: a local MariaDB, its orders → order view)')
+  new Option(
+    '--source <database>',
+    'capture this database too (mariadb: a local MariaDB, its orders → order view)',
+  )
     .choices(CAPTURE_SOURCES)
     .default('postgres');
 

@@ -25,10 +25,10 @@ import {
 import { databaseEnvOf } from './database-logins.ts';
 import { type DebeziumServer, startDebezium } from './debezium/index.ts';
 import { MissingOutputError } from './errors.ts';
-import { type MariaDbSource, startMariaDbSource } from './mariadb-source.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
 import { localAppTemplate } from './local-template.ts';
+import { type MariaDbSource, startMariaDbSource } from './mariadb-source.ts';
 import { type AwsClients, createClients } from './provision/clients.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, type SqsReceiveObserver, startRuntime } from './runtime/index.ts';
