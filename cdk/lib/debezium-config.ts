@@ -185,30 +185,49 @@ export type MariaDbSignals =
   | { kind: 'table'; table: string }
   /**
    * Read-only (`read.only=true`): a chunk's window is bounded by the server's GTID position read before and after
-   * the chunk (`gtid_binlog_pos`), and signals are JSON lines in a file on the capture's own disk (the `file`
-   * channel), so nothing is written to the source: a replica, or a user with SELECT and the binlog privileges
-   * only. Debezium 3.6's MariaDB connector has it (MariaDbReadOnlyIncrementalSnapshotChangeEventSource; MariaDB's
-   * GTIDs are always on).
+   * the chunk (`gtid_binlog_pos`) instead of watermark rows, so the connector writes nothing: its user needs SELECT
+   * and the binlog privileges only. Debezium 3.6's MariaDB connector has it
+   * (MariaDbReadOnlyIncrementalSnapshotChangeEventSource; MariaDB's GTIDs are always on).
+   */
+  | { kind: 'read-only'; from: ReadOnlySignalChannel };
+
+/** Where a read-only capture reads its signals. */
+export type ReadOnlySignalChannel =
+  /**
+   * JSON lines in a file on the capture's own disk (the `file` channel): nothing is written to the source at all.
+   * In Debezium 3.6.0.Final the first chunk then runs on the signal thread while the binlog thread moves the same
+   * window, and under concurrent writes the connector fails (docs/snapshots.md).
    */
   | {
-      kind: 'read-only';
+      channel: 'file';
       /** Relative paths resolve in the server's working directory. */
       file: string;
       /** `signal.poll.interval.ms`: how often the file is read; Debezium's default 5000. */
       pollIntervalMs?: number;
-    };
+    }
+  /**
+   * Rows an operator inserts into `<database>.debezium_signal` (on the primary, when the capture reads a replica),
+   * read back from the binlog (the `source` channel): the connector still writes nothing.
+   */
+  | { channel: 'source'; table: string };
 
 /** The connector properties of a capture's signal channel and incremental-snapshot flavour. */
 function mariaDbSignalProperties(signals: MariaDbSignals): Record<string, string> {
   if (signals.kind === 'table') return { 'debezium.source.signal.data.collection': signals.table };
+  const { from } = signals;
+  if (from.channel === 'source')
+    return {
+      'debezium.source.read.only': 'true',
+      'debezium.source.signal.data.collection': from.table,
+    };
   return {
     'debezium.source.read.only': 'true',
-    // Only the file channel: the default `source` channel would need a signal table and its writes.
+    // Only the file channel: the default `source` channel would look for signal rows in the source.
     'debezium.source.signal.enabled.channels': 'file',
-    'debezium.source.signal.file': signals.file,
-    ...(signals.pollIntervalMs === undefined
+    'debezium.source.signal.file': from.file,
+    ...(from.pollIntervalMs === undefined
       ? {}
-      : { 'debezium.source.signal.poll.interval.ms': String(signals.pollIntervalMs) }),
+      : { 'debezium.source.signal.poll.interval.ms': String(from.pollIntervalMs) }),
   };
 }
 

@@ -257,7 +257,7 @@ describe('mariaDbDebeziumProperties', () => {
     const props = mariaDbDebeziumProperties({
       ...mariadb,
       snapshot: { mode: 'no_data', lockingMode: 'none' },
-      signals: { kind: 'read-only', file: 'signals.jsonl', pollIntervalMs: 1000 },
+      signals: { kind: 'read-only', from: { channel: 'file', file: 'signals.jsonl', pollIntervalMs: 1000 } },
     });
     expect(props).toMatchObject({
       'debezium.source.read.only': 'true',
@@ -270,7 +270,19 @@ describe('mariaDbDebeziumProperties', () => {
     expect(fromEnvironment(toEnvironment(props))).toEqual(props);
   });
 
-  it('keeps the signal table, and writes nothing read-only, by default', () => {
+  it('snapshots read-only with signal rows an operator writes, the connector writing none itself', () => {
+    const props = mariaDbDebeziumProperties({
+      ...mariadb,
+      signals: { kind: 'read-only', from: { channel: 'source', table: 'holdline.debezium_signal' } },
+    });
+    expect(props).toMatchObject({
+      'debezium.source.read.only': 'true',
+      'debezium.source.signal.data.collection': 'holdline.debezium_signal',
+    });
+    expect(props).not.toHaveProperty('debezium.source.signal.enabled.channels');
+  });
+
+  it('keeps the signal table, and is not read-only, by default', () => {
     const props = mariaDbDebeziumProperties(mariadb);
     expect(props).not.toHaveProperty('debezium.source.read.only');
     expect(props).not.toHaveProperty('debezium.source.signal.enabled.channels');

@@ -9,24 +9,38 @@ export type SnapshotMode =
   | { name: 'incremental'; kind: 'incremental'; lockingMode: 'none' }
   /**
    * The same incremental snapshot read-only (`read.only=true`): chunk windows bounded by GTID positions instead of
-   * watermark rows, the signal from a file, the capture's user without any write privilege.
+   * watermark rows, the capture's user without any write privilege. The signal is a row the drill (the operator)
+   * inserts into the signal table (`source`), or a line in a file on the capture's disk (`file`).
    */
-  | { name: 'incremental-read-only'; kind: 'incremental-read-only'; lockingMode: 'none' };
+  | {
+      name: `incremental-read-only${'' | '-file'}`;
+      kind: 'incremental-read-only';
+      signal: 'source' | 'file';
+      lockingMode: 'none';
+    };
 
 export const MODES: readonly SnapshotMode[] = [
   { name: 'initial-minimal', kind: 'initial', lockingMode: 'minimal' },
   { name: 'initial-extended', kind: 'initial', lockingMode: 'extended' },
   { name: 'initial-none', kind: 'initial', lockingMode: 'none' },
   { name: 'incremental', kind: 'incremental', lockingMode: 'none' },
-  { name: 'incremental-read-only', kind: 'incremental-read-only', lockingMode: 'none' },
+  { name: 'incremental-read-only', kind: 'incremental-read-only', signal: 'source', lockingMode: 'none' },
+  { name: 'incremental-read-only-file', kind: 'incremental-read-only', signal: 'file', lockingMode: 'none' },
 ];
+
+/**
+ * Modes a full run leaves out unless named: the file-signalled read-only snapshot crashes Debezium 3.6.0.Final's
+ * MariaDB connector under concurrent writes (docs/snapshots.md), so it stays runnable to reproduce, not measured.
+ */
+export const BROKEN_MODES: readonly SnapshotMode['name'][] = ['incremental-read-only-file'];
 
 /** Quick mode (npm test): the connector's default and the lock-free alternative, the choice a re-snapshot faces. */
 export const QUICK_MODES: readonly SnapshotMode['name'][] = ['initial-minimal', 'incremental'];
 
-/** The modes a run measures: `--param modes=a,b` (in the order given), else quick's two or all of them. */
+/** The modes a run measures: `--param modes=a,b` (in the order given), else quick's two or all but the broken. */
 export function selectModes(quick: boolean, names: readonly string[] | undefined): SnapshotMode[] {
-  if (names === undefined) return MODES.filter((m) => !quick || QUICK_MODES.includes(m.name));
+  if (names === undefined)
+    return MODES.filter((m) => (quick ? QUICK_MODES.includes(m.name) : !BROKEN_MODES.includes(m.name)));
   return names.map((name) => {
     const mode = MODES.find((m) => m.name === name);
     if (!mode)

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
+import { type MariaDbSignals, mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
 import { localAccess } from '../../localstack/cloud/local-cloud.ts';
@@ -107,10 +107,7 @@ async function runMode(
     offsetFlushIntervalMs: 1000,
     pollIntervalMs: 50,
     snapshot: { mode: mode.kind === 'initial' ? 'initial' : 'no_data', lockingMode: mode.lockingMode },
-    signals:
-      mode.kind === 'incremental-read-only'
-        ? { kind: 'read-only', file: SIGNAL_FILE, pollIntervalMs: 1000 }
-        : { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
+    signals: signalsOf(mode),
     routing: { kind: 'table', keyColumn: 'id' },
   });
   const logFile = join(logDir, `debezium-${name}.log`);
@@ -130,9 +127,10 @@ async function runMode(
   let to = Date.now();
   try {
     const signalId = `${name}-${Date.now()}`;
-    if (mode.kind === 'incremental')
+    if (mode.kind === 'incremental-read-only' && mode.signal === 'file')
+      signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
+    else if (mode.kind !== 'initial')
       await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
-    if (mode.kind === 'incremental-read-only') signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
     delivered = await readChanges(
       access,
       streamName,
@@ -181,6 +179,19 @@ async function runMode(
     probeErrors: probe.errors,
     writes,
     window: { from, to, snapshotFrom, snapshotTo },
+  };
+}
+
+/** The capture's signal channel: read-only modes never let the connector write, the others use the table. */
+function signalsOf(mode: SnapshotMode): MariaDbSignals {
+  const table = `${mariaDbDatabase}.debezium_signal`;
+  if (mode.kind !== 'incremental-read-only') return { kind: 'table', table };
+  return {
+    kind: 'read-only',
+    from:
+      mode.signal === 'file'
+        ? { channel: 'file', file: SIGNAL_FILE, pollIntervalMs: 1000 }
+        : { channel: 'source', table },
   };
 }
 
