@@ -12,7 +12,13 @@ import {
 import { startLocalCloud } from './cloud/local-cloud.ts';
 import { mariaDbConnectHint } from './cloud/mariadb-source.ts';
 import { publishCloudRecord } from './cloud-record.ts';
-import { CAPTURE_SOURCES, cloudSettings, MARIADB_SOURCE, mariaDbPortSetting } from './config.ts';
+import {
+  CAPTURE_SOURCES,
+  captureSourceOptions,
+  cloudSettings,
+  MARIADB_SOURCE,
+  mariaDbPortSetting,
+} from './config.ts';
 import { curlExample } from './curl-example.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
 import { killGroup } from './lib/process.ts';
@@ -40,7 +46,7 @@ const program = new Command('holdline-local').description(
 program
   .command('up')
   .description('start in the background; prints one JSON line of endpoints when ready')
-  .option('--fresh', 'wipe the local Postgres data first')
+  .option('--fresh', 'wipe the local Postgres data first (and MariaDB data, with --source mariadb)')
   .option('--timeout <seconds>', 'give up after this long', '180')
   .addOption(sourceOption())
   .action(async (opts: { fresh?: boolean; timeout: string; source: string }) => {
@@ -67,7 +73,7 @@ program
         'tsx',
         join(repoRoot, 'localstack', 'daemon.ts'),
         ...(opts.fresh ? ['--fresh'] : []),
-        ...(mariadb ? [`--source=${MARIADB_SOURCE}`] : []),
+        `--source=${opts.source}`,
       ],
       { detached: true, stdio: ['ignore', out, out], cwd: repoRoot },
     );
@@ -113,7 +119,7 @@ program
 program
   .command('demo')
   .description('run the local pipeline in the foreground; Ctrl-C stops everything')
-  .option('--fresh', 'wipe the local Postgres data first')
+  .option('--fresh', 'wipe the local Postgres data first (and MariaDB data, with --source mariadb)')
   .addOption(sourceOption())
   .action(async (opts: { fresh?: boolean; source: string }) => {
     if (readRecord()) throw new Error('a local cloud is already running (npm run local:down first)');
@@ -121,7 +127,7 @@ program
       ...cloudSettings(),
       changeRules: true,
       fresh: Boolean(opts.fresh),
-      ...(opts.source === MARIADB_SOURCE ? { mariadb: { port: mariaDbPortSetting() } } : {}),
+      ...captureSourceOptions(opts.source, mariaDbPortSetting()),
       progress: console.log,
     });
     // Published like local:up's, so `npm run dlq` and `local:down` find a demo too.
