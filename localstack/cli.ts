@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import {
   isAlive,
   type LocalCloudRecord,
@@ -10,13 +10,34 @@ import {
   removeLocalCloudRecord,
 } from '../tools/local-cloud-record.ts';
 import { startLocalCloud } from './cloud/local-cloud.ts';
+import { mariaDbConnectHint } from './cloud/mariadb-source.ts';
 import { publishCloudRecord } from './cloud-record.ts';
-import { cloudSettings } from './config.ts';
+import {
+  CAPTURE_SOURCES,
+  captureSourceOptions,
+  cloudSettings,
+  MARIADB_SOURCE,
+  mariaDbPortSetting,
+} from './config.ts';
 import { curlExample } from './curl-example.ts';
 import { logDir, repoRoot } from './lib/paths.ts';
 import { killGroup } from './lib/process.ts';
 
 const readRecord = (): LocalCloudRecord | undefined => readLocalCloudRecord();
+
+/** `--source`: Postgres always runs; `mariadb` adds a MariaDB and its capture (HOLDLINE_MARIADB_PORT, else a free port). */
+const sourceOption = () =>
+  new Option(
+    '--source <database>',
+    'capture this database too (mariadb: a local MariaDB, its orders → order view)',
+  )
+    .choices(CAPTURE_SOURCES)
+    .default('postgres');
+
+/** How to connect to the MariaDB a cloud started, on stderr: stdout stays one JSON line for scripts. */
+const printMariaDbHint = (endpoints: Record<string, string>) => {
+  if (endpoints.mariadb) console.error(mariaDbConnectHint(endpoints.mariadb).join('\n'));
+};
 
 const program = new Command('holdline-local').description(
   'The local Holdline pipeline: emulators, Postgres, Lambdas',
@@ -25,12 +46,20 @@ const program = new Command('holdline-local').description(
 program
   .command('up')
   .description('start in the background; prints one JSON line of endpoints when ready')
-  .option('--fresh', 'wipe the local Postgres data first')
+  .option('--fresh', 'wipe the local Postgres data first (and MariaDB data, with --source mariadb)')
   .option('--timeout <seconds>', 'give up after this long', '180')
-  .action(async (opts: { fresh?: boolean; timeout: string }) => {
+  .addOption(sourceOption())
+  .action(async (opts: { fresh?: boolean; timeout: string; source: string }) => {
+    const mariadb = opts.source === MARIADB_SOURCE;
     const running = readRecord();
     if (running) {
+      if (mariadb && !running.endpoints.mariadb) {
+        console.error('a local cloud without MariaDB is already running (npm run local:down first)');
+        process.exitCode = 1;
+        return;
+      }
       console.log(JSON.stringify(running.endpoints));
+      printMariaDbHint(running.endpoints);
       return;
     }
     removeLocalCloudRecord();
@@ -39,7 +68,13 @@ program
     const out = openSync(logFile, 'a');
     const daemon = spawn(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'localstack', 'daemon.ts'), ...(opts.fresh ? ['--fresh'] : [])],
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'localstack', 'daemon.ts'),
+        ...(opts.fresh ? ['--fresh'] : []),
+        `--source=${opts.source}`,
+      ],
       { detached: true, stdio: ['ignore', out, out], cwd: repoRoot },
     );
     daemon.unref();
@@ -48,6 +83,7 @@ program
       const record = readRecord();
       if (record && record.pid === daemon.pid) {
         console.log(JSON.stringify(record.endpoints));
+        printMariaDbHint(record.endpoints);
         return;
       }
       if (daemon.exitCode !== null || !isAlive(daemon.pid ?? 0)) break;
@@ -83,13 +119,15 @@ program
 program
   .command('demo')
   .description('run the local pipeline in the foreground; Ctrl-C stops everything')
-  .option('--fresh', 'wipe the local Postgres data first')
-  .action(async (opts: { fresh?: boolean }) => {
+  .option('--fresh', 'wipe the local Postgres data first (and MariaDB data, with --source mariadb)')
+  .addOption(sourceOption())
+  .action(async (opts: { fresh?: boolean; source: string }) => {
     if (readRecord()) throw new Error('a local cloud is already running (npm run local:down first)');
     const cloud = await startLocalCloud({
       ...cloudSettings(),
       changeRules: true,
       fresh: Boolean(opts.fresh),
+      ...captureSourceOptions(opts.source, mariaDbPortSetting()),
       progress: console.log,
     });
     // Published like local:up's, so `npm run dlq` and `local:down` find a demo too.
@@ -101,7 +139,7 @@ Holdline is running.
   order API   ${api}      (POST /orders, GET /orders, GET /orders/{id}; Bearer token required)
   AWS         ${aws}      (AWS_ENDPOINT_URL=${aws}, region us-east-1, any credentials)
   Postgres    ${postgres}
-  logs        ${logDir}
+  logs        ${logDir}${cloud.endpoints.mariadb ? `\n${mariaDbConnectHint(cloud.endpoints.mariadb).join('\n')}` : ''}
 
 Place an order:
   ${curlExample(api, web)}

@@ -27,6 +27,18 @@ export function cloudSettings() {
   };
 }
 
+/** `local:up --source <name>`: the capture sources a local cloud can run besides Postgres (which always runs). */
+export const MARIADB_SOURCE = 'mariadb';
+export const CAPTURE_SOURCES = ['postgres', MARIADB_SOURCE] as const;
+
+/**
+ * What `--source` adds to the local cloud's options: nothing for Postgres (a plain start pays for no MariaDB),
+ * a MariaDB on `mariaDbPort` (0 = a free one) for `mariadb`.
+ */
+export function captureSourceOptions(source: string, mariaDbPort: number): { mariadb?: { port: number } } {
+  return source === MARIADB_SOURCE ? { mariadb: { port: mariaDbPort } } : {};
+}
+
 /** The local MariaDB's port (`HOLDLINE_MARIADB_PORT`); 0, the default, means a free port per start. */
 export function mariaDbPortSetting(): number {
   return portFrom('HOLDLINE_MARIADB_PORT', 0);

@@ -1,6 +1,6 @@
 import { startLocalCloud } from './cloud/local-cloud.ts';
 import { publishCloudRecord } from './cloud-record.ts';
-import { cloudSettings } from './config.ts';
+import { captureSourceOptions, cloudSettings, mariaDbPortSetting } from './config.ts';
 
 /**
  * The process that owns the local cloud for `npm run local:up`: starts everything, publishes its record
@@ -11,6 +11,10 @@ const cloud = await startLocalCloud({
   ...cloudSettings(),
   changeRules: true,
   fresh: process.argv.includes('--fresh'),
+  ...captureSourceOptions(
+    process.argv.find((a) => a.startsWith('--source='))?.slice('--source='.length) ?? '',
+    mariaDbPortSetting(),
+  ),
   progress: log,
 });
 const record = publishCloudRecord(cloud);

@@ -182,9 +182,66 @@ export interface MariaDbConnectorInput {
     /** `incremental.snapshot.chunk.size`; Debezium's default 1024. */
     incrementalChunkSize?: number;
   };
-  /** `<database>.debezium_signal`: a row here starts an incremental or blocking snapshot. */
-  signalTable: string;
+  signals: MariaDbSignals;
   routing: Extract<DebeziumRouting, { kind: 'table' }>;
+}
+
+/**
+ * How a MariaDB capture is told to snapshot (`execute-snapshot`), and how its incremental snapshots tell a chunk's
+ * rows from the changes streamed meanwhile.
+ */
+export type MariaDbSignals =
+  /**
+   * Rows in `<database>.debezium_signal` read back from the binlog (Debezium's `source` channel); the connector
+   * also writes each chunk's open and close watermarks there, so its user needs INSERT on that table.
+   */
+  | { kind: 'table'; table: string }
+  /**
+   * Read-only (`read.only=true`): a chunk's window is bounded by the server's GTID position read before and after
+   * the chunk (`gtid_binlog_pos`) instead of watermark rows, so the connector writes nothing: its user needs SELECT
+   * and the binlog privileges only. Debezium 3.6's MariaDB connector has it
+   * (MariaDbReadOnlyIncrementalSnapshotChangeEventSource; MariaDB's GTIDs are always on).
+   */
+  | { kind: 'read-only'; from: ReadOnlySignalChannel };
+
+/** Where a read-only capture reads its signals. */
+export type ReadOnlySignalChannel =
+  /**
+   * JSON lines in a file on the capture's own disk (the `file` channel): nothing is written to the source at all.
+   * In Debezium 3.6.0.Final the first chunk then runs on the signal thread while the binlog thread moves the same
+   * window, and under concurrent writes the connector fails (docs/snapshots.md).
+   */
+  | {
+      channel: 'file';
+      /** Relative paths resolve in the server's working directory. */
+      file: string;
+      /** `signal.poll.interval.ms`: how often the file is read; Debezium's default 5000. */
+      pollIntervalMs?: number;
+    }
+  /**
+   * Rows an operator inserts into `<database>.debezium_signal` (on the primary, when the capture reads a replica),
+   * read back from the binlog (the `source` channel): the connector still writes nothing.
+   */
+  | { channel: 'source'; table: string };
+
+/** The connector properties of a capture's signal channel and incremental-snapshot flavour. */
+function mariaDbSignalProperties(signals: MariaDbSignals): Record<string, string> {
+  if (signals.kind === 'table') return { 'debezium.source.signal.data.collection': signals.table };
+  const { from } = signals;
+  if (from.channel === 'source')
+    return {
+      'debezium.source.read.only': 'true',
+      'debezium.source.signal.data.collection': from.table,
+    };
+  return {
+    'debezium.source.read.only': 'true',
+    // Only the file channel: the default `source` channel would look for signal rows in the source.
+    'debezium.source.signal.enabled.channels': 'file',
+    'debezium.source.signal.file': from.file,
+    ...(from.pollIntervalMs === undefined
+      ? {}
+      : { 'debezium.source.signal.poll.interval.ms': String(from.pollIntervalMs) }),
+  };
 }
 
 /**
@@ -221,7 +278,7 @@ export function mariaDbDebeziumProperties(input: MariaDbConnectorInput): Record<
     'debezium.source.snapshot.mode': snapshot.mode ?? 'when_needed',
     'debezium.source.snapshot.locking.mode': snapshot.lockingMode,
     'debezium.source.incremental.snapshot.chunk.size': String(snapshot.incrementalChunkSize ?? 1024),
-    'debezium.source.signal.data.collection': input.signalTable,
+    ...mariaDbSignalProperties(input.signals),
     'debezium.source.tombstones.on.delete': 'false',
     // A heartbeat record carries the binlog position to the offset store on a quiet table. There is no slot to
     // advance (the server expires binlogs by age), so no action query.
@@ -239,9 +296,15 @@ export function mariaDbDebeziumProperties(input: MariaDbConnectorInput): Record<
       tableTopic,
       `__debezium-heartbeat.${input.name}`,
       sink.streamName,
-      `${input.name}.${input.signalTable}`,
+      signalTableOf(input.signals) && `${input.name}.${signalTableOf(input.signals)}`,
     ),
   };
+}
+
+/** The table whose rows carry a capture's signals, if any (a file channel has none). */
+function signalTableOf(signals: MariaDbSignals): string | undefined {
+  if (signals.kind === 'table') return signals.table;
+  return signals.from.channel === 'source' ? signals.from.table : undefined;
 }
 
 /**

@@ -214,7 +214,7 @@ describe('mariaDbDebeziumProperties', () => {
     offsetFlushIntervalMs: 1000,
     pollIntervalMs: 50,
     snapshot: { lockingMode: 'minimal' },
-    signalTable: 'holdline.debezium_signal',
+    signals: { kind: 'table', table: 'holdline.debezium_signal' },
     routing: { kind: 'table', keyColumn: 'id' },
   };
 
@@ -273,6 +273,41 @@ describe('mariaDbDebeziumProperties', () => {
           'debezium.source.snapshot.locking.mode'
         ],
       ).toBe(lockingMode);
+  });
+
+  it('snapshots read-only on request: GTID watermarks, signals from a file, no signal table', () => {
+    const props = mariaDbDebeziumProperties({
+      ...mariadb,
+      snapshot: { mode: 'no_data', lockingMode: 'none' },
+      signals: { kind: 'read-only', from: { channel: 'file', file: 'signals.jsonl', pollIntervalMs: 1000 } },
+    });
+    expect(props).toMatchObject({
+      'debezium.source.read.only': 'true',
+      'debezium.source.signal.enabled.channels': 'file',
+      'debezium.source.signal.file': 'signals.jsonl',
+      'debezium.source.signal.poll.interval.ms': '1000',
+    });
+    // Any of these would make the connector write to (or expect) a table in the source.
+    expect(props).not.toHaveProperty('debezium.source.signal.data.collection');
+    expect(fromEnvironment(toEnvironment(props))).toEqual(props);
+  });
+
+  it('snapshots read-only with signal rows an operator writes, the connector writing none itself', () => {
+    const props = mariaDbDebeziumProperties({
+      ...mariadb,
+      signals: { kind: 'read-only', from: { channel: 'source', table: 'holdline.debezium_signal' } },
+    });
+    expect(props).toMatchObject({
+      'debezium.source.read.only': 'true',
+      'debezium.source.signal.data.collection': 'holdline.debezium_signal',
+    });
+    expect(props).not.toHaveProperty('debezium.source.signal.enabled.channels');
+  });
+
+  it('keeps the signal table, and is not read-only, by default', () => {
+    const props = mariaDbDebeziumProperties(mariadb);
+    expect(props).not.toHaveProperty('debezium.source.read.only');
+    expect(props).not.toHaveProperty('debezium.source.signal.enabled.channels');
   });
 
   it('never carries credentials, and round-trips through the container environment', () => {

@@ -26,7 +26,10 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     rates: 'the offered rates of a full run, orders per second, comma-separated, default 50,200,500',
   });
   const seconds = ctx.quick ? 3 : (params.number('seconds') ?? 60);
-  const plan = (ctx.quick ? [10] : (params.numbers('rates') ?? [50, 200, 500])).map((rate) => ({ rate, seconds }));
+  const plan = (ctx.quick ? [10] : (params.numbers('rates') ?? [50, 200, 500])).map((rate) => ({
+    rate,
+    seconds,
+  }));
   const base = join(stateDir, 'drills', 'cdc-latency');
   mkdirSync(base, { recursive: true });
   const cloudState = mkdtempSync(join(base, 'run-'));

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { type MariaDbCapture, startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
+import { MARIADB_CONNECTOR } from '../../localstack/cloud/mariadb-source.ts';
 import { mariaDbPortSetting } from '../../localstack/config.ts';
 import { mariaDbDatabase } from '../../localstack/processes/mariadb/database.ts';
 import { checkBeforeImages } from '../cdc-view/before-images.ts';
@@ -15,9 +16,6 @@ import { throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
 import { mariaDbViewReport } from './report.ts';
 import { checkSourceEqualsView } from './source-diff.ts';
 import { warmUp, writeAndWatch } from './workload.ts';
-
-/** The MariaDB capture's connector name: topic prefix, process and log name. */
-export const CONNECTOR = 'holdline_mariadb_orders';
 
 /**
  * Drill: the order view fed from MariaDB's binlog instead of Postgres's WAL. The same OrderView λ, stream and table
@@ -51,7 +49,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
     const tableName = cloud.output('OrderViewTableName');
     const streamName = cloud.output('OrderChangesStreamName');
     const properties = mariaDbDebeziumProperties({
-      name: CONNECTOR,
+      name: MARIADB_CONNECTOR,
       database: {
         host: '127.0.0.1',
         port: String(mariadb.server.port),
@@ -66,7 +64,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       offsetFlushIntervalMs: 1000,
       pollIntervalMs: 50,
       snapshot: { lockingMode: 'minimal' },
-      signalTable: `${mariaDbDatabase}.debezium_signal`,
+      signals: { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
       routing: { kind: 'table', keyColumn: 'id' },
     });
     capture = await startMariaDbCapture({

@@ -32,3 +32,17 @@ describe('drill parameters', () => {
     expect(() => params('50,fast').numbers('rates')).toThrow(DrillParamError);
   });
 });
+
+describe('list parameters', () => {
+  it('splits on commas, trims and drops blanks, and is undefined when not given', () => {
+    const params = drillParams(withParams({ modes: ' a, b ,,c' }), { modes: 'which', other: 'x' });
+    expect(params.list('modes')).toEqual(['a', 'b', 'c']);
+    expect(params.list('other')).toBeUndefined();
+  });
+
+  it('refuses a list that names nothing', () => {
+    expect(() => drillParams(withParams({ modes: ' , ' }), { modes: 'which' }).list('modes')).toThrow(
+      /at least one/,
+    );
+  });
+});

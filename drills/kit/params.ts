@@ -21,7 +21,8 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
 
 /**
  * The drill's parameters, checked against what it declares (`name` → what it means): an unknown name fails with
- * the list of known ones. `number(name)` is undefined when not given, and fails on anything but a positive number.
+ * the list of known ones. `number(name)` and `list(name)` are undefined when not given; `number` fails on anything
+ * but a positive number.
  */
 export function drillParams<Name extends string>(ctx: RunContext, declared: Record<Name, string>) {
   const given = ctx.params ?? {};
@@ -35,6 +36,17 @@ export function drillParams<Name extends string>(ctx: RunContext, declared: Reco
       }`,
     );
   return {
+    /** A comma-separated list, blanks dropped; undefined when not given, and a failure when it names nothing. */
+    list(name: Name): string[] | undefined {
+      const raw = given[name];
+      if (raw === undefined) return undefined;
+      const items = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      if (items.length === 0) throw new DrillParamError(`--param ${name} must name at least one item`);
+      return items;
+    },
     number(name: Name): number | undefined {
       const raw = given[name];
       if (raw === undefined) return undefined;
@@ -49,7 +61,9 @@ export function drillParams<Name extends string>(ctx: RunContext, declared: Reco
       if (raw === undefined) return undefined;
       const values = raw.split(',').map((part) => Number(part.trim()));
       if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0))
-        throw new DrillParamError(`--param ${name} must be positive numbers separated by commas, got "${raw}"`);
+        throw new DrillParamError(
+          `--param ${name} must be positive numbers separated by commas, got "${raw}"`,
+        );
       return values;
     },
   };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
+import { type MariaDbSignals, mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
 import { localAccess } from '../../localstack/cloud/local-cloud.ts';
@@ -13,13 +13,15 @@ import { mariaDbQuery } from '../../localstack/processes/mariadb/client.ts';
 import { mariaDbDatabase } from '../../localstack/processes/mariadb/database.ts';
 import { fillMariaDbOrders } from '../../localstack/processes/mariadb/orders.ts';
 import type { RunContext } from '../kit/context.ts';
+import { drillParams } from '../kit/params.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { type ThrowawayMariaDb, throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
 import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-freeze.ts';
 import { cdcPauseMs, consistent, type Delivered, duplicates, type ModeMetrics } from './measure.ts';
-import { MODES, QUICK_MODES, type SnapshotMode } from './modes.ts';
+import { type SnapshotMode, selectModes } from './modes.ts';
 import { PROBE_ORDER_ID, PROBE_TABLE_SQL, startProbe } from './probe.ts';
 import { freezeReport } from './report.ts';
+import { SIGNAL_FILE, signalByFile, signalByTable, withoutSignalWrites } from './signal.ts';
 import { createStream, readChanges } from './stream.ts';
 
 /**
@@ -30,6 +32,11 @@ import { createStream, readChanges } from './stream.ts';
  * verdict: report.ts.
  */
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
+  const params = drillParams(ctx, {
+    modes: 'comma-separated modes to run (modes.ts), in that order; default: quick two, full all',
+  });
+  // Checked before anything starts: a misspelt mode fails at once.
+  const modes = selectModes(ctx.quick, params.list('modes'));
   const rows = ctx.quick ? 1_000 : 100_000;
   const started = Date.now();
   const [mariadb, emulators] = await Promise.all([
@@ -47,9 +54,12 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
         window: { from: number; to: number; snapshotFrom: number; snapshotTo: number };
       }
     > = [];
-    const modes = ctx.quick ? MODES.filter((m) => QUICK_MODES.includes(m.name)) : MODES;
     for (const [index, mode] of modes.entries()) {
-      const result = await runMode(ctx, mariadb, access, mode, index, rows);
+      const measure = () => runMode(ctx, mariadb, access, mode, index, rows);
+      const result =
+        mode.kind === 'incremental-read-only'
+          ? await withoutSignalWrites(mariadb.logins.admin, measure)
+          : await measure();
       ctx.log(`${mode.name}: ${JSON.stringify({ ...result, writes: undefined, window: undefined })}`);
       results.push(result);
     }
@@ -90,7 +100,7 @@ async function runMode(
     offsetFlushIntervalMs: 1000,
     pollIntervalMs: 50,
     snapshot: { mode: mode.kind === 'initial' ? 'initial' : 'no_data', lockingMode: mode.lockingMode },
-    signalTable: `${mariaDbDatabase}.debezium_signal`,
+    signals: signalsOf(mode),
     routing: { kind: 'table', keyColumn: 'id' },
   });
   const logFile = join(logDir, `debezium-${name}.log`);
@@ -109,12 +119,11 @@ async function runMode(
   let delivered: Delivered[] = [];
   let to = Date.now();
   try {
-    if (mode.kind === 'incremental')
-      await mariaDbQuery(
-        mariadb.logins.admin,
-        `INSERT INTO debezium_signal (id, type, data) VALUES ('${name}-${Date.now()}', 'execute-snapshot',
-           '{"data-collections":["${mariaDbDatabase}.orders"],"type":"incremental"}')`,
-      );
+    const signalId = `${name}-${Date.now()}`;
+    if (mode.kind === 'incremental-read-only' && mode.signal === 'file')
+      signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
+    else if (mode.kind !== 'initial')
+      await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
     delivered = await readChanges(
       access,
       streamName,
@@ -163,6 +172,19 @@ async function runMode(
     probeErrors: probe.errors,
     writes,
     window: { from, to, snapshotFrom, snapshotTo },
+  };
+}
+
+/** The capture's signal channel: read-only modes never let the connector write, the others use the table. */
+function signalsOf(mode: SnapshotMode): MariaDbSignals {
+  const table = `${mariaDbDatabase}.debezium_signal`;
+  if (mode.kind !== 'incremental-read-only') return { kind: 'table', table };
+  return {
+    kind: 'read-only',
+    from:
+      mode.signal === 'file'
+        ? { channel: 'file', file: SIGNAL_FILE, pollIntervalMs: 1000 }
+        : { channel: 'source', table },
   };
 }
 

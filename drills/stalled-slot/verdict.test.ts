@@ -61,12 +61,12 @@ describe('stalled-slot verdict', () => {
     ).toBe(false);
   });
 
-  it('passes on the recommended mode: a mode that left the view different is reported, not recommended', () => {
+  it('fails when either mode left the view different, which is reported and not recommended', () => {
     const incrementalBroken = {
       ...main,
       recoveries: [recovery('blocking', 40), recovery('incremental', 45, 7)],
     };
-    expect(passed(incrementalBroken, control)).toBe(true);
+    expect(passed(incrementalBroken, control)).toBe(false);
     const m = metrics(incrementalBroken, control, QUICK);
     expect([m.recommendedMode, m.viewDiffAfterRecovery]).toEqual(['blocking', 0]);
     expect(m.recommendedReason).toContain('incremental: 7 orders differ, 7 records quarantined by the view');

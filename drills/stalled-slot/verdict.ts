@@ -101,9 +101,8 @@ function whyNot(recoveries: readonly RecoveryFigures[], chosen: ResnapshotMode):
 
 /**
  * Passes when the page came before the invalidation, the slot was invalidated before the disk filled, the primary
- * kept taking writes, both re-snapshot modes ran and the one recommended (the runbook's recovery) left the view equal
- * to the source, and — where a real disk could be mounted — the uncapped control run did fill it. A mode that did
- * not is reported with its diffs and the view's quarantine, and is not recommended.
+ * kept taking writes, both re-snapshot modes ran and each left the view equal to the source, one was recommended
+ * (the runbook's recovery), and — where a real disk could be mounted — the uncapped control run did fill it.
  */
 export function passed(main: MainFigures, control: ControlFigures): boolean {
   const recommended = recommendMode(main.recoveries).mode;
@@ -114,8 +113,8 @@ export function passed(main: MainFigures, control: ControlFigures): boolean {
     main.invalidatedBeforeFull &&
     main.writesAfterInvalidation > 0 &&
     main.recoveries.length === 2 &&
+    main.recoveries.every((r) => r.viewDiff === 0) &&
     recommended !== null &&
-    main.recoveries.find((r) => r.mode === recommended)?.viewDiff === 0 &&
     (control.disk === 'budget' || control.uncappedDiskFull)
   );
 }

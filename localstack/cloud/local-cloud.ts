@@ -28,6 +28,7 @@ import { MissingOutputError } from './errors.ts';
 import { httpRoutes } from './http-api/routes.ts';
 import { startHttpApi } from './http-api/server.ts';
 import { localAppTemplate } from './local-template.ts';
+import { type MariaDbSource, startMariaDbSource } from './mariadb-source.ts';
 import { type AwsClients, createClients } from './provision/clients.ts';
 import { type CfnTemplate, type Provisioned, provisionFromTemplate } from './provision/index.ts';
 import { type Runtime, type SqsReceiveObserver, startRuntime } from './runtime/index.ts';
@@ -43,6 +44,8 @@ export interface Endpoints {
   logs: string;
   /** The web UI (customer orders; `#/oncall` is the on-call panel), with the API's paths on the same origin. */
   web: string;
+  /** The application's login to the local MariaDB (`mariadb://…`), when `mariadb` is on. */
+  mariadb?: string;
 }
 
 export interface LocalCloudOptions {
@@ -59,6 +62,12 @@ export interface LocalCloudOptions {
   /** Start the change-rules connector too (the rules' tables → `TableChanges`; cdk/lib/change-rules). Default
    *  false: a third JVM most drills do not need; `npm run demo` and `local:up` turn it on. */
   changeRules?: boolean;
+  /**
+   * Start a MariaDB of the cloud's own too, its `orders` captured by Debezium's MariaDB connector into the order
+   * view's stream (`local:up --source mariadb`). Off by default: a server and a JVM most runs do not need.
+   * `port` 0 = any free port.
+   */
+  mariadb?: { port: number };
   progress?: (line: string) => void;
   /** Extra variables for every function, over the defaults (drills: crash points, a short idempotency window,
    *  a short reconcile deadline). */
@@ -96,6 +105,8 @@ export interface LocalCloud {
   debeziumOrders: DebeziumServer | undefined;
   /** The change-rules connector (→ `TableChanges`), when `changeRules` is on. */
   debeziumRules: DebeziumServer | undefined;
+  /** The MariaDB source and its capture (→ `OrderChanges`), when `mariadb` is on. */
+  mariadb: MariaDbSource | undefined;
   /** The emulators the cloud started (undefined with an external endpoint): drills freeze one by its pid. */
   emulators: RunningEmulators | undefined;
   /** The Postgres the cloud started and its data directory (undefined with an external database): drills kill it
@@ -222,6 +233,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       pids.push(() => (rules.process.child.pid ? [rules.process.child.pid] : []));
     }
 
+    let mariadb: MariaDbSource | undefined;
+    if (options.mariadb) {
+      const { port: mariaDbPort } = options.mariadb;
+      const source = await step('MariaDB + Debezium Server (MariaDB orders → Kinesis)', () =>
+        startMariaDbSource({
+          stateDir: options.stateDir,
+          port: mariaDbPort,
+          fresh: Boolean(options.fresh),
+          access,
+          region: provisioned.pseudo.region,
+          streamName: outputOf(provisioned, 'OrderChangesStreamName'),
+        }),
+      );
+      mariadb = source;
+      stops.push(() => source.stop());
+      pids.push(() => source.pids());
+    }
+
     const paymentGateway = await step('payment gateway stand-in', async () =>
       startPaymentGateway(await freePort(), join(options.logDir, 'payment-gateway-requests.jsonl')),
     );
@@ -313,6 +342,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         postgresAdmin: database.admin,
         logs: options.logDir,
         web: web.url,
+        ...(mariadb ? { mariadb: mariadb.url } : {}),
       },
       template,
       provisioned,
@@ -323,6 +353,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       debezium,
       debeziumOrders,
       debeziumRules,
+      mariadb,
       alarms,
       emulators,
       postgres: localPostgres,
