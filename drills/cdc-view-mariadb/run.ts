@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
 import { awsClientConfig } from '../../lambdas/shared/aws-access.ts';
 import { type MariaDbCapture, startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
-import { MARIADB_CONNECTOR } from '../../localstack/cloud/mariadb-source.ts';
+import { orderViewCaptureProperties } from '../../localstack/cloud/mariadb-source.ts';
 import { mariaDbPortSetting } from '../../localstack/config.ts';
-import { mariaDbDatabase } from '../../localstack/processes/mariadb/database.ts';
 import { checkBeforeImages } from '../cdc-view/before-images.ts';
 import { replayStream } from '../cdc-view/replay.ts';
 import type { RunContext } from '../kit/context.ts';
@@ -48,25 +46,11 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
   try {
     const tableName = cloud.output('OrderViewTableName');
     const streamName = cloud.output('OrderChangesStreamName');
-    const properties = mariaDbDebeziumProperties({
-      name: MARIADB_CONNECTOR,
-      database: {
-        host: '127.0.0.1',
-        port: String(mariadb.server.port),
-        dbname: mariaDbDatabase,
-        sslMode: 'disable',
-      },
-      clientServerId: 5401,
-      table: `${mariaDbDatabase}.orders`,
-      sink: { streamName, region: cloud.provisioned.pseudo.region },
-      storage: { offsetsFile: 'offsets.dat', schemaHistoryFile: 'schema-history.dat' },
-      heartbeatIntervalMs: 10_000,
-      offsetFlushIntervalMs: 1000,
-      pollIntervalMs: 50,
-      snapshot: { lockingMode: 'minimal' },
-      signals: { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
-      routing: { kind: 'table', keyColumn: 'id' },
-    });
+    const properties = orderViewCaptureProperties(
+      mariadb.server.port,
+      streamName,
+      cloud.provisioned.pseudo.region,
+    );
     capture = await startMariaDbCapture({
       properties,
       cdc: mariadb.logins.cdc,

@@ -81,20 +81,7 @@ export async function startMariaDbSource(options: MariaDbSourceOptions): Promise
   );
   try {
     const logins = await prepareMariaDb(server);
-    const properties = mariaDbDebeziumProperties({
-      name: MARIADB_CONNECTOR,
-      database: { host: '127.0.0.1', port: String(server.port), dbname: mariaDbDatabase, sslMode: 'disable' },
-      clientServerId: 5401,
-      table: `${mariaDbDatabase}.orders`,
-      sink: { streamName: options.streamName, region: options.region },
-      storage: { offsetsFile: 'offsets.dat', schemaHistoryFile: 'schema-history.dat' },
-      heartbeatIntervalMs: 10_000,
-      offsetFlushIntervalMs: 1000,
-      pollIntervalMs: 50,
-      snapshot: { lockingMode: 'minimal' },
-      signals: { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
-      routing: { kind: 'table', keyColumn: 'id' },
-    });
+    const properties = orderViewCaptureProperties(server.port, options.streamName, options.region);
     const capture = await startMariaDbCapture({
       properties,
       cdc: logins.cdc,
@@ -119,4 +106,30 @@ export async function startMariaDbSource(options: MariaDbSourceOptions): Promise
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * The local MariaDB capture of `orders` into the order view's stream (`OrderChanges`), as `local:up --source mariadb`
+ * and the cdc-view-mariadb drill run it: one connector name, server id and set of timings, built by the same module
+ * as the Postgres connectors.
+ */
+export function orderViewCaptureProperties(
+  port: number,
+  streamName: string,
+  region: string,
+): Record<string, string> {
+  return mariaDbDebeziumProperties({
+    name: MARIADB_CONNECTOR,
+    database: { host: '127.0.0.1', port: String(port), dbname: mariaDbDatabase, sslMode: 'disable' },
+    clientServerId: 5401,
+    table: `${mariaDbDatabase}.orders`,
+    sink: { streamName, region },
+    storage: { offsetsFile: 'offsets.dat', schemaHistoryFile: 'schema-history.dat' },
+    heartbeatIntervalMs: 10_000,
+    offsetFlushIntervalMs: 1000,
+    pollIntervalMs: 50,
+    snapshot: { lockingMode: 'minimal' },
+    signals: { kind: 'table', table: `${mariaDbDatabase}.debezium_signal` },
+    routing: { kind: 'table', keyColumn: 'id' },
+  });
 }
