@@ -75,6 +75,14 @@ export class CircuitBreaker {
     this.currentOpenMs = this.settings.openMs;
   }
 
+  /**
+   * A message handled without touching the dependencies (a duplicate answered from its idempotency record): no
+   * evidence either way. A duplicate that went through as the probe frees the probe slot and leaves the state as is.
+   */
+  recordNeutral(): void {
+    this.probing = false;
+  }
+
   /** A dependency failure of message `messageId` (not a message failure, which says nothing about health). */
   recordDependencyFailure(now: number, description: string, messageId: string): void {
     this.lastFailure = description;

@@ -51,6 +51,7 @@ export function consumerHandler(name: ConsumerName, step: ApplyStep) {
         outcome: delivery.applied.outcome,
         appliedBy: delivery.applied.appliedBy,
       });
+      return delivery.kind === 'applied' ? 'applied' : 'duplicate';
     },
     { onBatch: (outcome) => addOutageMetrics(metrics, outcome) },
   )

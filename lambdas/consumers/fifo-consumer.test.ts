@@ -105,7 +105,12 @@ function record(id: string, group: string, body: string, receiveCount = 1): SQSR
 
 function harness(
   fail: (message: OrderEventMessage) => Error | undefined,
-  { breaker = healthyBreaker(), remainingMs = (): number => 30_000, now = (): number => clock } = {},
+  {
+    breaker = healthyBreaker(),
+    remainingMs = (): number => 30_000,
+    now = (): number => clock,
+    duplicate = (_: OrderEventMessage): boolean => false,
+  } = {},
 ) {
   const sent: SendMessageCommandInput[] = [];
   const visibility: ChangeMessageVisibilityBatchCommandInput[] = [];
@@ -119,9 +124,11 @@ function harness(
   } as never;
   const handler = fifoConsumer(
     async (message) => {
+      if (duplicate(message)) return 'duplicate';
       const error = fail(message);
       if (error) throw error;
       applied.push(message.aggregateId);
+      return 'applied';
     },
     { settings, sqs, random: () => 1, now, breaker },
   );
@@ -221,6 +228,32 @@ describe('fifoConsumer', () => {
     expect(visibility[1]?.Entries?.map((e) => e.VisibilityTimeout)).toEqual([5, 5, 5, 5, 5]);
   });
 
+  it('takes no duplicate as proof the dependencies work: a failure after one is still an outage', async () => {
+    // A Debezium restart during a gateway outage sends settled orders' events again; they are answered from the
+    // idempotency record. They must not make a 503 look like the message's own fault on its last receive.
+    const { invoke, sent, breaker } = harness((m) => new GatewayUnavailableError(m.aggregateId, 503), {
+      breaker: new CircuitBreaker(),
+      duplicate: (m) => m.aggregateId === 'settled',
+    });
+    const response = await invoke([
+      record('dup', 'settled', JSON.stringify(event('settled', 1))),
+      record('m5', 'o1', JSON.stringify(event('o1', 2)), 5),
+    ]);
+    expect(sent).toEqual([]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm5' }]);
+    expect(breaker.healthy(clock, 'm5')).toBe(false);
+  });
+
+  it('frees the probe slot when the probe was a duplicate, so the next message may probe', async () => {
+    const breaker = new CircuitBreaker();
+    for (const id of ['x', 'y', 'z']) breaker.recordDependencyFailure(clock, 'HTTP 503', id);
+    const later = clock + 10_000;
+    const { invoke } = harness(() => undefined, { breaker, now: () => later, duplicate: () => true });
+    await invoke([record('dup', 'settled', JSON.stringify(event('settled', 1)))]);
+    expect(breaker.state(later)).toBe('half-open');
+    expect(breaker.allow(later)).toBe(true);
+  });
+
   it('releases what it parked during an outage as soon as a probe succeeds, not after the backoff', async () => {
     let t = clock;
     let down = true;
@@ -285,7 +318,7 @@ describe('fifoConsumer', () => {
   });
 
   it('keeps a message it could not quarantine, for a retry', async () => {
-    const failing = fifoConsumer(async () => {}, {
+    const failing = fifoConsumer(async () => 'applied', {
       settings,
       sqs: {
         send: async () => {

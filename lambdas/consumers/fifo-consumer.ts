@@ -152,8 +152,11 @@ export interface FifoConsumerOptions {
  * backoff, and a record is started only while the invocation has `reserveMs` left, so a hanging dependency never
  * times out the whole invocation.
  */
+/** What applying a message did: `duplicate` when it was answered from its idempotency record, untouched. */
+export type ApplyResult = 'applied' | 'duplicate';
+
 export function fifoConsumer(
-  apply: (message: OrderEventMessage, record: SQSRecord) => Promise<void>,
+  apply: (message: OrderEventMessage, record: SQSRecord) => Promise<ApplyResult>,
   options: FifoConsumerOptions = {},
 ) {
   const settings = options.settings ?? consumerSettingsFromEnv();
@@ -189,7 +192,9 @@ export function fifoConsumer(
       if (!breaker.allow(now()))
         throw new CircuitOpenError(record.messageId, breaker.lastFailure ?? 'a dependency is unavailable');
       const message = readMessage(record, settings.consumer, accepted);
-      await apply(message, record);
+      // A duplicate proves nothing about the dependencies: during an outage, the copies a Debezium restart sends
+      // again would otherwise make the breaker "healthy" and blame the next failure on its message (fault-campaign).
+      if ((await apply(message, record)) === 'duplicate') return breaker.recordNeutral();
       if (breaker.openedAt !== undefined) closedBreaker = true;
       breaker.recordSuccess(now());
     };
