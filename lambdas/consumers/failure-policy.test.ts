@@ -102,6 +102,27 @@ describe('decideFailure', () => {
     );
   });
 
+  it("never spends receives an outage took: a 503 judged the message's own after a long wait is an outage", () => {
+    // Receive 7, first received 130 s ago: six receives went to a frozen database, then the gateway went down
+    // just after a success. Twice the 30 s retry window plus a minute is 120 s.
+    const error = new GatewayUnavailableError('o1', 503);
+    const firstReceivedAt = sentAt + 5_000;
+    const late = { ...at(7, 135, true), firstReceivedAt };
+    expect(decideFailure(error, late, budget, noJitter)).toMatchObject({
+      action: 'retry',
+      cause: 'dependency',
+    });
+    // A poison order fails on its own within the window: still quarantined on its fifth receive.
+    const poison = { ...at(5, 35, true), firstReceivedAt };
+    expect(decideFailure(error, poison, budget)).toMatchObject({ action: 'quarantine', cause: 'message' });
+    // A malformed body is permanent whatever its age.
+    const malformed = new MalformedMessageError('m1', 'body is not JSON');
+    expect(decideFailure(malformed, late, budget)).toMatchObject({
+      action: 'quarantine',
+      cause: 'permanent',
+    });
+  });
+
   it('retries a message failure after a backoff while its attempts last', () => {
     for (const receive of [1, 2, 3, 4])
       expect(decideFailure(new OrderNotFoundError('o1'), at(receive), budget, noJitter)).toEqual({

@@ -64,6 +64,21 @@ export interface FailureContext {
   now: number;
   /** Another message succeeded recently and the breaker is closed (`CircuitBreaker.healthy`). */
   dependenciesHealthy: boolean;
+  /** SQS ApproximateFirstReceiveTimestamp, when the queue reports it. */
+  firstReceivedAt?: number | undefined;
+}
+
+/**
+ * Whether the message's receives span longer than failing on its own could: twice the retry window, plus a
+ * minute for the queue. Then some of its receives went to waiting out an outage, so its receive count is not its own
+ * attempts, and one failure judged its own (the first after a success, at the very start of the next outage) must
+ * not spend them all: a full fault-campaign quarantined two orders so, 503s on receive 7 after six spent on a
+ * frozen database.
+ */
+export function spentReceivesOnOutages(context: FailureContext, budget: RetryBudget): boolean {
+  if (context.firstReceivedAt === undefined || context.firstReceivedAt <= 0) return false;
+  const spanSeconds = (context.now - context.firstReceivedAt) / 1000;
+  return spanSeconds > 2 * retryWindowSeconds(budget) + 60;
 }
 
 /** Longest `holdline.reason` kept: a reason is for a human, and the DLQ copy must stay within the SQS size limit. */
@@ -115,7 +130,7 @@ export function decideFailure(
 ): FailureDecision {
   const errorName = error instanceof Error ? error.name : 'NonError';
   const message = describeFailure(error);
-  const cause = failureCause(error, context.dependenciesHealthy);
+  const cause = failureCause(error, context.dependenciesHealthy && !spentReceivesOnOutages(context, budget));
   if (cause === 'permanent')
     return { action: 'quarantine', cause, errorName, reason: clip(`permanent failure: ${message}`) };
   if (cause === 'dependency') {

@@ -216,7 +216,13 @@ export function fifoConsumer(
         }
         const decision = decideFailure(
           error,
-          { receiveCount, sentAt, now: at, dependenciesHealthy },
+          {
+            receiveCount,
+            sentAt,
+            now: at,
+            dependenciesHealthy,
+            firstReceivedAt: Number(record.attributes.ApproximateFirstReceiveTimestamp) || undefined,
+          },
           settings.budget,
           random,
         );
