@@ -14,7 +14,7 @@ describe('the reports bucket (report-export rule)', () => {
     bucketId = output.Ref;
   });
 
-  it('is private, encrypted, TLS-only, kept on stack deletion and expires reports', () => {
+  it('is private, encrypted, TLS-only, versioned, kept on stack deletion and expires reports and old versions', () => {
     const bucket = template.toJSON().Resources[bucketId];
     expect(bucket.Type).toBe('AWS::S3::Bucket');
     expect(bucket.DeletionPolicy).toBe('Retain');
@@ -28,8 +28,15 @@ describe('the reports bucket (report-export rule)', () => {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
+      VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
-        Rules: [{ ExpirationInDays: config.reportRetention.toDays(), Status: 'Enabled' }],
+        Rules: [
+          {
+            ExpirationInDays: config.reportRetention.toDays(),
+            NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+            Status: 'Enabled',
+          },
+        ],
       },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {

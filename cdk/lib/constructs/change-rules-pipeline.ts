@@ -84,7 +84,9 @@ export class ChangeRulesPipeline extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      lifecycleRules: [{ expiration: config.reportRetention }],
+      // A report overwritten or deleted by mistake can be restored for a week; versions expire with the reports.
+      versioned: true,
+      lifecycleRules: [{ expiration: config.reportRetention, noncurrentVersionExpiration: Duration.days(7) }],
       // Reports hold customers' orders: a stack deletion must not take them with it.
       removalPolicy: RemovalPolicy.RETAIN,
     });
