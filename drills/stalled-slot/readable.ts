@@ -6,6 +6,7 @@ import { round } from '../kit/stats.ts';
 import { MiB, mb, type Plan, SLOT } from './plan.ts';
 import type { Recovery } from './recovery.ts';
 import type { Sample } from './stall.ts';
+import type { RecoveryFigures } from './verdict.ts';
 
 type Transition = AlarmTransition & { t: number };
 type Chart = NonNullable<ReadableReport['charts']>[number];
@@ -76,20 +77,8 @@ function summary(report: Report, plan: Plan, t1: number | undefined, t2: number 
   ].join('\n\n');
 }
 
-type ModeRow = {
-  mode: string;
-  resnapshotSeconds: number;
-  caughtUp: boolean;
-  connectorStreamingSeconds: number;
-  resnapshotRows: number;
-  resnapshotWalBytes: number;
-  writeFreezeMs: number;
-  probeWriteP99Ms: number;
-  probeWrites: number;
-  viewDiff: number;
-  viewQuarantined: number;
-  quarantineReasons: string[];
-};
+/** A recovery mode's figures as the report's metrics carry them (verdict.ts). */
+type ModeRow = Omit<RecoveryFigures, 'probeErrors'>;
 
 function modesSection(report: Report, plan: Plan): string {
   const m = report.metrics as {

@@ -11,6 +11,7 @@ import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-fr
 import { OFFSET_TABLE, type ResnapshotMode, SLOT } from './plan.ts';
 import { startOrdersConnector } from './prepare.ts';
 import { startOrdersProbe } from './probe.ts';
+import type { RecoveryFigures } from './verdict.ts';
 import { stuckOnQuarantine, type ViewDiff, viewQuarantine, waitForView } from './view.ts';
 
 export interface RecoveryIo {
@@ -24,30 +25,10 @@ export interface RecoveryIo {
   probeOrderId: string;
 }
 
-/** What one recovery measured. */
-export interface Recovery {
-  mode: ResnapshotMode;
-  /**
-   * From dropping the slot until every order but the probe's is in the view as in the source (`caughtUp`), or until
-   * the drill gave up on a view that quarantined records and stopped converging.
-   */
-  resnapshotSeconds: number;
-  caughtUp: boolean;
-  /** Of which: until the new connector was streaming (its JVM start; for `blocking`, the snapshot too). */
-  connectorStreamingSeconds: number;
-  resnapshotRows: number;
-  resnapshotWalBytes: number;
-  /** Longest gap between probe acknowledgments over the recovery. */
-  writeFreezeMs: number;
-  probeWriteP99Ms: number;
-  probeWrites: number;
-  probeErrors: string[];
+/** What one recovery measured: the figures the verdict reads, plus what the report shows. */
+export interface Recovery extends RecoveryFigures {
   /** Orders whose status or version differ between view and source once the probe stopped (probe included). */
-  viewDiff: number;
   viewDiffSample: ViewDiff[];
-  /** Records of this recovery the order view quarantined (could not apply), and why. */
-  viewQuarantined: number;
-  quarantineReasons: string[];
   /** Probe latency over time for the chart, and the window's edges (epoch ms). */
   writes: ProbeWrite[];
   window: { from: number; to: number; streamingAt: number };

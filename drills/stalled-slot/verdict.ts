@@ -14,7 +14,9 @@ export interface RecoveryFigures {
   probeWriteP99Ms: number;
   probeWrites: number;
   probeErrors: string[];
+  /** Orders whose status or version differ between view and source once the probe stopped (probe included). */
   viewDiff: number;
+  /** Records of this recovery the order view quarantined (could not apply), and why. */
   viewQuarantined: number;
   quarantineReasons: string[];
 }
