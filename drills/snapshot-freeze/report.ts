@@ -1,3 +1,4 @@
+import { probeLatencySpec } from '../kit/probe-latency-chart.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import type { ProbeWrite } from '../kit/write-freeze.ts';
 import type { ModeMetrics } from './measure.ts';
@@ -74,30 +75,7 @@ export function freezeReport(
           name: 'probe',
           caption:
             'Probe write latency (send → acknowledgment) over time per mode, snapshot start and end marked',
-          spec: {
-            $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-            data: { values: [...latency, ...marks] },
-            facet: { row: { field: 'mode', type: 'nominal', title: null } },
-            spec: {
-              width: 520,
-              height: 110,
-              layer: [
-                {
-                  transform: [{ filter: 'isValid(datum.ms)' }],
-                  mark: { type: 'line', strokeWidth: 1 },
-                  encoding: {
-                    x: { field: 't', type: 'quantitative', title: 's since the capture started' },
-                    y: { field: 'ms', type: 'quantitative', title: 'write ms' },
-                  },
-                },
-                {
-                  transform: [{ filter: 'isValid(datum.mark)' }],
-                  mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] },
-                  encoding: { x: { field: 't', type: 'quantitative' } },
-                },
-              ],
-            },
-          },
+          spec: probeLatencySpec(latency, marks, 's since the capture started', 520),
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { alarmThresholds } from '../../cdk/lib/alarm-thresholds.ts';
 import { config } from '../../cdk/lib/config.ts';
 import type { AlarmTransition } from '../../localstack/cloud/alarms/evaluator.ts';
+import { probeLatencySpec } from '../kit/probe-latency-chart.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { round } from '../kit/stats.ts';
 import { MiB, mb, type Plan, SLOT } from './plan.ts';
@@ -123,30 +124,7 @@ function probeChart(recoveries: Recovery[]): Chart {
     name: 'probe',
     caption:
       'Probe write latency (send → acknowledgment) over each recovery, from dropping the slot; the connector streaming and the view equal to the source marked',
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      data: { values: [...latency, ...marks] },
-      facet: { row: { field: 'mode', type: 'nominal', title: null } },
-      spec: {
-        width: 680,
-        height: 110,
-        layer: [
-          {
-            transform: [{ filter: 'isValid(datum.ms)' }],
-            mark: { type: 'line', strokeWidth: 1 },
-            encoding: {
-              x: { field: 't', type: 'quantitative', title: 's since the slot was dropped' },
-              y: { field: 'ms', type: 'quantitative', title: 'write ms' },
-            },
-          },
-          {
-            transform: [{ filter: 'isValid(datum.mark)' }],
-            mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] },
-            encoding: { x: { field: 't', type: 'quantitative' } },
-          },
-        ],
-      },
-    },
+    spec: probeLatencySpec(latency, marks, 's since the slot was dropped', 680),
   };
 }
 
