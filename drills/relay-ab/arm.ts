@@ -6,10 +6,9 @@ import { placeOrder } from '../../lambdas/orders/order-store.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { createPgClient } from '../../lambdas/shared/db/pg-client.ts';
 import type { SqlClient } from '../../lambdas/shared/db/sql-client.ts';
-import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import type { RunContext } from '../kit/context.ts';
-import { readStream } from '../kit/relay-fixture.ts';
 import { percentile, round } from '../kit/stats.ts';
+import { tailStream } from '../kit/tail-stream.ts';
 import { type Load, measureLoad } from './pg-load.ts';
 
 /** After the last order, how long the load window stays open for the relay to finish its work. */
@@ -64,24 +63,34 @@ async function offer(db: SqlClient, rate: number, seconds: number): Promise<Map<
   return committed;
 }
 
-/** One arm with whichever relay is running: a warm-up, then the load window and every order's latency. */
+/**
+ * One arm with whichever relay is running: a warm-up, then the load window and every order's latency. Latency is
+ * commit → this bench's stream reader seeing the record (20 ms idle poll per shard), on the bench's clock: the
+ * emulator's ApproximateArrivalTimestamp is whole seconds in ferrokinesis 0.7.0, which made an earlier version of
+ * this bench report negative latencies.
+ */
 export async function runArm(relay: Arm['relay'], setup: ArmSetup, ctx: RunContext): Promise<Arm> {
   const { admin, streamName, rate, seconds } = setup;
-  const kinesis = kinesisClient(setup.access);
   // A fresh pool for the polling arm.
   const db = createPgClient({ connectionString: setup.appUrl, max: 8 });
+  const seen = new Map<string, number>();
+  const tail = tailStream(setup.access, streamName, (data) => {
+    const id = placedOrderId(data);
+    if (id !== undefined && !seen.has(id)) seen.set(id, now());
+  });
   try {
     // Warm-up outside the window: connections, plans, the relay's first PutRecords.
     const warm = await offer(db, 10, 1);
-    await waitDelivered(kinesis, streamName, warm, 60_000);
+    await waitSeen(seen, warm, 60_000);
     const stop = await measureLoad(admin);
     const committed = await offer(db, rate, seconds);
     await sleep(SETTLE_MS);
     const load = await stop();
-    const arrivals = await waitDelivered(kinesis, streamName, committed, 60_000);
+    await waitSeen(seen, committed, 60_000);
     const latencies = [...committed].flatMap(([id, at]) => {
-      const arrived = arrivals.get(id);
-      return arrived === undefined ? [] : [arrived - at];
+      const seenAt = seen.get(id);
+      // A record can be read before placeOrder's promise resolves here (one event loop): that is 0, not negative.
+      return seenAt === undefined ? [] : [Math.max(0, seenAt - at)];
     });
     ctx.log(
       `${relay}: ${latencies.length}/${committed.size} delivered, p50 ${round(percentile(latencies, 50))} ms`,
@@ -98,38 +107,27 @@ export async function runArm(relay: Arm['relay'], setup: ArmSetup, ctx: RunConte
       latencies,
     };
   } finally {
+    await tail.stop();
     await db.close();
-    kinesis.destroy();
   }
 }
 
-/** Reads the stream until every order has its OrderPlaced record; returns arrival times by order id. */
-async function waitDelivered(
-  kinesis: ReturnType<typeof kinesisClient>,
-  streamName: string,
-  orders: Map<string, number>,
-  timeoutMs: number,
-): Promise<Map<string, number>> {
-  const deadline = Date.now() + timeoutMs;
-  const arrivals = new Map<string, number>();
-  while (Date.now() < deadline) {
-    for (const r of await readStream(kinesis, streamName)) {
-      let e: { aggregateId?: string; eventType?: string };
-      try {
-        e = JSON.parse(r.data);
-      } catch {
-        continue;
-      }
-      if (
-        e.eventType === 'OrderPlaced' &&
-        e.aggregateId &&
-        orders.has(e.aggregateId) &&
-        r.arrivalAt !== undefined
-      )
-        if (!arrivals.has(e.aggregateId)) arrivals.set(e.aggregateId, r.arrivalAt);
-    }
-    if (arrivals.size >= orders.size) break;
-    await sleep(500);
+/** The order id of an OrderPlaced record, or undefined for anything else. */
+function placedOrderId(data: string): string | undefined {
+  try {
+    const e = JSON.parse(data) as { aggregateId?: string; eventType?: string };
+    return e.eventType === 'OrderPlaced' && e.aggregateId ? e.aggregateId : undefined;
+  } catch {
+    return undefined;
   }
-  return arrivals;
+}
+
+/** Waits until the stream reader has seen every order, or `timeoutMs` passes. */
+async function waitSeen(
+  seen: ReadonlyMap<string, number>,
+  orders: ReadonlyMap<string, number>,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && ![...orders.keys()].every((id) => seen.has(id))) await sleep(100);
 }

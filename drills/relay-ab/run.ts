@@ -25,7 +25,7 @@ export { goalFactor } from './verdict.ts';
 /**
  * Bench: the two outbox relays side by side under the same open-loop order rate, one at a time on one
  * database — Debezium Server (WAL → Kinesis, the template's configuration) then the polling relay (500 ms).
- * Latency: commit (placeOrder returned) → the record's Kinesis arrival timestamp. Load on Postgres over the
+ * Latency: commit (placeOrder returned) → the bench's stream reader seeing the record. Load on Postgres over the
  * same window: pg_stat_statements (calls, execution time), rows read (pg_stat_database), outbox index
  * scans and updates (pg_stat_user_tables), WAL written (pg_current_wal_lsn), logical decoding (slot stats).
  * prepare: Postgres, emulators, the template provisioned · inject: the orders of each arm (arm.ts) ·
