@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 import { emfToMetricData } from './emf.ts';
+import { aggregateMetricData } from './emf-aggregate.ts';
 
 /**
  * The local stand-in for CloudWatch Logs' EMF extraction: follows the local runtime's function logs
- * (`<logDir>/lambda-*.log`) from their current end and sends every EMF line's metrics with PutMetricData.
+ * (`<logDir>/lambda-*.log`) from their current end and sends every EMF line's metrics with PutMetricData,
+ * one datum per metric and second (`emf-aggregate.ts` says why).
  */
 export function startEmfForwarder(
   access: AwsAccess,
@@ -43,12 +45,17 @@ export function startEmfForwarder(
       const lines = text.split('\n');
       partial.set(f, lines.pop() ?? '');
       for (const line of lines)
-        for (const { namespace, datum } of emfToMetricData(line))
-          byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), datum]);
+        for (const { namespace, datum } of emfToMetricData(line)) {
+          const list = byNamespace.get(namespace) ?? [];
+          list.push(datum);
+          byNamespace.set(namespace, list);
+        }
     }
-    for (const [namespace, data] of byNamespace)
+    for (const [namespace, samples] of byNamespace) {
+      const data = aggregateMetricData(samples);
       for (let i = 0; i < data.length; i += 20)
         await cw.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + 20) }));
+    }
   }
 
   let running: Promise<unknown> = Promise.resolve();
