@@ -3,12 +3,14 @@ import { dirname } from 'node:path';
 import {
   CloudWatchClient,
   GetMetricDataCommand,
+  type MetricDataResult,
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type AwsAccess, awsClientConfig } from '../../../lambdas/shared/aws-access.ts';
 import type { CfnTemplate, Provisioned } from '../provision/index.ts';
+import { periodValues, planAlarmReads } from './alarm-reads.ts';
 import { type AlarmDefinition, alarmDefinitions } from './definitions.ts';
 import { type AlarmState, evaluateAlarm } from './evaluate.ts';
 
@@ -120,38 +122,36 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
     a.treatMissingData === 'breaching' &&
     Math.floor(at / periodMs(a)) * periodMs(a) - a.evaluationPeriods * periodMs(a) < startedAt;
 
-  async function values(a: AlarmDefinition, at: number): Promise<Array<number | null>> {
-    const p = periodMs(a);
-    const end = Math.floor(at / p) * p; // complete periods only
-    const start = end - a.evaluationPeriods * p;
-    const out = await cw.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(start),
-        EndTime: new Date(end),
-        MetricDataQueries: [
-          {
-            Id: 'm',
-            MetricStat: {
-              Metric: { Namespace: a.namespace, MetricName: a.metricName, Dimensions: a.dimensions },
-              Period: p / 1000,
-              Stat: a.extendedStatistic ? 'Maximum' : a.statistic,
-            },
-          },
-        ],
+  /** Each alarm's period values at `at`, one GetMetricData per shared range (`alarm-reads.ts`). */
+  async function readValues(at: number): Promise<Array<Array<number | null>>> {
+    const out: Array<Array<number | null>> = alarms.map(() => []);
+    await Promise.all(
+      planAlarmReads(alarms, at, periodMs).map(async (read) => {
+        const results: MetricDataResult[] = [];
+        let NextToken: string | undefined;
+        do {
+          const page = await cw.send(
+            new GetMetricDataCommand({
+              StartTime: new Date(read.start),
+              EndTime: new Date(read.end),
+              MetricDataQueries: read.queries,
+              NextToken,
+            }),
+          );
+          results.push(...(page.MetricDataResults ?? []));
+          NextToken = page.NextToken;
+        } while (NextToken);
+        for (const { alarm, id } of read.members) out[alarm] = periodValues(read, id, results);
       }),
     );
-    const r = out.MetricDataResults?.[0];
-    const byStart = new Map<number, number>();
-    for (const [i, ts] of (r?.Timestamps ?? []).entries())
-      byStart.set(ts.getTime(), r?.Values?.[i] as number);
-    return Array.from({ length: a.evaluationPeriods }, (_, i) => byStart.get(start + i * p) ?? null);
+    return out;
   }
 
   async function evaluateOnce(): Promise<AlarmTransition[]> {
     const at = now();
     const changes: AlarmTransition[] = [];
-    // Reads in parallel (one GetMetricData per alarm), decisions in order.
-    const allValues = await Promise.all(alarms.map((a) => values(a, at)));
+    // Reads first (one call per shared range), decisions in order.
+    const allValues = await readValues(at);
     for (const [i, a] of alarms.entries()) {
       if (rangeBeforeStart(a, at)) continue;
       const vals = allValues[i] ?? [];
