@@ -2,9 +2,9 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   CloudWatchClient,
-  GetMetricDataCommand,
   type MetricDataResult,
   PutMetricAlarmCommand,
+  paginateGetMetricData,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -128,19 +128,11 @@ export async function startAlarmEvaluator(options: AlarmEvaluatorOptions): Promi
     await Promise.all(
       planAlarmReads(alarms, at, periodMs).map(async (read) => {
         const results: MetricDataResult[] = [];
-        let NextToken: string | undefined;
-        do {
-          const page = await cw.send(
-            new GetMetricDataCommand({
-              StartTime: new Date(read.start),
-              EndTime: new Date(read.end),
-              MetricDataQueries: read.queries,
-              NextToken,
-            }),
-          );
-          results.push(...(page.MetricDataResults ?? []));
-          NextToken = page.NextToken;
-        } while (NextToken);
+        const pages = paginateGetMetricData(
+          { client: cw },
+          { StartTime: new Date(read.start), EndTime: new Date(read.end), MetricDataQueries: read.queries },
+        );
+        for await (const page of pages) results.push(...(page.MetricDataResults ?? []));
         for (const { alarm, id } of read.members) out[alarm] = periodValues(read, id, results);
       }),
     );
