@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentContext } from './kit/context.ts';
+import { logTail, silentContext } from './kit/context.ts';
 import { reportsDir, writeReport } from './kit/report.ts';
 import { benches, drills } from './registry.ts';
 
@@ -43,17 +43,27 @@ export function quickModeTests(lane: Lane): void {
       it(`drill ${name} passes and writes its report`, {
         timeout: quickTimeoutsMs[name] ?? 300_000,
       }, async () => {
-        const { report, readable } = await (await load())(silentContext());
+        const ctx = silentContext();
+        const { report, readable } = await (await load())(ctx).catch((error: unknown) => {
+          throw new Error(`drill ${name} threw; ${logTail(ctx.lines)}`, { cause: error });
+        });
         await writeReport(report, readable);
-        // The metrics in the message: a failure in CI says which rule broke without a second run.
-        expect(report, JSON.stringify(report.metrics)).toMatchObject({ drill: name, passed: true });
+        // The metrics and the log's tail in the message: a failure in CI says which rule broke, and often why,
+        // without a second run.
+        expect(report, `${JSON.stringify(report.metrics)}\n${logTail(ctx.lines)}`).toMatchObject({
+          drill: name,
+          passed: true,
+        });
       });
     }
 
     for (const [name, load] of Object.entries(benches)) {
       if (laneOf(name) !== lane) continue;
       it(`bench ${name} writes its figures`, { timeout: 300_000 }, async () => {
-        const { report, readable } = await (await load())(silentContext());
+        const ctx = silentContext();
+        const { report, readable } = await (await load())(ctx).catch((error: unknown) => {
+          throw new Error(`bench ${name} threw; ${logTail(ctx.lines)}`, { cause: error });
+        });
         await writeReport(report, readable);
         const written = JSON.parse(readFileSync(join(reportsDir, `${name}.json`), 'utf8'));
         expect(Object.keys(written)).toEqual(['drill', 'passed', 'metrics', 'evidence']);

@@ -39,6 +39,15 @@ export function consoleContext(quick: boolean, params: Readonly<Record<string, s
   };
 }
 
+/**
+ * The last `count` lines a drill logged, for a test's failure message. The cause of a failure is often only there
+ * (the local HTTP API's `api error:` line says why an invoke failed) and CI keeps no other copy.
+ */
+export function logTail(lines: readonly string[], count = 40): string {
+  const tail = lines.slice(-count);
+  return [`its last ${tail.length} of ${lines.length} log lines:`, ...tail].join('\n');
+}
+
 /** For tests: collects log lines, no bars. */
 export function silentContext(quick = true): RunContext & { lines: string[] } {
   const lines: string[] = [];
