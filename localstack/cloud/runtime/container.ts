@@ -21,7 +21,8 @@ export interface ContainerOptions {
   cwd: string;
   /** Receives the process's stdout and stderr, and the runtime's own lines about it (timeouts, crashes). */
   log: Writable;
-  /** Limit for importing the entry module. Lambda's init phase limit is 10 s. */
+  /** Limit for importing the entry module (Lambda's init phase: 10 s). Past it, the init is retried once within the
+   *  function timeout. */
   initTimeoutMs: number;
 }
 
@@ -31,7 +32,8 @@ type Settle = (
 
 interface Worker {
   child: ChildProcess;
-  ready: Promise<{ ok: true; initMs: number } | { ok: false; error: LambdaErrorBody }>;
+  /** `timedOut`: the import ran past its limit (not an error the module threw). */
+  ready: Promise<{ ok: true; initMs: number } | { ok: false; timedOut: boolean; error: LambdaErrorBody }>;
   exited: Promise<void>;
   alive: boolean;
   /** The pending invocation's listener; the IPC and exit handlers settle it. */
@@ -57,24 +59,42 @@ export class Container {
   async invoke(event: unknown): Promise<InvokeResult> {
     const requestId = randomUUID();
     const coldStart = !this.#worker?.alive;
-    const worker = this.#worker?.alive ? this.#worker : this.#spawn();
+    const { fn, initTimeoutMs } = this.options;
+    const timeoutMs = fn.timeoutSec * 1000;
+    let worker = this.#worker?.alive ? this.#worker : this.#spawn(initTimeoutMs);
     this.#worker = worker;
-    const init = await worker.ready;
+    let init = await worker.ready;
+    // An init past the 10 s limit is retried at the invocation, and the retry and the handler share the function's
+    // timeout (Lambda's execution environment lifecycle, "Init phase"). Failing the invoke instead made a slow cold
+    // start on a busy machine an error AWS does not give (an API 500, a redelivery).
+    let retriedInitAt: number | undefined;
+    if (!init.ok && init.timedOut) {
+      await this.#kill(worker);
+      this.#note(
+        `init exceeded ${initTimeoutMs} ms; retrying it within the function timeout (${fn.timeoutSec} s)`,
+      );
+      retriedInitAt = Date.now();
+      worker = this.#spawn(timeoutMs);
+      this.#worker = worker;
+      init = await worker.ready;
+    }
     if (!init.ok) {
       await this.#kill(worker);
+      const retryTimedOut = retriedInitAt !== undefined && init.timedOut;
+      const message = `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`;
+      if (retryTimedOut) this.#note(`${message} (in its retried init)`);
       return {
         ok: false,
         functionError: 'Unhandled',
-        failure: 'init',
-        error: init.error,
+        failure: retryTimedOut ? 'timeout' : 'init',
+        error: retryTimedOut ? failure('Sandbox.Timedout', message) : init.error,
         requestId,
-        durationMs: 0,
+        durationMs: retriedInitAt === undefined ? 0 : Date.now() - retriedInitAt,
         coldStart,
       };
     }
-    const { fn } = this.options;
     const started = Date.now();
-    const deadlineMs = started + fn.timeoutSec * 1000;
+    const deadlineMs = (retriedInitAt ?? started) + timeoutMs;
     const outcome = await new Promise<Parameters<Settle>[0] | { type: 'timeout' }>((resolve) => {
       const timer = setTimeout(() => resolve({ type: 'timeout' }), deadlineMs - Date.now());
       worker.settle = (value) => {
@@ -142,8 +162,9 @@ export class Container {
     clearTimeout(timer);
   }
 
-  #spawn(): Worker {
-    const { fn, node, env, cwd, log, initTimeoutMs } = this.options;
+  /** A fresh worker whose import must finish within `initLimitMs`. */
+  #spawn(initLimitMs: number): Worker {
+    const { fn, node, env, cwd, log } = this.options;
     const child = spawn(node.bin, ['--import', 'tsx', workerScript, fn.entry, fn.handler], {
       cwd,
       env,
@@ -158,8 +179,12 @@ export class Container {
       markReady = resolve;
     });
     const initTimer = setTimeout(() => {
-      markReady({ ok: false, error: failure('Runtime.InitTimeout', `init exceeded ${initTimeoutMs} ms`) });
-    }, initTimeoutMs);
+      markReady({
+        ok: false,
+        timedOut: true,
+        error: failure('Runtime.InitTimeout', `init exceeded ${initLimitMs} ms`),
+      });
+    }, initLimitMs);
     let markExited: () => void = () => {};
     const worker: Worker = {
       child,
@@ -172,14 +197,18 @@ export class Container {
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready' || message.type === 'init-error') clearTimeout(initTimer);
       if (message.type === 'ready') markReady({ ok: true, initMs: message.initMs });
-      else if (message.type === 'init-error') markReady({ ok: false, error: message.error });
+      else if (message.type === 'init-error') markReady({ ok: false, timedOut: false, error: message.error });
       else worker.settle?.(message);
     });
     const gone = (code: number | null, signal: NodeJS.Signals | null, why: string) => {
       if (!worker.alive) return;
       worker.alive = false;
       clearTimeout(initTimer);
-      markReady({ ok: false, error: failure('Runtime.ExitError', `worker ended during init: ${why}`) });
+      markReady({
+        ok: false,
+        timedOut: false,
+        error: failure('Runtime.ExitError', `worker ended during init: ${why}`),
+      });
       worker.settle?.({ type: 'exit', code, signal });
       markExited();
     };

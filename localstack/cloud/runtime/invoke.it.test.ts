@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, logicalIdOf, startFixture } from '../../test/fixtures/harness.ts';
-import { invokeFixture } from '../../test/fixtures/runtime-stacks.ts';
+import { invokeFixture, slowInitFixture } from '../../test/fixtures/runtime-stacks.ts';
 import { eventually, isAlive } from '../../test/fixtures/wait.ts';
 import { UnknownFunctionError } from './errors.ts';
 import type { InvokeResult } from './invoke-result.ts';
@@ -137,5 +137,43 @@ describe('direct invocation', () => {
     await fixture.runtime.stop();
     expect(pids.filter(isAlive)).toEqual([]);
     expect(fixture.runtime.workerPids()).toEqual([]);
+  });
+});
+
+describe('an init past the init limit', () => {
+  const slow = slowInitFixture();
+  const fits = logicalIdOf(slow, 'AWS::Lambda::Function', 'FitsTimeout');
+  const past = logicalIdOf(slow, 'AWS::Lambda::Function', 'PastTimeout');
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    fixture = await startFixture(slow, 'SlowInitRt', { initTimeoutMs: 1000 });
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('is retried at the invocation, and the retry counts against the function timeout', async () => {
+    const result = await fixture.runtime.invoke(fits, {});
+
+    const answer = payload<{ remainingTimeInMillis: number }>(result);
+    expect(result.coldStart).toBe(true);
+    // The retried init (1.5 s) came out of the 5 s timeout.
+    expect(answer.remainingTimeInMillis).toBeLessThanOrEqual(3500);
+    expect(answer.remainingTimeInMillis).toBeGreaterThan(0);
+  });
+
+  it('times the invocation out when the retried init does not fit the function timeout', async () => {
+    const result = await fixture.runtime.invoke(past, {});
+
+    expect(result).toMatchObject({
+      ok: false,
+      failure: 'timeout',
+      error: {
+        errorType: 'Sandbox.Timedout',
+        errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds/),
+      },
+    });
   });
 });

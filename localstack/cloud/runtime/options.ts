@@ -43,7 +43,8 @@ export interface RuntimeOptions {
   sqsWaitTimeSeconds?: number;
   /** Pause after an empty GetRecords. Default 250 ms (AWS polls each shard about once a second). */
   kinesisIdlePollMs?: number;
-  /** Limit for a worker to import its entry module. Default 10 000 ms (Lambda's init limit). */
+  /** Limit for a worker to import its entry module. Default 10 000 ms (Lambda's init limit; past it, the init is
+   *  retried at the invocation within the function timeout, as Lambda does). */
   initTimeoutMs?: number;
   /** How long stop() waits for in-flight invocations before killing workers. Default 5 000 ms. */
   stopGraceMs?: number;
