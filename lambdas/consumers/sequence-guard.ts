@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { boundedAwsClient } from '../shared/aws-client.ts';
 import { requireEnv } from '../shared/env.ts';
 import type { OrderEventMessage } from '../shared/order-event-message.ts';
 import { type ConsumerName, idempotencyKeyPrefix, idempotencyWindowSeconds } from './dedupe.ts';
@@ -40,7 +41,7 @@ export const sequenceRecordId = (consumer: ConsumerName, aggregateId: string) =>
  * event that may sit in the DLQ. The guard makes the anomaly visible instead: a metric, an alarm, a log line.
  */
 export function sequenceGuard(consumer: ConsumerName, options: SequenceGuardOptions) {
-  const doc = options.doc ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const doc = options.doc ?? DynamoDBDocumentClient.from(new DynamoDBClient(boundedAwsClient));
   const now = options.now ?? Date.now;
   const checksGaps = receivesEveryEventType(consumer);
 
