@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { describeFailure } from '../shared/dependency-failure.ts';
 import { METRIC_NAMESPACE, metricNames } from '../shared/metric-names.ts';
 import { type ConsumerName, endToEndLatencyMs } from './dedupe.ts';
 import { type BatchOutcome, fifoConsumer, logger } from './fifo-consumer.ts';
@@ -36,6 +37,15 @@ export function consumerHandler(name: ConsumerName, step: ApplyStep) {
   return fifoConsumer(
     async (message) => {
       const delivery = await once.handle(message);
+      if (delivery.kind === 'applied' && delivery.unsaved !== undefined) {
+        metrics.addMetric(metricNames.idempotencyRecordUnsaved, MetricUnit.Count, 1);
+        logger.warn('event applied, but its idempotency record could not be saved; acknowledged anyway', {
+          consumer: name,
+          eventId: message.eventId,
+          orderId: message.aggregateId,
+          error: describeFailure(delivery.unsaved),
+        });
+      }
       if (delivery.kind === 'applied') await observeSequence(sequences, message, metrics, logger);
       if (delivery.kind === 'applied')
         metrics.addMetric(

@@ -37,8 +37,13 @@ export interface Applied {
   appliedBy: string;
 }
 
-/** How a delivery was handled: applied now, or answered from an earlier application's record (a duplicate). */
-export type Delivery = { kind: 'applied'; applied: Applied } | { kind: 'duplicate'; applied: Applied };
+/**
+ * How a delivery was handled: applied now, or answered from an earlier application's record (a duplicate).
+ * `unsaved`: applied, but its COMPLETED record could not be saved (why), so a later copy would apply it again.
+ */
+export type Delivery =
+  | { kind: 'applied'; applied: Applied; unsaved?: unknown }
+  | { kind: 'duplicate'; applied: Applied };
 
 /** Marks a stored response as a replay (Powertools calls this only when it answers from a COMPLETED record). */
 export function markReplayed(response: Applied): Applied & { replayed: true } {

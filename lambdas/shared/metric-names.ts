@@ -37,4 +37,9 @@ export const metricNames = {
    * The on-call panel's consumer lag where SQS publishes no `ApproximateAgeOfOldestMessage` (see message-age.ts).
    */
   oldestMessageAgeAtReceive: 'OldestMessageAgeAtReceive',
+  /**
+   * Events applied whose idempotency record could not be saved (the table unreachable): acknowledged anyway, so
+   * only a later copy could repeat them; dimension `Consumer`.
+   */
+  idempotencyRecordUnsaved: 'IdempotencyRecordUnsaved',
 } as const;
