@@ -251,6 +251,16 @@ export const evidence: Record<RunnableName, Evidence> = {
       { metric: 'doubleCharges', label: 'double charges', better: 'lower', tolerance: 0 },
       { metric: 'lostEvents', label: 'lost events', better: 'lower', tolerance: 0 },
     ],
+    // The other invariants: any move up is a regression (a run at 8c34309 went from 0 to 19 duplicate
+    // mails and compare only called it "moved").
+    judged: [
+      { metric: 'duplicateEffects', label: 'duplicate effects', better: 'lower', tolerance: 0 },
+      { metric: 'missingCharges', label: 'missing charges', better: 'lower', tolerance: 0 },
+      { metric: 'chargedButFailed', label: 'charged but failed', better: 'lower', tolerance: 0 },
+      { metric: 'dlqMessages', label: 'DLQ messages', better: 'lower', tolerance: 0 },
+      { metric: 'manualActions', label: 'manual actions', better: 'lower', tolerance: 0 },
+      { metric: 'unpagedFaults', label: 'unpaged faults', better: 'lower', tolerance: 0 },
+    ],
   },
   'schema-change': {
     proves: 'online migrations under writes keep events identical and the view honest',

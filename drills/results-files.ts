@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../localstack/lib/paths.ts';
 import { acknowledgedSchema, type Comparison, compareResults } from './kit/compare.ts';
+import { judgedFigures } from './kit/figures.ts';
 import { committedResult, type RecordedResult, readResults, resultsDir } from './kit/results.ts';
 import { resultsPage } from './kit/results-page.ts';
 import { type ResultRow, resultsTable, spliceReadme } from './kit/results-readme.ts';
@@ -47,7 +48,7 @@ export function compareWithCommitted(names: readonly string[], rev = 'HEAD'): Co
       compareResults(
         committedResult(name, rev),
         recorded.get(name) as RecordedResult,
-        evidence[name as RunnableName]?.headline ?? [],
+        judgedFigures(evidence[name as RunnableName]),
         acknowledged,
       ),
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { evidence } from '../registry.ts';
 import { compareResults, unacknowledged } from './compare.ts';
-import type { Figure } from './figures.ts';
+import { type Figure, judgedFigures } from './figures.ts';
 import type { RecordedResult } from './results.ts';
 
 function result(metrics: Record<string, unknown>, over: Partial<RecordedResult> = {}): RecordedResult {
@@ -104,5 +105,18 @@ describe('compareResults', () => {
       why: 'committed run is full, this one quick',
     });
     expect(compareResults(undefined, result({ ratio: 0.1 }), figures)).toMatchObject({ compared: false });
+  });
+});
+
+describe('the figures a drill declares beyond its headline', () => {
+  it('judge fault-campaign going from 0 to 19 duplicate effects a regression, not a move', () => {
+    const c = compareResults(
+      result({ ordersStuck: 0, duplicateEffects: 0 }, { drill: 'fault-campaign' }),
+      result({ ordersStuck: 0, duplicateEffects: 19 }, { drill: 'fault-campaign' }),
+      judgedFigures(evidence['fault-campaign']),
+    );
+    expect(c.compared && c.moves.map((m) => [m.metric, m.kind])).toEqual([
+      ['duplicateEffects', 'regression'],
+    ]);
   });
 });

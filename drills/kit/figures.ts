@@ -15,7 +15,15 @@ export interface Evidence {
   /** One line, for the README's table. */
   proves: string;
   headline: Figure[];
+  /** Figures judged by `bench compare` with a direction, but not shown in the table (too many for one cell). */
+  judged?: Figure[];
 }
+
+/** Every figure `bench compare` judges for a drill: its headline, then the rest it declares a direction for. */
+export const judgedFigures = (e: Evidence | undefined): Figure[] => [
+  ...(e?.headline ?? []),
+  ...(e?.judged ?? []),
+];
 
 export const defaultTolerance = 0.2;
 
