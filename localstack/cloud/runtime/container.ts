@@ -46,6 +46,10 @@ interface Worker {
  * crash or init failure starts a fresh process (a cold start). Not safe for concurrent `invoke` calls; the pool
  * hands each container one invocation at a time.
  */
+/** Lambda's own words for an invocation past its timeout (the log line and the error message). */
+const timedOutMessage = (requestId: string, timeoutSec: number) =>
+  `RequestId: ${requestId} Error: Task timed out after ${timeoutSec.toFixed(2)} seconds`;
+
 export class Container {
   #worker: Worker | undefined;
 
@@ -81,7 +85,7 @@ export class Container {
     if (!init.ok) {
       await this.#kill(worker);
       const retryTimedOut = retriedInitAt !== undefined && init.timedOut;
-      const message = `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`;
+      const message = timedOutMessage(requestId, fn.timeoutSec);
       if (retryTimedOut) this.#note(`${message} (in its retried init)`);
       return {
         ok: false,
@@ -116,7 +120,7 @@ export class Container {
       case 'error':
         return { ok: false, functionError: 'Unhandled', failure: 'handled', error: outcome.error, ...meta };
       case 'timeout': {
-        const message = `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`;
+        const message = timedOutMessage(requestId, fn.timeoutSec);
         this.#note(message);
         await this.#kill(worker);
         return {
