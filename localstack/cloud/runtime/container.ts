@@ -40,16 +40,16 @@ interface Worker {
   settle?: Settle;
 }
 
+/** Lambda's own words for an invocation past its timeout (the log line and the error message). */
+const timedOutMessage = (requestId: string, timeoutSec: number) =>
+  `RequestId: ${requestId} Error: Task timed out after ${timeoutSec.toFixed(2)} seconds`;
+
 /**
  * One execution environment: a child process that imports the function once and then serves invocations one at
  * a time. A timeout kills the process (like Lambda) and so does nothing else: the next invocation after a timeout,
  * crash or init failure starts a fresh process (a cold start). Not safe for concurrent `invoke` calls; the pool
  * hands each container one invocation at a time.
  */
-/** Lambda's own words for an invocation past its timeout (the log line and the error message). */
-const timedOutMessage = (requestId: string, timeoutSec: number) =>
-  `RequestId: ${requestId} Error: Task timed out after ${timeoutSec.toFixed(2)} seconds`;
-
 export class Container {
   #worker: Worker | undefined;
 
