@@ -3,11 +3,23 @@ import { cliRequest, listing } from './cli-request.ts';
 import { describeComparison, unacknowledged } from './kit/compare.ts';
 import { consoleContext } from './kit/context.ts';
 import { DrillParamError, parseParams } from './kit/params.ts';
+import { stopChildren } from './kit/processes.ts';
 import { writeReport } from './kit/report.ts';
 import { readResults, recordResult, runMeta } from './kit/results.ts';
 import { benches, drills, type Runnable } from './registry.ts';
 import { compareWithCommitted, refreshResultFiles } from './results-files.ts';
 import { runAll } from './run-all.ts';
+
+// A drill interrupted (Ctrl-C, a CI timeout) stops what it started before it exits: its emulators, Postgres and
+// Debezium would otherwise go on using the machine's cores and ports.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the processes this run started …`);
+    void stopChildren().then((n) => {
+      console.error(`stopped ${n}`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  });
 
 interface RunOptions {
   quick?: boolean;

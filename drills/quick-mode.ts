@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logTail, silentContext } from './kit/context.ts';
+import { keptLogsDir } from './kit/drill-cloud.ts';
 import { reportsDir, writeReport } from './kit/report.ts';
 import { benches, drills } from './registry.ts';
 
@@ -50,7 +51,8 @@ export function quickModeTests(lane: Lane): void {
         await writeReport(report, readable);
         // The metrics and the log's tail in the message: a failure in CI says which rule broke, and often why,
         // without a second run.
-        expect(report, `${JSON.stringify(report.metrics)}\n${logTail(ctx.lines)}`).toMatchObject({
+        const logs = existsSync(keptLogsDir(name)) ? `\nits processes' logs: ${keptLogsDir(name)}` : '';
+        expect(report, `${JSON.stringify(report.metrics)}\n${logTail(ctx.lines)}${logs}`).toMatchObject({
           drill: name,
           passed: true,
         });

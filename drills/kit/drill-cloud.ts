@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CfnTemplate, functionIdByEntry, scheduleIdsOf } from '../../cdk/lib/template.ts';
@@ -16,6 +16,7 @@ import {
 import { stateDir } from '../../localstack/lib/paths.ts';
 import { apiClient, oneItemOrder, undefinedOnHttpError } from './api-client.ts';
 import type { RunContext } from './context.ts';
+import { reportsDir } from './report.ts';
 
 export interface DrillCloud {
   cloud: LocalCloud;
@@ -28,9 +29,32 @@ type DrillCloudOptions = Pick<
   'localEnv' | 'adjustTemplate' | 'cdc' | 'changeRules' | 'scheduleOverrides' | 'slotGuard'
 >;
 
+/** Where a drill's last run left its processes' logs: `drills/reports/<name>-logs/`. */
+export const keptLogsDir = (name: string) => join(reportsDir, `${name}-logs`);
+
+/**
+ * Moves a finished run's logs beside its report, replacing the previous run's, before its state directory goes:
+ * a failure is explained by them (the API's `api error:` lines, the Lambdas' warnings), and one run per drill
+ * bounds the disk they take.
+ */
+export function keepLogs(logDir: string, name: string, ctx: RunContext): void {
+  if (!existsSync(logDir)) return;
+  const kept = keptLogsDir(name);
+  rmSync(kept, { recursive: true, force: true });
+  mkdirSync(reportsDir, { recursive: true });
+  try {
+    renameSync(logDir, kept);
+  } catch (error) {
+    // A state directory on another file system (HOLDLINE_STATE_DIR) cannot be renamed into the tree: copy it.
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    cpSync(logDir, kept, { recursive: true });
+  }
+  ctx.log(`  logs kept in ${kept}`);
+}
+
 /**
  * Starts a whole local cloud of the drill's own (free ports, fresh Postgres, own state dir; reach it through
- * `cloud.aws` / `cloud.clients()`). `stop` stops it and removes the directory.
+ * `cloud.aws` / `cloud.clients()`). `stop` stops it, keeps its logs (keptLogsDir) and removes the directory.
  */
 export async function startIsolatedCloud(
   name: string,
@@ -43,7 +67,10 @@ export async function startIsolatedCloud(
   chmodSync(base, 0o755);
   const dir = mkdtempSync(join(base, 'run-'));
   chmodSync(dir, 0o755);
-  const restore = () => rmSync(dir, { recursive: true, force: true });
+  const restore = () => {
+    keepLogs(join(dir, 'logs'), name, ctx);
+    rmSync(dir, { recursive: true, force: true });
+  };
   let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({

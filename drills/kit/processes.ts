@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { killGroup } from '../../localstack/lib/process.ts';
 
 /** The drill's own process, which also hosts the Lambda runtime's pollers, the stand-ins and the API. */
 export const BENCH = 'this bench (+ runtime, gateway, API)';
@@ -85,4 +87,25 @@ export function rssMb(roots: number[]): Record<string, number> {
   for (const { label, proc } of ours(roots) ?? []) out[label] = (out[label] ?? 0) + proc.rssPages * pageMb;
   for (const label of Object.keys(out)) out[label] = Math.round(out[label]!);
   return out;
+}
+
+/** Pids of this process's live children (Linux /proc; [] elsewhere). */
+export function childPids(): number[] {
+  return [...(readProcs() ?? new Map<number, Proc>())]
+    .filter(([, p]) => p.ppid === process.pid)
+    .map(([pid]) => pid);
+}
+
+/**
+ * Stops every child of this process and its process group: SIGTERM, then SIGKILL for any still there after
+ * `graceMs`. The emulators, Postgres and Debezium run detached in groups of their own (spawnLogged), so a Ctrl-C
+ * at the terminal does not reach them. Returns how many there were.
+ */
+export async function stopChildren(graceMs = 5_000): Promise<number> {
+  const pids = childPids();
+  for (const pid of pids) killGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some((pid) => childPids().includes(pid))) await sleep(100);
+  for (const pid of pids) if (childPids().includes(pid)) killGroup(pid, 'SIGKILL');
+  return pids.length;
 }

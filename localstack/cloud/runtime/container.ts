@@ -40,6 +40,10 @@ interface Worker {
   settle?: Settle;
 }
 
+/** Lambda's own words for an invocation past its timeout (the log line and the error message). */
+const timedOutMessage = (requestId: string, timeoutSec: number) =>
+  `RequestId: ${requestId} Error: Task timed out after ${timeoutSec.toFixed(2)} seconds`;
+
 /**
  * One execution environment: a child process that imports the function once and then serves invocations one at
  * a time. A timeout kills the process (like Lambda) and so does nothing else: the next invocation after a timeout,
@@ -81,7 +85,7 @@ export class Container {
     if (!init.ok) {
       await this.#kill(worker);
       const retryTimedOut = retriedInitAt !== undefined && init.timedOut;
-      const message = `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`;
+      const message = timedOutMessage(requestId, fn.timeoutSec);
       if (retryTimedOut) this.#note(`${message} (in its retried init)`);
       return {
         ok: false,
@@ -116,7 +120,7 @@ export class Container {
       case 'error':
         return { ok: false, functionError: 'Unhandled', failure: 'handled', error: outcome.error, ...meta };
       case 'timeout': {
-        const message = `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`;
+        const message = timedOutMessage(requestId, fn.timeoutSec);
         this.#note(message);
         await this.#kill(worker);
         return {
