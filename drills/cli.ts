@@ -11,9 +11,15 @@ import { compareWithCommitted, refreshResultFiles } from './results-files.ts';
 import { runAll } from './run-all.ts';
 
 // A drill interrupted (Ctrl-C, a CI timeout) stops what it started before it exits: its emulators, Postgres and
-// Debezium would otherwise go on using the machine's cores and ports.
+// Debezium would otherwise go on using the machine's cores and ports. A terminal's Ctrl-C reaches npm, tsx and this
+// process alike, so a repeated signal is ignored, and so are the errors of the run being torn down under it.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.on('uncaughtException', () => {});
+    process.on('unhandledRejection', () => {});
     console.error(`\n${signal}: stopping the processes this run started …`);
     void stopChildren().then((n) => {
       console.error(`stopped ${n}`);
