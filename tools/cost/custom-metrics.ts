@@ -35,6 +35,8 @@ export const metricPublishers: MetricPublisher[] = [
       [metricNames.dependencyFailures]: 'incident',
       [metricNames.recordsHandedBack]: 'incident',
       [SEQUENCE_ANOMALIES_METRIC]: 'incident',
+      // Only when DynamoDB failed between a side effect and its record.
+      [metricNames.idempotencyRecordUnsaved]: 'incident',
     },
   },
   {
