@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvDir } from '../../lib/paths.ts';
 import { freePort, type ManagedProcess, spawnLogged, waitUntil } from '../../lib/process.ts';
+import { buildPatch, isPatchBuilt, patchClassesDir } from './elasticmq/patch.ts';
 import { cargoInstall, type InstallOutcome, installDir, mavenInstall, npmInstall } from './install.ts';
 import { startMoto } from './moto.ts';
 import type { Service } from './services.ts';
@@ -109,40 +110,59 @@ const fauxqs: Candidate = {
   },
 };
 
-const elasticmq: Candidate = {
-  name: 'elasticmq',
-  version: '1.7.1',
-  services: ['sqs'],
-  installCommand:
-    'mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib  # in ~/.cache/holdline/emulators/elasticmq@1.7.1 with a POM depending on org.elasticmq:elasticmq-server_2.13:1.7.1',
-  install: () =>
-    mavenInstall('elasticmq', {
-      groupId: 'org.elasticmq',
-      artifactId: 'elasticmq-server_2.13',
-      version: '1.7.1',
-    }),
-  async start(port, options) {
-    const dir = installDir('elasticmq', '1.7.1');
-    // System properties override its bundled application.conf; the stats UI is off so it doesn't grab 9325.
-    const props = [
-      `-Drest-sqs.bind-port=${port}`,
-      '-Drest-sqs.bind-hostname=127.0.0.1',
-      `-Dnode-address.port=${options?.advertisedPort ?? port}`,
-      '-Dnode-address.host=127.0.0.1',
-      '-Drest-stats.enabled=false',
-      // Otherwise ARNs say region "elasticmq"; AWS-shaped ARNs keep redrive policies and IAM wiring realistic.
-      '-Daws.region=us-east-1',
-      '-Daws.accountId=000000000000',
-    ];
-    const proc = spawnLogged(
-      logName('elasticmq', options),
-      'java',
-      [...jvmFlags, ...props, '-cp', 'lib/*', 'org.elasticmq.server.Main'],
-      { cwd: dir },
-    );
-    return ready(proc, `http://127.0.0.1:${port}/`);
-  },
-};
+const elasticmqRelease = '1.7.1';
+
+/**
+ * ElasticMQ from Maven Central. `patched` (the one the local cloud runs) puts our FIFO receive fix
+ * (elasticmq/MessageQueue.scala) before its jars; upstream stays a candidate so the fidelity probe shows
+ * what the patch changes.
+ */
+function elasticmqCandidate(patched: boolean): Candidate {
+  const name = patched ? 'elasticmq' : 'elasticmq-upstream';
+  const dir = installDir('elasticmq', elasticmqRelease);
+  return {
+    name,
+    version: patched ? `${elasticmqRelease}+fifo-receive-patch` : elasticmqRelease,
+    services: ['sqs'],
+    installCommand: `mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib  # in ~/.cache/holdline/emulators/elasticmq@${elasticmqRelease} with a POM depending on org.elasticmq:elasticmq-server_2.13:${elasticmqRelease}${patched ? '; then scalac 2.13.18 compiles localstack/processes/emulators/elasticmq/MessageQueue.scala against lib/' : ''}`,
+    async install(onProgress) {
+      const release = await mavenInstall('elasticmq', {
+        groupId: 'org.elasticmq',
+        artifactId: 'elasticmq-server_2.13',
+        version: elasticmqRelease,
+      });
+      if (!patched) return release;
+      const patch = await buildPatch(dir, onProgress);
+      return { dir, ms: release.ms + patch.ms, fresh: release.fresh || patch.fresh };
+    },
+    async start(port, options) {
+      if (patched && !isPatchBuilt(dir))
+        throw new Error(`ElasticMQ's FIFO receive patch is not built in ${dir}; run npm run setup`);
+      // System properties override its bundled application.conf; the stats UI is off so it doesn't grab 9325.
+      const props = [
+        `-Drest-sqs.bind-port=${port}`,
+        '-Drest-sqs.bind-hostname=127.0.0.1',
+        `-Dnode-address.port=${options?.advertisedPort ?? port}`,
+        '-Dnode-address.host=127.0.0.1',
+        '-Drest-stats.enabled=false',
+        // Otherwise ARNs say region "elasticmq"; AWS-shaped ARNs keep redrive policies and IAM wiring realistic.
+        '-Daws.region=us-east-1',
+        '-Daws.accountId=000000000000',
+      ];
+      // The JVM loads a class from the first classpath entry that has it, so the patch's classes win.
+      const classpath = patched ? `${patchClassesDir(dir)}:lib/*` : 'lib/*';
+      const proc = spawnLogged(
+        logName(name, options),
+        'java',
+        [...jvmFlags, ...props, '-cp', classpath, 'org.elasticmq.server.Main'],
+        { cwd: dir },
+      );
+      return ready(proc, `http://127.0.0.1:${port}/`);
+    },
+  };
+}
+
+const elasticmq = elasticmqCandidate(true);
 
 const kinesisLocal: Candidate = {
   name: 'kinesis-local',
@@ -279,6 +299,7 @@ export const candidates: readonly Candidate[] = [
   moto,
   fauxqs,
   elasticmq,
+  elasticmqCandidate(false),
   kinesisLocal,
   ferrokinesis,
   dynalite,

@@ -46,7 +46,7 @@ export function run(
  * Installs once per machine: a `.installed` marker is written only after the install step succeeded, so an
  * interrupted install is wiped and redone instead of leaving a half-filled directory that looks usable.
  */
-async function cached(dir: string, install: (dir: string) => Promise<void>): Promise<InstallOutcome> {
+export async function cached(dir: string, install: (dir: string) => Promise<void>): Promise<InstallOutcome> {
   const marker = join(dir, '.installed');
   if (existsSync(marker)) return { dir, ms: 0, fresh: false };
   rmSync(dir, { recursive: true, force: true });

@@ -28,6 +28,9 @@ const redrive = (arn: string, maxReceiveCount = 2) => ({
   RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount }),
 });
 
+/** Sized so upstream ElasticMQ still finishes its set-up inside the check's time (its cost is groups × blocked). */
+const inFlightGroups = { groups: 1000, blocked: 990, budgetMs: 100, setupMs: 30_000 };
+
 export const sqsChecks: Check[] = [
   sqsCheck(
     'fifo-dlq-attributes',
@@ -269,6 +272,54 @@ export const sqsChecks: Check[] = [
     const seen = `empty 1 s poll waited ${emptyWait} ms; send→return ${latencies.join('/')} ms`;
     return emptyWait >= 900 && worst < 1000 ? pass(seen, worst) : fail(seen, worst);
   }),
+
+  sqsCheck(
+    'receive-past-in-flight-groups',
+    `A receive skips ${inFlightGroups.blocked} groups whose heads are in flight within ${inFlightGroups.budgetMs} ms`,
+    async (sqs, ctx) => {
+      // After an outage the consumers hand thousands of groups back with long visibility timeouts; SQS still
+      // answers a receive in milliseconds, and an emulator that scans every blocked group per message does not
+      // (ElasticMQ 1.7.1 upstream: elasticmq/MessageQueue.scala's header).
+      const q = await fifoQueue(sqs, ctx, 'inflight', { ContentBasedDeduplication: 'true' });
+      const { groups, blocked, budgetMs } = inFlightGroups;
+      for (let g = 0; g < groups; g += 100) {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, b) =>
+            sqs.send(
+              new SendMessageBatchCommand({
+                QueueUrl: q.url,
+                Entries: Array.from({ length: 10 }, (_, k) => {
+                  const n = g + b * 10 + k;
+                  return { Id: `e${k}`, MessageBody: `m${n}`, MessageGroupId: `g${n}` };
+                }),
+              }),
+            ),
+          ),
+        );
+      }
+      // Bounded, so a slow emulator still gets its receive measured with as many groups blocked as it reached.
+      const deadline = Date.now() + inFlightGroups.setupMs;
+      let inFlight = 0;
+      while (inFlight < blocked && Date.now() < deadline)
+        inFlight += (await receive(sqs, q.url, { max: Math.min(10, blocked - inFlight), visibility: 300 }))
+          .length;
+      const times: number[] = [];
+      let rest = 0;
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        rest += (await receive(sqs, q.url, { max: 10, visibility: 300 })).length;
+        times.push(performance.now() - started);
+      }
+      const median = Math.round(times.sort((a, b) => a - b)[2] ?? Number.NaN);
+      const setup =
+        inFlight < blocked ? ` (set-up reached only ${inFlight} in ${inFlightGroups.setupMs / 1000} s)` : '';
+      const seen = `${inFlight} of ${groups} groups in flight${setup}; 5 receives returned ${rest} of the other ${groups - inFlight}; median receive ${median} ms`;
+      return inFlight === blocked && rest === groups - inFlight && median <= budgetMs
+        ? pass(seen, median)
+        : fail(seen, median);
+    },
+    true,
+  ),
 
   sqsCheck(
     'message-move-task',
