@@ -1,4 +1,5 @@
 import type { LocalCloud } from '../../localstack/cloud/local-cloud.ts';
+import { runtimeDefaults as rt } from '../../localstack/cloud/runtime/index.ts';
 
 /** The tuning knobs on the path, as the template and runtime set them (Debezium defaults where unset). */
 export function knobs(cloud: LocalCloud): Record<string, string> {
@@ -11,10 +12,11 @@ export function knobs(cloud: LocalCloud): Record<string, string> {
     'debezium.sink.kinesis.batch.size': get('debezium.sink.kinesis.batch.size', '500'),
     'debezium.source.heartbeat.interval.ms': get('debezium.source.heartbeat.interval.ms', '0'),
     'debezium.source.offset.flush.interval.ms': get('debezium.source.offset.flush.interval.ms', '60000'),
-    'runtime kinesisIdlePollMs': '250 (runtime default; startLocalCloud does not set it)',
+    'runtime kinesisIdlePollMs': `${rt.kinesisIdlePollMs} (runtime default; startLocalCloud does not set it)`,
     'router BatchSize / MaximumBatchingWindowInSeconds': '100 / 0 (cdk/lib/config.ts, AWS default window)',
-    'runtime sqsWaitTimeSeconds': '2 (consumer long poll; returns as soon as a message is visible)',
-    'consumer BatchSize':
-      '10 (cdk/lib/config.ts, the FIFO maximum); one receive loop per FIFO mapping locally',
+    'runtime sqsWaitTimeSeconds': `${rt.sqsWaitTimeSeconds} (consumer long poll; returns as soon as a message is visible)`,
+    'consumer BatchSize': '10 (cdk/lib/config.ts, the FIFO maximum)',
+    'runtime receive loops per FIFO mapping': `${rt.sqsPollersFifo}, up to ${rt.sqsMaxPollers} while receives come back full (one added per ${rt.sqsScaleUpMs} ms at most)`,
+    'runtime containers per function': `up to ${rt.defaultConcurrency} (no ReservedConcurrentExecutions in the template)`,
   };
 }

@@ -5,6 +5,7 @@ export type { FunctionSpec } from './functions.ts';
 export type { FailureKind, InvokeResult, LambdaErrorBody } from './invoke-result.ts';
 export type { MappingStats } from './mapping-stats.ts';
 export type { Runtime, RuntimeOptions, RuntimeStats, SqsReceiveObserver } from './options.ts';
+export { runtimeDefaults } from './options.ts';
 export type { FunctionStats } from './pool.ts';
 export { startRuntime } from './runtime.ts';
 export type { ScheduleStats } from './scheduler.ts';

@@ -10,6 +10,8 @@ export interface MappingStats {
   failedBatches: number;
   /** SQS: messages deleted after processing. */
   deleted: number;
+  /** SQS: the most receive loops that ran at once (they scale with the backlog). */
+  peakPollers: number;
   /** Kinesis: retries of a failed batch (each consumed a retry attempt). */
   retries: number;
   /** Kinesis: splits of a failed batch in two. */
@@ -28,6 +30,7 @@ export function emptyMappingStats(kind: MappingStats['kind'], enabled: boolean):
     records: 0,
     failedBatches: 0,
     deleted: 0,
+    peakPollers: 0,
     retries: 0,
     bisections: 0,
     discarded: 0,

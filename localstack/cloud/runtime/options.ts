@@ -24,15 +24,27 @@ export interface RuntimeOptions {
   scheduleOverrides?: Record<string, number>;
   /** Base for `holdline:entry` paths and the workers' cwd. Default: the repository root. */
   rootDir?: string;
-  /** Containers per function when the template sets no ReservedConcurrentExecutions. Default 2. */
+  /**
+   * Containers per function when the template sets no ReservedConcurrentExecutions. Default 8. Lambda gives a
+   * function up to the account's concurrency; locally a container starts only when invocations overlap, and 2
+   * queued the scaled-up pollers and the API's bursts behind each other (cdc-latency, fault-campaign reports).
+   */
   defaultConcurrency?: number;
-  /** Receive loops per standard-queue SQS mapping. Default 2 (FIFO: sqsPollersFifo). */
+  /** Receive loops per standard-queue SQS mapping always running. Default 2 (FIFO: sqsPollersFifo). */
   sqsPollers?: number;
   /**
-   * Receive loops per FIFO mapping. Default 2, as many as a function's default containers: the SQS emulator is
-   * ElasticMQ, which never hands out a message of a group with one in flight (emulator-fidelity), so concurrent
-   * receives keep per-group order, as Lambda's FIFO scaling does across groups. One loop capped the payment
-   * consumer near 16 orders/s (cdc-latency report). Set 1 against an SQS whose group locks race (moto).
+   * Most receive loops per SQS mapping. Default 8. As Lambda adds concurrent batches while a queue has a backlog
+   * (for FIFO, one per active message group), a loop whose receive came back full starts another, at most one
+   * every `sqsScaleUpMs`; an added loop ends on its first empty receive. ScalingConfig.MaximumConcurrency caps it.
+   */
+  sqsMaxPollers?: number;
+  /** Least time between two added receive loops of one mapping. Default 250 ms. */
+  sqsScaleUpMs?: number;
+  /**
+   * Receive loops per FIFO mapping always running. Default 2. The SQS emulator is ElasticMQ, which never hands
+   * out a message of a group with one in flight (emulator-fidelity), so concurrent receives keep per-group order,
+   * as Lambda's FIFO scaling does across groups. Set 1 (and sqsMaxPollers 1) against an SQS whose group locks
+   * race (moto).
    */
   sqsPollersFifo?: number;
   /**
@@ -82,6 +94,19 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** What the runtime does when an option is not given; the options' comments say why. */
+export const runtimeDefaults = {
+  defaultConcurrency: 8,
+  sqsPollers: 2,
+  sqsPollersFifo: 2,
+  sqsMaxPollers: 8,
+  sqsScaleUpMs: 250,
+  sqsWaitTimeSeconds: 2,
+  kinesisIdlePollMs: 250,
+  initTimeoutMs: 10_000,
+  stopGraceMs: 5000,
+} as const satisfies Partial<Record<keyof RuntimeOptions, number>>;
+
 export const knownOptions = [
   'template',
   'provisioned',
@@ -95,6 +120,8 @@ export const knownOptions = [
   'defaultConcurrency',
   'sqsPollers',
   'sqsPollersFifo',
+  'sqsMaxPollers',
+  'sqsScaleUpMs',
   'sqsWaitTimeSeconds',
   'kinesisIdlePollMs',
   'initTimeoutMs',

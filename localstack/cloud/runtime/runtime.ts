@@ -13,7 +13,7 @@ import { KinesisPoller } from './kinesis-poller.ts';
 import { installedLambdaNode } from './lambda-node.ts';
 import { emptyMappingStats, type MappingStats } from './mapping-stats.ts';
 import { type MappingSpec, readMappings } from './mappings.ts';
-import { knownOptions, type Runtime, type RuntimeOptions } from './options.ts';
+import { knownOptions, type Runtime, type RuntimeOptions, runtimeDefaults } from './options.ts';
 import { FunctionPool } from './pool.ts';
 import { Scheduler } from './scheduler.ts';
 import { readSchedules, scheduledEvent } from './schedules.ts';
@@ -30,7 +30,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { template, provisioned, logDir } = options;
   const rootDir = options.rootDir ?? repoRoot;
   const region = provisioned.pseudo.region;
-  const stopGraceMs = options.stopGraceMs ?? 5000;
+  const stopGraceMs = options.stopGraceMs ?? runtimeDefaults.stopGraceMs;
   // Read everything from the template first: a config error then leaves no file, client or process open.
   const { functions, withoutEntry } = readFunctions(template, provisioned, rootDir);
   // Each function's workers run on the Node its Runtime names, as in Lambda; a missing install fails here.
@@ -63,6 +63,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   for (const line of [...ignored, ...ignoredSchedules]) warn(line);
   const pools = new Map<string, FunctionPool>();
   for (const { fn, node } of runnable) {
+    const maxConcurrency = Math.max(
+      1,
+      fn.reservedConcurrency ?? options.defaultConcurrency ?? runtimeDefaults.defaultConcurrency,
+    );
+    // Every live container pipes its stdout and stderr into the function's log, each pipe with its listeners.
+    const fnLog = openLog(`lambda-${fn.logicalId}.log`).setMaxListeners(10 + 2 * maxConcurrency);
     pools.set(
       fn.logicalId,
       new FunctionPool({
@@ -75,9 +81,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           rootDir,
         ),
         cwd: rootDir,
-        log: openLog(`lambda-${fn.logicalId}.log`),
-        initTimeoutMs: options.initTimeoutMs ?? 10_000,
-        maxConcurrency: Math.max(1, fn.reservedConcurrency ?? options.defaultConcurrency ?? 2),
+        log: fnLog,
+        initTimeoutMs: options.initTimeoutMs ?? runtimeDefaults.initTimeoutMs,
+        maxConcurrency,
       }),
     );
   }
@@ -104,14 +110,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const invoke = async (event: unknown) => poolOf(mapping.functionId).invoke(event);
     const mappingLog = (line: string) => log(mapping.logicalId, line);
     if (mapping.kind === 'sqs') {
-      const wanted = mapping.fifo ? (options.sqsPollersFifo ?? 2) : (options.sqsPollers ?? 2);
+      const wanted = mapping.fifo
+        ? (options.sqsPollersFifo ?? runtimeDefaults.sqsPollersFifo)
+        : (options.sqsPollers ?? runtimeDefaults.sqsPollers);
+      const cap = mapping.maxConcurrency ?? Number.POSITIVE_INFINITY;
       return new SqsPoller({
         mapping,
         sqs: clients.sqs,
         region,
         invoke,
-        pollers: Math.min(wanted, mapping.maxConcurrency ?? wanted),
-        waitTimeSeconds: options.sqsWaitTimeSeconds ?? 2,
+        pollers: Math.min(wanted, cap),
+        maxPollers: Math.min(Math.max(wanted, options.sqsMaxPollers ?? runtimeDefaults.sqsMaxPollers), cap),
+        scaleUpMs: options.sqsScaleUpMs ?? runtimeDefaults.sqsScaleUpMs,
+        waitTimeSeconds: options.sqsWaitTimeSeconds ?? runtimeDefaults.sqsWaitTimeSeconds,
         stats,
         log: mappingLog,
         onReceive: options.onSqsReceive,
@@ -125,7 +136,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       invoke,
       checkpoints,
       stats,
-      idlePollMs: options.kinesisIdlePollMs ?? 250,
+      idlePollMs: options.kinesisIdlePollMs ?? runtimeDefaults.kinesisIdlePollMs,
       log: mappingLog,
     });
   }

@@ -17,8 +17,12 @@ export interface SqsPollerOptions {
   sqs: SQSClient;
   region: string;
   invoke(event: unknown): Promise<InvokeResult>;
-  /** Concurrent receive-invoke-delete loops. */
+  /** Receive-invoke-delete loops that always run. */
   pollers: number;
+  /** Most loops at once: a full receive starts another (Lambda's scaling with the backlog); default `pollers`. */
+  maxPollers?: number;
+  /** Least time between two added loops. */
+  scaleUpMs?: number;
   /** ReceiveMessage WaitTimeSeconds (long polling); also bounds how long `stop()` waits for a receive. */
   waitTimeSeconds: number;
   stats: MappingStats;
@@ -33,24 +37,40 @@ export interface SqsPollerOptions {
  */
 export class SqsPoller {
   #running = false;
-  #loops: Promise<void>[] = [];
+  readonly #loops = new Set<Promise<void>>();
+  #nextScaleUp = 0;
 
   constructor(private readonly options: SqsPollerOptions) {}
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#loops = Array.from({ length: this.options.pollers }, () => this.#loop());
+    for (let i = 0; i < this.options.pollers; i++) this.#spawn(true);
   }
 
   /** Lets each loop finish its current receive and batch (a received batch is always processed), then returns. */
   async stop(): Promise<void> {
     this.#running = false;
-    await Promise.all(this.#loops);
-    this.#loops = [];
+    while (this.#loops.size > 0) await Promise.all([...this.#loops]);
   }
 
-  async #loop(): Promise<void> {
+  #spawn(lasting: boolean): void {
+    const loop = this.#loop(lasting).finally(() => this.#loops.delete(loop));
+    this.#loops.add(loop);
+    this.options.stats.peakPollers = Math.max(this.options.stats.peakPollers, this.#loops.size);
+  }
+
+  /** A full receive means a backlog: add a loop, as Lambda adds concurrent batches, paced and capped. */
+  #scaleUp(received: number): void {
+    const { mapping, maxPollers = this.options.pollers, scaleUpMs = 0 } = this.options;
+    if (received < Math.min(10, mapping.batchSize) || this.#loops.size >= maxPollers) return;
+    if (Date.now() < this.#nextScaleUp) return;
+    this.#nextScaleUp = Date.now() + scaleUpMs;
+    this.#spawn(false);
+  }
+
+  /** A lasting loop runs until stop(); an added one ends on its first empty receive. */
+  async #loop(lasting: boolean): Promise<void> {
     while (this.#running) {
       let messages: Message[];
       try {
@@ -60,6 +80,8 @@ export class SqsPoller {
         await sleep(1000);
         continue;
       }
+      if (messages.length === 0 && !lasting) return;
+      this.#scaleUp(messages.length);
       if (messages.length > 0) await this.#process(messages);
       // Short polling (WaitTimeSeconds 0) would otherwise spin on an empty queue.
       else if (this.options.waitTimeSeconds === 0) await sleep(200);
