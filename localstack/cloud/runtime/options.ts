@@ -25,17 +25,19 @@ export interface RuntimeOptions {
   /** Base for `holdline:entry` paths and the workers' cwd. Default: the repository root. */
   rootDir?: string;
   /**
-   * Containers per function when the template sets no ReservedConcurrentExecutions. Default 8. Lambda gives a
-   * function up to the account's concurrency; locally a container starts only when invocations overlap, and 2
-   * queued the scaled-up pollers and the API's bursts behind each other (cdc-latency, fault-campaign reports).
+   * Containers per function when the template sets no ReservedConcurrentExecutions. Default 2. Lambda gives a
+   * function up to the account's concurrency, but this machine's two cores are the limit here: 8 lowered every
+   * applied rate and made the order writes fail for Postgres connections (drills/cdc-latency/README.md).
    */
   defaultConcurrency?: number;
   /** Receive loops per standard-queue SQS mapping always running. Default 2 (FIFO: sqsPollersFifo). */
   sqsPollers?: number;
   /**
-   * Most receive loops per SQS mapping. Default 8. As Lambda adds concurrent batches while a queue has a backlog
-   * (for FIFO, one per active message group), a loop whose receive came back full starts another, at most one
-   * every `sqsScaleUpMs`; an added loop ends on its first empty receive. ScalingConfig.MaximumConcurrency caps it.
+   * Most receive loops per SQS mapping. As Lambda adds concurrent batches while a queue has a backlog (for FIFO,
+   * one per active message group), a loop whose receive came back full starts another, at most one every
+   * `sqsScaleUpMs`; an added loop ends on its first empty receive. ScalingConfig.MaximumConcurrency caps it.
+   * Default 2, no more than the loops that always run: on two cores more loops only queue behind the containers
+   * (the measurement is with defaultConcurrency's).
    */
   sqsMaxPollers?: number;
   /** Least time between two added receive loops of one mapping. Default 250 ms. */
@@ -96,10 +98,10 @@ export interface Runtime {
 
 /** What the runtime does when an option is not given; the options' comments say why. */
 export const runtimeDefaults = {
-  defaultConcurrency: 8,
+  defaultConcurrency: 2,
   sqsPollers: 2,
   sqsPollersFifo: 2,
-  sqsMaxPollers: 8,
+  sqsMaxPollers: 2,
   sqsScaleUpMs: 250,
   sqsWaitTimeSeconds: 2,
   kinesisIdlePollMs: 250,
