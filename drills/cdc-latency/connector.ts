@@ -16,10 +16,7 @@ export function knobs(cloud: LocalCloud): Record<string, string> {
     'router BatchSize / MaximumBatchingWindowInSeconds': '100 / 0 (cdk/lib/config.ts, AWS default window)',
     'runtime sqsWaitTimeSeconds': `${rt.sqsWaitTimeSeconds} (consumer long poll; returns as soon as a message is visible)`,
     'consumer BatchSize': '10 (cdk/lib/config.ts, the FIFO maximum)',
-    'runtime receive loops per FIFO mapping':
-      rt.sqsMaxPollers > rt.sqsPollersFifo
-        ? `${rt.sqsPollersFifo}, up to ${rt.sqsMaxPollers} while receives come back full`
-        : `${rt.sqsPollersFifo} (runtime default; backlog scaling off)`,
+    'runtime receive loops per FIFO mapping': `${rt.sqsPollersFifo} (runtime default; backlog scaling off)`,
     'runtime containers per function': `up to ${rt.defaultConcurrency} (no ReservedConcurrentExecutions in the template)`,
   };
 }

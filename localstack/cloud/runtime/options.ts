@@ -36,8 +36,8 @@ export interface RuntimeOptions {
    * Most receive loops per SQS mapping. As Lambda adds concurrent batches while a queue has a backlog (for FIFO,
    * one per active message group), a loop whose receive came back full starts another, at most one every
    * `sqsScaleUpMs`; an added loop ends on its first empty receive. ScalingConfig.MaximumConcurrency caps it.
-   * Default 2, no more than the loops that always run: on two cores more loops only queue behind the containers
-   * (the measurement is with defaultConcurrency's).
+   * Default: the loops that always run, so no scaling. On two cores more loops and containers lowered every
+   * applied rate (drills/cdc-latency/README.md).
    */
   sqsMaxPollers?: number;
   /** Least time between two added receive loops of one mapping. Default 250 ms. */
@@ -45,8 +45,7 @@ export interface RuntimeOptions {
   /**
    * Receive loops per FIFO mapping always running. Default 2. The SQS emulator is ElasticMQ, which never hands
    * out a message of a group with one in flight (emulator-fidelity), so concurrent receives keep per-group order,
-   * as Lambda's FIFO scaling does across groups. Set 1 (and sqsMaxPollers 1) against an SQS whose group locks
-   * race (moto).
+   * as Lambda's FIFO scaling does across groups. Set 1 against an SQS whose group locks race (moto).
    */
   sqsPollersFifo?: number;
   /**
@@ -101,7 +100,6 @@ export const runtimeDefaults = {
   defaultConcurrency: 2,
   sqsPollers: 2,
   sqsPollersFifo: 2,
-  sqsMaxPollers: 2,
   sqsScaleUpMs: 250,
   sqsWaitTimeSeconds: 2,
   kinesisIdlePollMs: 250,

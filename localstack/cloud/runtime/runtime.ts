@@ -120,7 +120,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         region,
         invoke,
         pollers: Math.min(wanted, cap),
-        maxPollers: Math.min(Math.max(wanted, options.sqsMaxPollers ?? runtimeDefaults.sqsMaxPollers), cap),
+        maxPollers: Math.min(Math.max(wanted, options.sqsMaxPollers ?? wanted), cap),
         scaleUpMs: options.sqsScaleUpMs ?? runtimeDefaults.sqsScaleUpMs,
         waitTimeSeconds: options.sqsWaitTimeSeconds ?? runtimeDefaults.sqsWaitTimeSeconds,
         stats,
