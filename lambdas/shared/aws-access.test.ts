@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awsAccessEnv, awsClientConfig, endpointOf } from './aws-access.ts';
+import { awsAccessEnv, awsClientConfig } from './aws-access.ts';
 
 describe('AwsAccess', () => {
   const local = {
@@ -21,17 +21,5 @@ describe('AwsAccess', () => {
   it('leaves endpoint and credentials to the SDK’s defaults for real AWS', () => {
     expect(awsClientConfig({ region: 'eu-west-1' })).toEqual({ region: 'eu-west-1' });
     expect(awsAccessEnv({ region: 'eu-west-1' })).toEqual({ AWS_REGION: 'eu-west-1' });
-  });
-
-  it('sends a service with an endpoint of its own there, in process and as the SDK’s per-service variable', () => {
-    const direct = { ...local, serviceEndpoints: { dynamodb: 'http://127.0.0.1:8000' } };
-    expect(awsClientConfig(direct, 'dynamodb').endpoint).toBe('http://127.0.0.1:8000');
-    expect(awsClientConfig(direct, 'sqs').endpoint).toBe('http://127.0.0.1:4566');
-    expect(awsClientConfig(direct).endpoint).toBe('http://127.0.0.1:4566');
-    expect(endpointOf({ region: 'eu-west-1' }, 'dynamodb')).toBeUndefined();
-    expect(awsAccessEnv(direct)).toMatchObject({
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
-      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
-    });
   });
 });

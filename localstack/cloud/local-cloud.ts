@@ -121,17 +121,9 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-/**
- * The emulators take any key; these are the dummies every local part uses. `serviceEndpoints`: the emulators
- * themselves, for the pipeline's own clients (the gateway's hop cost them CPU on every call: cdc-latency README).
- */
-export function localAccess(endpoint: string, serviceEndpoints?: AwsAccess['serviceEndpoints']): AwsAccess {
-  return {
-    endpoint,
-    ...(serviceEndpoints === undefined ? {} : { serviceEndpoints }),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
+/** The emulators take any key; these are the dummies every local part uses. */
+export function localAccess(endpoint: string): AwsAccess {
+  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 }
 
 const port = async (wanted: number) => (wanted === 0 ? freePort() : wanted);
@@ -168,7 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           .map(([s, n]) => `${s}→${n}`)
           .join(', ')}, others→${fallback}`,
       );
-      aws = localAccess(started.url, started.endpoints);
+      aws = localAccess(started.url);
     }
     const access = aws;
 

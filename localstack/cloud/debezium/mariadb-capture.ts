@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBEZIUM_SECRET_PROPERTIES, toEnvironment } from '../../../cdk/lib/debezium-config.ts';
-import { type AwsAccess, endpointOf } from '../../../lambdas/shared/aws-access.ts';
+import type { AwsAccess } from '../../../lambdas/shared/aws-access.ts';
 import { logDir } from '../../lib/paths.ts';
 import { freePort, killGroup, type ManagedProcess, spawnLogged } from '../../lib/process.ts';
 import { type MariaDbLogin, mariaDbQuery } from '../../processes/mariadb/client.ts';
@@ -50,8 +50,7 @@ export interface MariaDbCapture {
  */
 export async function startMariaDbCapture(options: StartMariaDbCaptureOptions): Promise<MariaDbCapture> {
   await assertReadyForCapture(options.cdc);
-  const kinesisEndpoint = endpointOf(options.access, 'kinesis');
-  if (kinesisEndpoint === undefined)
+  if (options.access.endpoint === undefined)
     throw new DebeziumError('a local Debezium Server needs an AWS endpoint (the emulators)');
   const home = debeziumHome(DEBEZIUM_VERSION);
   if (!existsSync(join(home, '.installed')))
@@ -68,7 +67,7 @@ export async function startMariaDbCapture(options: StartMariaDbCaptureOptions): 
   const environment = toEnvironment({
     ...options.properties,
     ...secrets,
-    'debezium.sink.kinesis.endpoint': kinesisEndpoint,
+    'debezium.sink.kinesis.endpoint': options.access.endpoint,
     'debezium.sink.kinesis.region': options.region,
     'quarkus.http.port': String(httpPort),
   });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CfnTemplate } from '../../../cdk/lib/template.ts';
-import { type AwsAccess, awsAccessEnv, endpointOf } from '../../../lambdas/shared/aws-access.ts';
+import { type AwsAccess, awsAccessEnv } from '../../../lambdas/shared/aws-access.ts';
 import { logDir } from '../../lib/paths.ts';
 import { freePort, killGroup, type ManagedProcess, spawnLogged } from '../../lib/process.ts';
 import type { Provisioned } from '../provision/types.ts';
@@ -148,7 +148,7 @@ export function processBasics(java: JavaRuntime, access: AwsAccess, region: stri
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     JAVA_HOME: java.home,
-    ...awsAccessEnv({ ...access, endpoint: undefined, serviceEndpoints: undefined }),
+    ...awsAccessEnv({ ...access, endpoint: undefined }),
     AWS_REGION: region,
   };
 }
@@ -173,8 +173,7 @@ export function rssMb(pid: number | undefined): number {
 
 /** The configuration carries the endpoint (`DEBEZIUM_SINK_KINESIS_ENDPOINT`); locally there always is one. */
 function localEndpoint(access: AwsAccess): string {
-  const endpoint = endpointOf(access, 'kinesis');
-  if (endpoint === undefined)
+  if (access.endpoint === undefined)
     throw new DebeziumError('a local Debezium Server needs an AWS endpoint (the emulators or LocalStack)');
-  return endpoint;
+  return access.endpoint;
 }

@@ -19,13 +19,14 @@ export interface AwsClients {
 }
 
 export function createClients(access: AwsAccess): AwsClients {
+  const config = awsClientConfig(access);
   const clients = {
-    sqs: new SQSClient(awsClientConfig(access, 'sqs')),
-    sns: new SNSClient(awsClientConfig(access, 'sns')),
+    sqs: new SQSClient(config),
+    sns: new SNSClient(config),
     kinesis: kinesisClient(access),
-    dynamodb: new DynamoDBClient(awsClientConfig(access, 'dynamodb')),
-    cloudwatch: new CloudWatchClient(awsClientConfig(access, 'cloudwatch')),
-    s3: new S3Client(awsClientConfig(access)),
+    dynamodb: new DynamoDBClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    s3: new S3Client(config),
   };
   return {
     ...clients,
@@ -41,5 +42,5 @@ export function createClients(access: AwsAccess): AwsClients {
  * Kinesis API works over HTTP/1.1, in AWS too.
  */
 export function kinesisClient(access: AwsAccess): KinesisClient {
-  return new KinesisClient({ ...awsClientConfig(access, 'kinesis'), requestHandler: new NodeHttpHandler() });
+  return new KinesisClient({ ...awsClientConfig(access), requestHandler: new NodeHttpHandler() });
 }

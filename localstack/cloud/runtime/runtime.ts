@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AwsAccess, awsAccessEnv } from '../../../lambdas/shared/aws-access.ts';
+import { awsAccessEnv } from '../../../lambdas/shared/aws-access.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { createClients } from '../provision/clients.ts';
 import { assertKnownKeys } from '../provision/index.ts';
@@ -76,11 +76,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         node,
         env: functionEnv(
           fn,
-          {
-            ...awsAccessEnv(functionAccess(options.access)),
-            ...options.localEnvOf?.(fn),
-            ...options.localEnv,
-          },
+          { ...awsAccessEnv(options.access), ...options.localEnvOf?.(fn), ...options.localEnv },
           region,
           rootDir,
         ),
@@ -204,15 +200,4 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return stopping;
     },
   };
-}
-
-/**
- * What the functions are told: the cloud's access, but SQS only through the shared endpoint. The queue URLs name
- * that endpoint, and the SDK sends a call that carries a QueueUrl to the URL's own host, warning on every call
- * when `AWS_ENDPOINT_URL_SQS` names another. The pollers, with an explicit endpoint, still reach SQS directly.
- */
-function functionAccess(access: AwsAccess): AwsAccess {
-  if (access.serviceEndpoints?.sqs === undefined) return access;
-  const { sqs: _sqs, ...others } = access.serviceEndpoints;
-  return { ...access, serviceEndpoints: others };
 }

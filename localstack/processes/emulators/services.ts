@@ -1,5 +1,3 @@
-import type { AwsService } from '../../../lambdas/shared/aws-access.ts';
-
 /** The AWS services the pipeline uses, as SigV4 credential scopes name them. */
-export type Service = AwsService;
+export type Service = 'sqs' | 'sns' | 'kinesis' | 'dynamodb' | 'cloudwatch';
 export const allServices: readonly Service[] = ['sqs', 'sns', 'kinesis', 'dynamodb', 'cloudwatch'];

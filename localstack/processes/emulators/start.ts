@@ -7,8 +7,6 @@ import type { Service } from './services.ts';
 export interface RunningEmulators {
   /** The single AWS endpoint (the gateway). */
   url: string;
-  /** Each service's emulator, reached directly: the pipeline's own clients skip the gateway's extra hop. */
-  endpoints: Record<Service, string>;
   /** Which candidate serves which service. */
   selection: Record<Service, string>;
   pids(): number[];
@@ -46,7 +44,6 @@ export async function startEmulators(
     const gateway = await startGateway(gatewayPort, backends, urlOf(candidateNamed(fallback).name));
     return {
       url: gateway.url,
-      endpoints: backends as Record<Service, string>,
       selection,
       pids: () => [...started.values()].flatMap((e) => (e.pid ? [e.pid] : [])),
       pidOf: (name) => started.get(name)?.pid,
