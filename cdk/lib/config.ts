@@ -92,7 +92,9 @@ export interface HoldlineConfig {
    * Default 10 ms (Debezium's own default is 500 ms): the cdc-latency bench measured commit → Kinesis p99 at
    * 50 orders/s fall from 980 ms to 174 ms at 50 ms, and the relay-ab bench CDC p50 from 165 ms (0.26–0.30 ×
    * the polling relay) to 56 ms (0.10 ×) at 10 ms. The cost is an idle nap loop of 100 wake-ups a second and
-   * smaller, more frequent PutRecords batches (≤ 100 calls a second per connector under load).
+   * smaller, more frequent PutRecords batches (≤ 100 calls a second per connector under load). That idle loop
+   * costs a measurable share of a core per connector: it matters on a 2-core machine running three, not on
+   * Fargate (drills/cdc-latency/README.md, "Skipping the gateway's hop").
    */
   debeziumPollInterval: Duration;
   /** Lambda and Debezium log retention. Default one month. */
