@@ -237,8 +237,15 @@ export const evidence: Record<RunnableName, Evidence> = {
   'snapshot-freeze': {
     proves: 'which snapshot mode freezes writes least',
     headline: [
-      { metric: 'modes.0.writeFreezeMs', label: 'initial-minimal freeze', unit: 'ms', better: 'lower' },
-      { metric: 'modes.1.writeFreezeMs', label: 'incremental freeze', unit: 'ms', better: 'lower' },
+      // By mode name, not position: a full run's second mode is initial-extended, a quick run's incremental.
+      {
+        metric: 'writeFreezeMsByMode.initial-minimal',
+        label: 'initial-minimal freeze',
+        unit: 'ms',
+        better: 'lower',
+      },
+      { metric: 'writeFreezeMsByMode.incremental', label: 'incremental freeze', unit: 'ms', better: 'lower' },
+      { metric: 'rows', label: 'rows' },
       { metric: 'recommendedMode', label: 'recommended' },
     ],
   },

@@ -65,3 +65,27 @@ export function consistent(delivered: readonly Delivered[], source: ReadonlyMap<
     if (view.get(id)?.version !== version || view.get(id)?.op === 'd') return false;
   return true;
 }
+
+/** `ChangeReader.until`'s `done`: `rows` rows read by the snapshot at least once (the probe row aside). Looks at each change once. */
+export function snapshotReadAtLeast(rows: number, probeId: string) {
+  const ids = new Set<string>();
+  let next = 0;
+  return (changes: readonly Delivered[]) => {
+    for (; next < changes.length; next++) {
+      const change = changes[next];
+      if (change?.op === 'r' && change.id !== probeId) ids.add(change.id);
+    }
+    return ids.size >= rows;
+  };
+}
+
+/** `ChangeReader.until`'s `done`: a change of row `id` at `version` has arrived. Looks at each change once. */
+export function reaches(id: string, version: number) {
+  let next = 0;
+  let seen = false;
+  return (changes: readonly Delivered[]) => {
+    for (; next < changes.length && !seen; next++)
+      seen = changes[next]?.id === id && changes[next]?.version === version;
+    return seen;
+  };
+}

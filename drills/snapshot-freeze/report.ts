@@ -14,7 +14,7 @@ type ModeResult = ModeMetrics & {
  */
 export function freezeReport(
   quick: boolean,
-  o: { rows: number; results: ModeResult[]; wallMs: number },
+  o: { rows: number; shards: number; results: ModeResult[]; wallMs: number },
 ): { report: Report; readable: ReadableReport } {
   const modes = o.results.map(({ writes: _w, window: _x, ...metrics }) => metrics);
   const largest = [...modes].sort((a, b) => b.writeFreezeMs - a.writeFreezeMs)[0];
@@ -29,7 +29,9 @@ export function freezeReport(
     passed: modes.length > 0 && modes.every((m) => m.consistent && m.probeErrors.length === 0),
     metrics: {
       rows: o.rows,
+      shards: o.shards,
       modes,
+      writeFreezeMsByMode: Object.fromEntries(modes.map((m) => [m.mode, m.writeFreezeMs])),
       largestWriteFreezeMode: largest?.mode ?? null,
       recommendedMode: recommended?.mode ?? null,
       wallMs: o.wallMs,
@@ -58,7 +60,7 @@ export function freezeReport(
     readable: {
       title: 'Drill: snapshot-freeze — what each MariaDB snapshot mode costs the writers',
       summary: [
-        `One MariaDB orders table of ${o.rows.toLocaleString('en')} rows, snapshotted by each mode in turn (a capture of its own, fresh offsets, its own Kinesis stream) while a probe commits every 10 ms an INSERT into an uncaptured table and an UPDATE of a captured row, one at a time on one session.`,
+        `One MariaDB orders table of ${o.rows.toLocaleString('en')} rows, snapshotted by each mode in turn (a capture of its own, fresh offsets, its own Kinesis stream of ${o.shards} shard${o.shards === 1 ? '' : 's'}) while a probe commits every 10 ms an INSERT into an uncaptured table and an UPDATE of a captured row, one at a time on one session.`,
         [
           '| mode | writeFreezeMs | probeWriteP99Ms | cdcPauseMs | snapshotSeconds | rowsPerSecond | duplicates | consistent | Debezium lock log (ms) |',
           '|---|---|---|---|---|---|---|---|---|',

@@ -17,12 +17,20 @@ import { drillParams } from '../kit/params.ts';
 import type { ReadableReport, Report } from '../kit/report.ts';
 import { type ThrowawayMariaDb, throwawayMariaDb } from '../kit/throwaway-mariadb.ts';
 import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-freeze.ts';
-import { cdcPauseMs, consistent, type Delivered, duplicates, type ModeMetrics } from './measure.ts';
+import {
+  cdcPauseMs,
+  consistent,
+  duplicates,
+  type ModeMetrics,
+  reaches,
+  snapshotReadAtLeast,
+} from './measure.ts';
 import { type SnapshotMode, selectModes } from './modes.ts';
 import { PROBE_ORDER_ID, PROBE_TABLE_SQL, startProbe } from './probe.ts';
 import { freezeReport } from './report.ts';
 import { SIGNAL_FILE, signalByFile, signalByTable, withoutSignalWrites } from './signal.ts';
-import { createStream, readChanges } from './stream.ts';
+import { defaultRows, maxShards, rowsPerShard, shardsFor } from './size.ts';
+import { createStream, deleteStream, readChanges } from './stream.ts';
 
 /**
  * Drill: one MariaDB orders table, snapshotted by every mode in turn while a probe writes every 10 ms; per mode the
@@ -34,10 +42,13 @@ import { createStream, readChanges } from './stream.ts';
 export async function run(ctx: RunContext): Promise<{ report: Report; readable: ReadableReport }> {
   const params = drillParams(ctx, {
     modes: 'comma-separated modes to run (modes.ts), in that order; default: quick two, full all',
+    rows: `rows in the captured table; default quick ${defaultRows.quick}, full ${defaultRows.full}`,
+    shards: `shards of each mode's stream (1,000 records/s each); default one per ${rowsPerShard} rows, at most ${maxShards}`,
   });
   // Checked before anything starts: a misspelt mode fails at once.
   const modes = selectModes(ctx.quick, params.list('modes'));
-  const rows = ctx.quick ? 1_000 : 100_000;
+  const rows = Math.trunc(params.number('rows') ?? (ctx.quick ? defaultRows.quick : defaultRows.full));
+  const shards = Math.trunc(params.number('shards') ?? shardsFor(rows));
   const started = Date.now();
   const [mariadb, emulators] = await Promise.all([
     throwawayMariaDb('snapshot-freeze', { port: mariaDbPortSetting() }),
@@ -55,7 +66,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       }
     > = [];
     for (const [index, mode] of modes.entries()) {
-      const measure = () => runMode(ctx, mariadb, access, mode, index, rows);
+      const measure = () => runMode(ctx, mariadb, access, mode, index, { rows, shards });
       const result =
         mode.kind === 'incremental-read-only'
           ? await withoutSignalWrites(mariadb.logins.admin, measure)
@@ -63,7 +74,7 @@ export async function run(ctx: RunContext): Promise<{ report: Report; readable: 
       ctx.log(`${mode.name}: ${JSON.stringify({ ...result, writes: undefined, window: undefined })}`);
       results.push(result);
     }
-    return freezeReport(ctx.quick, { rows, results, wallMs: Date.now() - started });
+    return freezeReport(ctx.quick, { rows, shards, results, wallMs: Date.now() - started });
   } finally {
     await emulators.stop();
     await mariadb.dispose();
@@ -76,10 +87,10 @@ async function runMode(
   access: AwsAccess,
   mode: SnapshotMode,
   index: number,
-  rows: number,
+  { rows, shards }: { rows: number; shards: number },
 ) {
   const streamName = `snapshot-freeze-${mode.name}`;
-  await createStream(access, streamName);
+  await createStream(access, streamName, shards);
   const name = `freeze_${mode.name.replace(/-/g, '_')}`;
   // Fresh offsets and schema history: every mode starts as a first start would.
   const dir = join(mariadb.server.dataDir, '..', '..', 'debezium', mode.name);
@@ -116,45 +127,44 @@ async function runMode(
     name: `debezium-${name}`,
   });
   let writes: ProbeWrite[] = [];
-  let delivered: Delivered[] = [];
   let to = Date.now();
+  const reader = await readChanges(access, streamName);
   try {
-    const signalId = `${name}-${Date.now()}`;
-    if (mode.kind === 'incremental-read-only' && mode.signal === 'file')
-      signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
-    else if (mode.kind !== 'initial')
-      await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
-    delivered = await readChanges(
-      access,
-      streamName,
-      (changes) =>
-        new Set(changes.filter((c) => c.op === 'r' && c.id !== PROBE_ORDER_ID).map((c) => c.id)).size >= rows,
-      ctx.quick ? 60_000 : 600_000,
-    );
-    // One more second of probe changes after the last snapshot row: the stream must carry them too.
-    await sleep(1000);
-  } finally {
-    to = Date.now();
-    writes = await probe.stop();
-  }
-  try {
+    try {
+      const signalId = `${name}-${Date.now()}`;
+      if (mode.kind === 'incremental-read-only' && mode.signal === 'file')
+        signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
+      else if (mode.kind !== 'initial')
+        await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
+      // At least 10 min, and room for a slow read of a large table (200 rows/s).
+      await reader.until(
+        snapshotReadAtLeast(rows, PROBE_ORDER_ID),
+        ctx.quick ? 60_000 : Math.max(600_000, (rows / 200) * 1000),
+      );
+      // One more second of probe changes after the last snapshot row: the stream must carry them too.
+      await sleep(1000);
+    } finally {
+      to = Date.now();
+      writes = await probe.stop();
+    }
     // Every probe change committed must reach the stream before the capture stops: the consistency check needs them.
     const [[last]] = (await mariaDbQuery(
       mariadb.logins.admin,
       `SELECT version FROM orders WHERE id = '${PROBE_ORDER_ID}'`,
     )) as [[string]];
-    delivered = await readChanges(
-      access,
-      streamName,
-      (changes) => changes.some((c) => c.id === PROBE_ORDER_ID && c.version === Number(last)),
-      30_000,
-    );
+    await reader.until(reaches(PROBE_ORDER_ID, Number(last)), 30_000);
   } finally {
     await capture.stop();
+    await reader.close();
   }
-  const reads = delivered.filter((d) => d.op === 'r').map((d) => d.arrivedAt);
-  const snapshotFrom = reads.length > 0 ? Math.min(...reads) : from;
-  const snapshotTo = reads.length > 0 ? Math.max(...reads) : to;
+  await deleteStream(access, streamName);
+  const delivered = reader.changes;
+  // A loop, not Math.min(...reads): millions of arguments overflow the stack.
+  let [snapshotFrom, snapshotTo] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (const d of delivered)
+    if (d.op === 'r')
+      [snapshotFrom, snapshotTo] = [Math.min(snapshotFrom, d.arrivedAt), Math.max(snapshotTo, d.arrivedAt)];
+  if (!Number.isFinite(snapshotFrom)) [snapshotFrom, snapshotTo] = [from, to];
   const snapshotSeconds = Math.max(0.001, (snapshotTo - snapshotFrom) / 1000);
   const source = await sourceVersions(mariadb);
   return {
@@ -188,10 +198,21 @@ function signalsOf(mode: SnapshotMode): MariaDbSignals {
   };
 }
 
+/** Every source row's version, read in pages by id: one answer for millions of rows would not fit the client. */
 async function sourceVersions(mariadb: ThrowawayMariaDb): Promise<Map<string, number>> {
-  const rows = await mariaDbQuery(mariadb.logins.admin, 'SELECT id, version FROM orders');
-  return new Map(rows.map(([id = '', version = '']) => [id, Number(version)]));
+  const versions = new Map<string, number>();
+  for (let after = ''; ; ) {
+    const rows = await mariaDbQuery(
+      mariadb.logins.admin,
+      `SELECT id, version FROM orders WHERE id > '${after}' ORDER BY id LIMIT ${sourcePage}`,
+    );
+    for (const [id = '', version = ''] of rows) versions.set(id, Number(version));
+    if (rows.length < sourcePage) return versions;
+    after = rows[rows.length - 1]?.[0] ?? '';
+  }
 }
+
+const sourcePage = 200_000;
 
 /** Debezium's "Writes to MySQL tables prevented for a total of HH:MM:SS.fff" line, in ms (null when not logged). */
 function loggedLockMs(logFile: string, offset: number): number | null {

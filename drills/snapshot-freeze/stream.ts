@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
+  DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -11,11 +12,14 @@ import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
 import { kinesisClient } from '../../localstack/cloud/provision/clients.ts';
 import type { Delivered } from './measure.ts';
 
-/** A one-shard stream of the mode's own, so counts never mix between modes. */
-export async function createStream(access: AwsAccess, name: string): Promise<void> {
+/**
+ * A stream of the mode's own, so counts never mix between modes. Kinesis takes 1,000 records/s per shard (the
+ * emulator enforces it), so a table of millions of rows needs several shards to be read in reasonable time.
+ */
+export async function createStream(access: AwsAccess, name: string, shards: number): Promise<void> {
   const kinesis = kinesisClient(access);
   try {
-    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
     for (let i = 0; i < 100; i++) {
       const { StreamDescriptionSummary } = await kinesis.send(
         new DescribeStreamSummaryCommand({ StreamName: name }),
@@ -29,26 +33,32 @@ export async function createStream(access: AwsAccess, name: string): Promise<voi
   }
 }
 
-/**
- * Reads the stream from TRIM_HORIZON until it is caught up and `done(changes so far)` holds, or `timeoutMs` passes;
- * heartbeats are left out.
- */
-export async function readChanges(
-  access: AwsAccess,
-  name: string,
-  done: (changes: readonly Delivered[]) => boolean,
-  timeoutMs: number,
-): Promise<Delivered[]> {
+/** A reader of every shard of one stream, side by side, from TRIM_HORIZON; heartbeats are left out. */
+export interface ChangeReader {
+  /**
+   * Everything read so far. It interleaves the shards: a row's changes all come from its own shard (the row id is
+   * the partition key), and positions order them.
+   */
+  readonly changes: readonly Delivered[];
+  /** Resolves once every shard is caught up and `done(changes)` holds, or `timeoutMs` has passed. */
+  until(done: (changes: readonly Delivered[]) => boolean, timeoutMs: number): Promise<void>;
+  /** Stops reading; rejects with a shard's error, if one failed. */
+  close(): Promise<void>;
+}
+
+/** Starts reading the stream. One read for the whole mode: a table of millions of rows is read back once. */
+export async function readChanges(access: AwsAccess, name: string): Promise<ChangeReader> {
   const kinesis = kinesisClient(access);
-  try {
-    const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: name }));
-    const shardId = Shards[0]?.ShardId ?? '';
+  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: name }));
+  const changes: Delivered[] = [];
+  const caughtUp = new Map<string, boolean>();
+  let closed = false;
+  let failure: unknown;
+  const readShard = async (shardId: string) => {
     let { ShardIterator: iterator } = await kinesis.send(
       new GetShardIteratorCommand({ StreamName: name, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
     );
-    const changes: Delivered[] = [];
-    const deadline = Date.now() + timeoutMs;
-    while (iterator) {
+    while (iterator && !closed) {
       const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       iterator = out.NextShardIterator;
       for (const record of out.Records ?? []) {
@@ -56,11 +66,44 @@ export async function readChanges(
         if (change)
           changes.push({ ...change, arrivedAt: record.ApproximateArrivalTimestamp?.getTime() ?? 0 });
       }
-      const caughtUp = (out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0;
-      if ((caughtUp && done(changes)) || Date.now() > deadline) return changes;
-      if (caughtUp) await sleep(200);
+      const empty = (out.Records ?? []).length === 0 && (out.MillisBehindLatest ?? 0) === 0;
+      caughtUp.set(shardId, empty);
+      if (empty) await sleep(200);
     }
-    return changes;
+    caughtUp.set(shardId, true);
+  };
+  const reading = Promise.all(
+    Shards.map((shard) =>
+      readShard(shard.ShardId ?? '').catch((error: unknown) => {
+        failure ??= error;
+      }),
+    ),
+  );
+  return {
+    changes,
+    async until(done, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() <= deadline) {
+        if (failure !== undefined) throw failure;
+        const allCaughtUp = caughtUp.size === Shards.length && [...caughtUp.values()].every(Boolean);
+        if (allCaughtUp && done(changes)) return;
+        await sleep(100);
+      }
+    },
+    async close() {
+      closed = true;
+      await reading;
+      kinesis.destroy();
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
+/** Deletes the mode's stream once it is measured: the emulator keeps every record in memory. */
+export async function deleteStream(access: AwsAccess, name: string): Promise<void> {
+  const kinesis = kinesisClient(access);
+  try {
+    await kinesis.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
   } finally {
     kinesis.destroy();
   }
