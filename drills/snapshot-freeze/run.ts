@@ -125,6 +125,9 @@ async function runMode(
     region: access.region,
     dataDir: dir,
     name: `debezium-${name}`,
+    // An initial snapshot reads the whole table before the binlog client connects, which is what "started" waits
+    // for: a large table needs the snapshot's time (the 5 M-row run's first try stopped at the default 120 s).
+    timeoutMs: snapshotBoundMs(ctx.quick, rows),
   });
   let writes: ProbeWrite[] = [];
   let to = Date.now();
@@ -136,11 +139,7 @@ async function runMode(
         signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
       else if (mode.kind !== 'initial')
         await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
-      // At least 10 min, and room for a slow read of a large table (200 rows/s).
-      await reader.until(
-        snapshotReadAtLeast(rows, PROBE_ORDER_ID),
-        ctx.quick ? 60_000 : Math.max(600_000, (rows / 200) * 1000),
-      );
+      await reader.until(snapshotReadAtLeast(rows, PROBE_ORDER_ID), snapshotBoundMs(ctx.quick, rows));
       // One more second of probe changes after the last snapshot row: the stream must carry them too.
       await sleep(1000);
     } finally {
@@ -213,6 +212,10 @@ async function sourceVersions(mariadb: ThrowawayMariaDb): Promise<Map<string, nu
 }
 
 const sourcePage = 200_000;
+
+/** The longest a mode's snapshot may take: 1 min quick; full, at least 10 min and room for 200 rows/s. */
+const snapshotBoundMs = (quick: boolean, rows: number) =>
+  quick ? 60_000 : Math.max(600_000, (rows / 200) * 1000);
 
 /** Debezium's "Writes to MySQL tables prevented for a total of HH:MM:SS.fff" line, in ms (null when not logged). */
 function loggedLockMs(logFile: string, offset: number): number | null {
