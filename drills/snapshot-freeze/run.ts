@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MariaDbSignals, mariaDbDebeziumProperties } from '../../cdk/lib/debezium-config.ts';
 import type { AwsAccess } from '../../lambdas/shared/aws-access.ts';
-import { startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
+import { DebeziumError } from '../../localstack/cloud/debezium/errors.ts';
+import { type MariaDbCapture, startMariaDbCapture } from '../../localstack/cloud/debezium/mariadb-capture.ts';
 import { localAccess } from '../../localstack/cloud/local-cloud.ts';
 import { mariaDbPortSetting } from '../../localstack/config.ts';
 import { logDir } from '../../localstack/lib/paths.ts';
@@ -20,6 +21,7 @@ import { type ProbeWrite, probeWriteP99Ms, writeFreezeMs } from '../kit/write-fr
 import {
   cdcPauseMs,
   consistent,
+  type Delivered,
   duplicates,
   type ModeMetrics,
   reaches,
@@ -139,7 +141,10 @@ async function runMode(
         signalByFile(dir, signalId, `${mariaDbDatabase}.orders`);
       else if (mode.kind !== 'initial')
         await signalByTable(mariadb.logins.admin, signalId, `${mariaDbDatabase}.orders`);
-      await reader.until(snapshotReadAtLeast(rows, PROBE_ORDER_ID), snapshotBoundMs(ctx.quick, rows));
+      await reader.until(
+        whileRunning(capture, snapshotReadAtLeast(rows, PROBE_ORDER_ID)),
+        snapshotBoundMs(ctx.quick, rows),
+      );
       // One more second of probe changes after the last snapshot row: the stream must carry them too.
       await sleep(1000);
     } finally {
@@ -151,7 +156,7 @@ async function runMode(
       mariadb.logins.admin,
       `SELECT version FROM orders WHERE id = '${PROBE_ORDER_ID}'`,
     )) as [[string]];
-    await reader.until(reaches(PROBE_ORDER_ID, Number(last)), 30_000);
+    await reader.until(whileRunning(capture, reaches(PROBE_ORDER_ID, Number(last))), 30_000);
   } finally {
     await capture.stop();
     await reader.close();
@@ -212,6 +217,21 @@ async function sourceVersions(mariadb: ThrowawayMariaDb): Promise<Map<string, nu
 }
 
 const sourcePage = 200_000;
+
+/**
+ * `done`, failing as soon as the capture's JVM has exited: a connector that stopped mid-snapshot (the read-only
+ * mode's binlog reset at 2 M rows, README) delivers nothing more, and the wait would otherwise run to its bound.
+ */
+function whileRunning(capture: MariaDbCapture, done: (changes: readonly Delivered[]) => boolean) {
+  return (changes: readonly Delivered[]) => {
+    const { exitCode, signalCode } = capture.process.child;
+    if (exitCode !== null || signalCode !== null)
+      throw new DebeziumError(
+        `the capture stopped (${exitCode ?? signalCode}) before the snapshot was read; see ${capture.logFile}`,
+      );
+    return done(changes);
+  };
+}
 
 /** The longest a mode's snapshot may take: 1 min quick; full, at least 10 min and room for 200 rows/s. */
 const snapshotBoundMs = (quick: boolean, rows: number) =>
